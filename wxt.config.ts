@@ -1,0 +1,23 @@
+import { defineConfig } from 'wxt';
+
+// `--mode e2e` builds the same extension plus a host permission for 127.0.0.1, because
+// automation cannot click the toolbar or grant `activeTab` (see tests/e2e/README in TESTING.md).
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  // Explicit imports: lib/ must never reach for `browser` by accident.
+  imports: false,
+  manifest: ({ mode }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage'],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : [],
+    commands: {
+      'summarise-page': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_commandSummarise__',
+      },
+    },
+  }),
+});
