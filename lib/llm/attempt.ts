@@ -1,0 +1,201 @@
+// One HTTP exchange with the server: send, watch the clock, read the body, and turn every way it
+// can go wrong into an LlmError. No retries here; the client decides what to do with the failure.
+
+import { Watchdog, type Now, type Sleep } from './clock';
+import { ChatStreamAssembler, readCompletion } from './chat-chunks';
+import { errorFromResponse, errorFromStreamPayload, errors, isLlmError, LlmError, readServerError, snippet } from './errors';
+import { pumpSse, SseOverflowError } from './sse';
+import type { ChatResult } from './types';
+
+export interface ExchangeInput {
+  fetch: typeof fetch;
+  now: Now;
+  sleep: Sleep;
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** The caller's cancel (already combined with every other caller's, for shared requests). */
+  signal: AbortSignal;
+  /** Epoch ms when the whole request, retries included, must be over. */
+  deadline: number;
+  deadlineMs: number;
+  /** Bound on the wait for the first data (streaming) or the whole response (otherwise). */
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+  /** Values to scrub from anything the server says back (the API key). */
+  secrets: readonly string[];
+  onConnecting?(): void;
+}
+
+/** What a body reader gets: the response, and a way to report progress to the watchdog. */
+export interface BodyContext {
+  response: Response;
+  signal: AbortSignal;
+  secrets: readonly string[];
+  /** Real data arrived: switches the watchdog from first-byte to idle and re-arms it. */
+  progressed(): void;
+}
+
+export type BodyReader<T> = (ctx: BodyContext) => Promise<T>;
+
+const ERROR_BODY_MAX_CHARS = 64 * 1024;
+
+export async function exchange<T>(input: ExchangeInput, read: BodyReader<T>): Promise<T> {
+  const { now } = input;
+  const controller = new AbortController();
+  const abortWith = (error: LlmError): void => {
+    if (!controller.signal.aborted) controller.abort(error);
+  };
+  const onCallerAbort = (): void => abortWith(errors.aborted());
+  if (input.signal.aborted) throw errors.aborted();
+  input.signal.addEventListener('abort', onCallerAbort, { once: true });
+
+  let phase: 'first_byte' | 'idle' = 'first_byte';
+  let bodyStarted = false;
+  const watchdog = new Watchdog(now, input.sleep, () => {
+    if (now() >= input.deadline) abortWith(errors.timeout('deadline', input.deadlineMs));
+    else if (phase === 'idle') abortWith(errors.timeout('idle', input.idleTimeoutMs));
+    else abortWith(errors.timeout('first_byte', input.firstByteTimeoutMs));
+  });
+  const arm = (ms: number): void => watchdog.armAt(Math.min(now() + ms, input.deadline));
+  arm(input.firstByteTimeoutMs);
+
+  try {
+    input.onConnecting?.();
+    const init: RequestInit = { method: input.method, headers: input.headers, signal: controller.signal };
+    if (input.body !== undefined) init.body = input.body;
+    const response = await input.fetch(input.url, init);
+    if (!response.ok) {
+      const text = await response.text();
+      throw errorFromResponse(response.status, response.headers, text.slice(0, ERROR_BODY_MAX_CHARS), now(), input.secrets);
+    }
+    bodyStarted = true;
+    return await read({
+      response,
+      signal: controller.signal,
+      secrets: input.secrets,
+      progressed() {
+        phase = 'idle';
+        arm(input.idleTimeoutMs);
+      },
+    });
+  } catch (error) {
+    // Our own abort wins over whatever the fetch machinery made of it.
+    if (controller.signal.aborted && isLlmError(controller.signal.reason)) throw controller.signal.reason;
+    if (isLlmError(error)) throw error;
+    if (error instanceof SseOverflowError) throw errors.badResponse('an endless line instead of server-sent events');
+    // The connection dropped: before the answer began it is a network failure, after, a cut stream.
+    if (bodyStarted) throw errors.streamCut();
+    throw errors.network(error);
+  } finally {
+    watchdog.stop();
+    input.signal.removeEventListener('abort', onCallerAbort);
+    // Closes the connection if we stopped early (e.g. after [DONE]) or failed mid-body.
+    controller.abort(errors.aborted());
+  }
+}
+
+function isHtml(response: Response): boolean {
+  return /\btext\/html\b|application\/xhtml/i.test(response.headers.get('content-type') ?? '');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A whole JSON body, with HTML pages and JSON `error` objects turned into errors. */
+async function readJsonBody(ctx: BodyContext): Promise<unknown> {
+  const text = await ctx.response.text();
+  ctx.progressed();
+  const json = isHtml(ctx.response) ? undefined : parseJson(text);
+  if (json === undefined) throw errors.badResponse(snippet(text, ctx.secrets) || undefined, ctx.response.status);
+  if (typeof json === 'object' && json !== null && 'error' in json && readServerError(json) !== undefined) {
+    throw errorFromStreamPayload(json, ctx.secrets);
+  }
+  return json;
+}
+
+export const readChatJson: BodyReader<ChatResult> = async (ctx) => {
+  const result = readCompletion(await readJsonBody(ctx));
+  if (result === undefined) throw errors.badResponse('the JSON is not a chat completion', ctx.response.status);
+  return result;
+};
+
+/** Model ids from `GET /models`; accepts OpenAI's `{data:[{id}]}` and the `{models:[…]}` some servers use. */
+export const readModelList: BodyReader<string[]> = async (ctx) => {
+  const json = await readJsonBody(ctx);
+  const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const list = Array.isArray(record.data) ? record.data : Array.isArray(record.models) ? record.models : Array.isArray(json) ? json : undefined;
+  if (list === undefined) throw errors.badResponse('the JSON is not a model list', ctx.response.status);
+  const ids: string[] = [];
+  for (const item of list) {
+    if (typeof item === 'string') ids.push(item);
+    else if (typeof item === 'object' && item !== null) {
+      const { id, name } = item as Record<string, unknown>;
+      if (typeof id === 'string') ids.push(id);
+      else if (typeof name === 'string') ids.push(name);
+    }
+  }
+  return ids;
+};
+
+/** Streams a chat answer, calling `onDelta` per piece and `onStreaming` at the first data. */
+export function readChatStream(handlers: { onDelta(text: string): void; onStreaming?(): void }): BodyReader<ChatResult> {
+  return async (ctx) => {
+    const contentType = ctx.response.headers.get('content-type') ?? '';
+    if (isHtml(ctx.response)) {
+      const text = await ctx.response.text();
+      throw errors.badResponse(snippet(text, ctx.secrets) || undefined, ctx.response.status);
+    }
+    // Some servers ignore `stream: true` and answer in one piece; that is still an answer.
+    if (/application\/json/i.test(contentType)) {
+      const result = await readChatJson(ctx);
+      handlers.onStreaming?.();
+      if (result.text !== '') handlers.onDelta(result.text);
+      return result;
+    }
+    const body = ctx.response.body;
+    if (body === null) throw errors.badResponse('an empty body', ctx.response.status);
+
+    const assembler = new ChatStreamAssembler(ctx.secrets);
+    let streaming = false;
+    let outcome;
+    try {
+      outcome = await pumpSse(
+        body,
+        {
+          onEvent(event) {
+            const piece = assembler.accept(event.data, event.event);
+            ctx.progressed();
+            if (!streaming) {
+              streaming = true;
+              handlers.onStreaming?.();
+            }
+            if (piece !== '') handlers.onDelta(piece);
+            return assembler.done;
+          },
+        },
+        ctx.signal,
+      );
+    } catch (error) {
+      if (isLlmError(error) && error.partialText === undefined && assembler.text !== '') {
+        error.partialText = assembler.text;
+        error.retryable = false;
+      }
+      if (!isLlmError(error) && !ctx.signal.aborted && !(error instanceof SseOverflowError)) {
+        throw errors.streamCut(assembler.text);
+      }
+      throw error;
+    }
+    if (outcome.events === 0 && outcome.unparsed.trim() !== '') {
+      throw errors.badResponse(snippet(outcome.unparsed, ctx.secrets), ctx.response.status);
+    }
+    if (!assembler.complete) throw errors.streamCut(assembler.text);
+    return assembler.result();
+  };
+}

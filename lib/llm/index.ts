@@ -1,0 +1,4 @@
+// The LLM client's public surface. Everything else in lib/llm is an implementation detail.
+export type * from './types';
+export { LlmError, isLlmError } from './errors';
+export { DEFAULT_CLIENT_OPTIONS, type ClientOptions } from './options';

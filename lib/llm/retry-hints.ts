@@ -1,0 +1,75 @@
+// What the server tells us about when to come back. Providers disagree on the header, so we read
+// them all; the most specific one wins.
+
+export interface RetryHint {
+  /** Wait the server asked for, if it said. */
+  retryAfterMs?: number;
+  /** `x-should-retry`: the server's own verdict overrides our status-code guess. */
+  shouldRetry?: boolean;
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/** Parses Go-style durations as OpenAI sends them in `x-ratelimit-reset-*`: `1s`, `6m0s`, `20ms`, `1.5s`. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  // A bare number is seconds (some gateways send `x-ratelimit-reset-requests: 2`).
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1_000;
+  let total = 0;
+  let consumed = 0;
+  for (const match of trimmed.matchAll(DURATION_PART)) {
+    const [whole, amount, unit] = match;
+    if (match.index !== consumed || amount === undefined || unit === undefined) return undefined;
+    total += Number(amount) * (UNIT_MS[unit] ?? 0);
+    consumed += whole.length;
+  }
+  return consumed === trimmed.length ? total : undefined;
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string, now: number): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1_000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function retryHintFromHeaders(headers: Headers, now: number, status: number): RetryHint {
+  const hint: RetryHint = {};
+  const should = headers.get('x-should-retry')?.trim().toLowerCase();
+  if (should === 'true') hint.shouldRetry = true;
+  if (should === 'false') hint.shouldRetry = false;
+
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) {
+    hint.retryAfterMs = Number(ms.trim());
+    return hint;
+  }
+  const after = headers.get('retry-after');
+  const parsed = after === null ? undefined : parseRetryAfter(after, now);
+  if (parsed !== undefined) {
+    hint.retryAfterMs = parsed;
+    return hint;
+  }
+  // The reset headers describe the window on every response; they only mean "wait" on a 429.
+  if (status === 429) {
+    const reset = rateLimitResetMs(headers);
+    if (reset !== undefined) hint.retryAfterMs = reset;
+  }
+  return hint;
+}
+
+/** The reset of whichever window ran out; if the server does not say which, the longer one. */
+function rateLimitResetMs(headers: Headers): number | undefined {
+  const windows = ['requests', 'tokens'].map((name) => ({
+    reset: parseDuration(headers.get(`x-ratelimit-reset-${name}`) ?? ''),
+    exhausted: headers.get(`x-ratelimit-remaining-${name}`)?.trim() === '0',
+  }));
+  const known = windows.filter((w) => w.reset !== undefined);
+  const exhausted = known.filter((w) => w.exhausted);
+  const relevant = exhausted.length > 0 ? exhausted : known;
+  if (relevant.length === 0) return undefined;
+  return Math.max(...relevant.map((w) => w.reset ?? 0));
+}
