@@ -1,3 +1,18 @@
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { onMenuClicked, setupMenus } from './menus';
+import { setupMessages } from './messages';
+import { jobRunner } from './services';
+import { summariseTab } from './summarise';
 
-export default defineBackground(() => {});
+export default defineBackground(() => {
+  // Every listener is registered synchronously, before any await, so an event that wakes the
+  // worker is never missed.
+  setupMenus();
+  setupMessages();
+  void jobRunner().markInterrupted();
+  if (import.meta.env.MODE === 'e2e') {
+    // Automation cannot click a context-menu item: e2e tests call the very handlers the clicks call.
+    Object.assign(globalThis, { precisTest: { onMenuClicked, summariseTab, browser } });
+  }
+});

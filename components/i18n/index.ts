@@ -1,0 +1,29 @@
+// UI strings in English and Simplified Chinese. Our own table rather than browser.i18n, because
+// the user can override the browser's locale and content scripts must render the same strings.
+import { en, type MessageKey } from './en';
+import { zh_CN } from './zh_CN';
+
+export type Locale = 'en' | 'zh_CN';
+export type { MessageKey };
+
+const tables: Record<Locale, Record<MessageKey, string>> = { en, zh_CN };
+
+export function detectLocale(language: string | undefined): Locale {
+  return language?.toLowerCase().startsWith('zh') ? 'zh_CN' : 'en';
+}
+
+let current: Locale = detectLocale(globalThis.navigator?.language);
+
+export function setLocale(locale: Locale) {
+  current = locale;
+}
+
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return tables[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** The heading for an error kind, falling back to the generic one for kinds the UI does not know. */
+export function errorHeading(kind: string): string {
+  const key = `kind_${kind}`;
+  return key in en ? t(key as MessageKey) : t('kind_internal');
+}

@@ -1,0 +1,54 @@
+// Provider settings live in storage.local; only the background reads the key.
+import { browser } from 'wxt/browser';
+import type { ProviderConfig } from '../../lib/llm/types';
+import type { PublicSettings, SettingsInput } from '../../lib/messages';
+
+interface StoredSettings {
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+}
+
+const storageKey = 'settings';
+export const defaultSettings: StoredSettings = { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: '' };
+
+async function load(): Promise<StoredSettings | undefined> {
+  const got = await browser.storage.local.get(storageKey);
+  return got[storageKey] as StoredSettings | undefined;
+}
+
+export function maskKey(key: string): string {
+  if (!key) return '';
+  const head = key.startsWith('sk-') ? 'sk-' : '';
+  return `${head}…${key.slice(-4)}`;
+}
+
+export async function getPublicSettings(): Promise<PublicSettings> {
+  const s = (await load()) ?? defaultSettings;
+  return { baseUrl: s.baseUrl, model: s.model, hasKey: !!s.apiKey, keyMask: maskKey(s.apiKey) };
+}
+
+export async function saveSettings(input: SettingsInput): Promise<PublicSettings> {
+  const current = (await load()) ?? defaultSettings;
+  const next: StoredSettings = {
+    baseUrl: input.baseUrl.replace(/\/+$/, ''),
+    model: input.model,
+    apiKey: input.apiKey === undefined ? current.apiKey : input.apiKey,
+  };
+  await browser.storage.local.set({ [storageKey]: next });
+  return getPublicSettings();
+}
+
+export class NotConfiguredError extends Error {
+  readonly kind = 'not_configured';
+  constructor() {
+    super('No model is set up yet. Open Precis options to add a base URL, model and API key.');
+  }
+}
+
+/** What the LLM client calls before each request, so a saved change applies to the next one. */
+export async function getProvider(): Promise<ProviderConfig> {
+  const s = await load();
+  if (!s) throw new NotConfiguredError();
+  return { baseUrl: s.baseUrl, model: s.model, apiKey: s.apiKey };
+}

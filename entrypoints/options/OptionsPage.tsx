@@ -1,0 +1,116 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { browser } from 'wxt/browser';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { t } from '../../components/i18n';
+import { sendRequest } from '../../components/sendRequest';
+import type { PublicSettings, SettingsInput, Verdict } from '../../lib/messages';
+
+type Notice = { ok: true; text: string } | { ok: false; kind: string; message: string };
+
+/** The API's origin as a host-permission pattern: asked for at save time, not at install. */
+function originPattern(baseUrl: string): string | undefined {
+  try {
+    return `${new URL(baseUrl).origin}/*`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function OptionsPage() {
+  const [settings, setSettings] = useState<PublicSettings>();
+  const [baseUrl, setBaseUrl] = useState('');
+  const [model, setModel] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>();
+
+  useEffect(() => {
+    void sendRequest<PublicSettings>({ type: 'settings.get' }).then((s) => {
+      setSettings(s);
+      setBaseUrl(s.baseUrl);
+      setModel(s.model);
+    });
+  }, []);
+
+  async function save(input: SettingsInput) {
+    setNotice(undefined);
+    const pattern = originPattern(input.baseUrl);
+    // permissions.request must run inside the click's user gesture: before any other await.
+    const granted = pattern ? await browser.permissions.request({ origins: [pattern] }).catch(() => false) : false;
+    if (!granted) {
+      const origin = pattern?.slice(0, -2) ?? input.baseUrl;
+      setNotice({ ok: false, kind: 'permission', message: t('permissionDenied', { origin }) });
+      return;
+    }
+    try {
+      const next = await sendRequest<PublicSettings>({ type: 'settings.save', settings: input });
+      setSettings(next);
+      setApiKey('');
+      setNotice({ ok: true, text: t('saved') });
+    } catch (err) {
+      setNotice({ ok: false, kind: 'bad_request', message: (err as Error).message });
+    }
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void save({ baseUrl, model, apiKey: apiKey || undefined });
+  }
+
+  async function test() {
+    setBusy(true);
+    setNotice(undefined);
+    try {
+      const verdict = await sendRequest<Verdict>({ type: 'settings.test' });
+      setNotice(verdict.ok ? { ok: true, text: verdict.detail } : verdict);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main>
+      <h1>{t('optionsTitle')}</h1>
+      <form onSubmit={onSubmit}>
+        <h2>{t('providerSection')}</h2>
+        <label htmlFor="baseUrl">{t('baseUrl')}</label>
+        <input id="baseUrl" type="url" required value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
+        <p className="help">{t('baseUrlHelp')}</p>
+        <label htmlFor="model">{t('model')}</label>
+        <input id="model" required value={model} onChange={(e) => setModel(e.target.value)} />
+        <label htmlFor="apiKey">{t('apiKey')}</label>
+        <input
+          id="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          placeholder={settings?.keyMask}
+          onChange={(e) => setApiKey(e.target.value)}
+        />
+        <p className="help">{settings?.hasKey ? t('apiKeyStored', { mask: settings.keyMask }) : t('apiKeyNone')}</p>
+        <div className="row">
+          <button type="submit" className="primary">
+            {t('save')}
+          </button>
+          <button type="button" onClick={() => void test()} disabled={busy || !settings}>
+            {busy ? t('testing') : t('testConnection')}
+          </button>
+          {settings?.hasKey && (
+            <button type="button" onClick={() => void save({ baseUrl, model, apiKey: '' })}>
+              {t('deleteKey')}
+            </button>
+          )}
+        </div>
+      </form>
+      <div className="row" aria-live="polite">
+        {notice?.ok && (
+          <p className="ok" data-testid="notice">
+            {notice.text}
+          </p>
+        )}
+        {notice && !notice.ok && <ErrorPanel error={notice} />}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import { browser } from 'wxt/browser';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { t } from '../../components/i18n';
+import { sendRequest } from '../../components/sendRequest';
+import type { SummariseOutcome } from '../../lib/messages';
+
+export function Popup() {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<SummariseOutcome>();
+
+  async function summarise() {
+    setBusy(true);
+    try {
+      const result = await sendRequest<SummariseOutcome>({ type: 'summarise.activeTab' });
+      setOutcome(result);
+      // The summary streams into the page's sidebar; the popup has done its job.
+      if (result.ok) window.close();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main>
+      <h1>{t('appName')}</h1>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void summarise()} disabled={busy}>
+          {busy ? t('summarising') : t('summarisePage')}
+        </button>
+        <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
+          {t('openOptions')}
+        </button>
+      </div>
+      <p className="help">{t('popupHint')}</p>
+      {outcome && !outcome.ok && <ErrorPanel error={outcome} />}
+    </main>
+  );
+}

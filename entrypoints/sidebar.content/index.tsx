@@ -1,0 +1,58 @@
+// Injected on demand (activeTab + scripting), never on every page. Extracts the page for the
+// background and shows the sidebar in a shadow root so the page's CSS cannot break it.
+import { createRoot, type Root } from 'react-dom/client';
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { extractPage } from '../../lib/extract/page';
+import type { TabRequest } from '../../lib/messages';
+import { Sidebar, type SidebarContent } from './Sidebar';
+import css from './sidebar.css?inline';
+
+// Injecting again (a second "Summarise") re-runs this file in the same isolated world.
+const installed = Symbol.for('precis.sidebar');
+
+export default defineContentScript({
+  registration: 'runtime',
+  main(ctx) {
+    const world = globalThis as { [installed]?: boolean };
+    if (world[installed]) return;
+    world[installed] = true;
+    const sidebar = createSidebar(ctx);
+    browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
+      if (sender.id !== browser.runtime.id) return false;
+      if (msg.type === 'page.extract') {
+        sendResponse(extractPage(document, location.href));
+      } else if (msg.type === 'sidebar.show') {
+        void sidebar.show('jobId' in msg ? { jobId: msg.jobId } : { error: msg.error }).then(() => sendResponse(true));
+        return true;
+      }
+      return false;
+    });
+  },
+});
+
+function createSidebar(ctx: ContentScriptContext) {
+  let ui: ShadowRootContentScriptUi<Root> | undefined;
+  const close = () => {
+    ui?.remove();
+    ui = undefined;
+  };
+  return {
+    async show(content: SidebarContent) {
+      ui ??= await createShadowRootUi(ctx, {
+        name: 'precis-sidebar',
+        css,
+        position: 'inline',
+        anchor: 'html',
+        append: 'last',
+        isolateEvents: true,
+        onMount: (container) => createRoot(container),
+        onRemove: (root) => root?.unmount(),
+      });
+      if (!ui.mounted) ui.mount();
+      ui.mounted?.render(<Sidebar content={content} onClose={close} />);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from '@playwright/test';
+
+// Each test launches its own Chromium with the built extension: on a 2-core machine one worker
+// is faster than two fighting for the CPU, and it keeps timing-sensitive tests honest.
+export default defineConfig({
+  testDir: 'tests/e2e',
+  globalSetup: './tests/e2e/global-setup.ts',
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: { trace: 'retain-on-failure' },
+});

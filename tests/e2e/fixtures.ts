@@ -1,0 +1,104 @@
+// The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
+import { chromium, test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { resolve } from 'node:path';
+import { startMockLlm, type MockLlm } from '../support/mock-llm';
+import { startStaticServer } from '../support/static-server';
+
+// Functions passed to `worker.evaluate` run inside the extension's service worker.
+declare const chrome: any;
+
+const extensionDir = resolve('.output/chrome-mv3-e2e');
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Extension {
+  id: string;
+  context: BrowserContext;
+  /** The background service worker, restarted on demand by `restartWorker`. */
+  worker(): Promise<Worker>;
+  /** Points the extension at a provider, as saving the options page does. */
+  configure(settings: { baseUrl: string; model: string; apiKey: string }): Promise<void>;
+  /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
+  summariseFromMenu(page: Page): Promise<unknown>;
+  /** Stops the service worker, as Chrome does to an idle one. */
+  stopWorker(page: Page): Promise<void>;
+  openExtensionPage(path: string): Promise<Page>;
+}
+
+interface Fixtures {
+  mock: MockLlm;
+  extension: Extension;
+}
+
+export const test = base.extend<Fixtures, { site: { url: string } }>({
+  site: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await startStaticServer(resolve('tests/e2e/pages'));
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  mock: async ({}, use) => {
+    const mock = await startMockLlm();
+    await use(mock);
+    await mock.close();
+  },
+  // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
+  extension: async ({ locale = 'en-US' }, use) => {
+    const context = await chromium.launchPersistentContext('', {
+      executablePath,
+      headless: true,
+      locale,
+      args: [
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        `--lang=${locale}`,
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const id = new URL((await worker()).url()).host;
+    const extension: Extension = {
+      id,
+      context,
+      worker,
+      async configure(settings) {
+        await (await worker()).evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+      },
+      async summariseFromMenu(page) {
+        const url = page.url();
+        return (await worker()).evaluate(async (pageUrl) => {
+          const [tab] = await chrome.tabs.query({ url: pageUrl });
+          const hooks = (globalThis as any).precisTest;
+          return hooks.onMenuClicked({ menuItemId: 'summarise-page' }, tab);
+        }, url);
+      },
+      async stopWorker(page) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await cdp.detach();
+      },
+      async openExtensionPage(path) {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${id}/${path}`);
+        return page;
+      },
+    };
+    await use(extension);
+    await context.close();
+  },
+});
+
+/** The sidebar's shadow root content; Playwright's CSS locators pierce open shadow roots. */
+export function sidebar(page: Page) {
+  return page.locator('precis-sidebar');
+}
+
+export { expect };

@@ -1,0 +1,44 @@
+// Looks at every surface in English and Chinese, and keeps the pictures: test-results/ always,
+// docs/ when UPDATE_SCREENSHOTS=1 (the README shows those).
+import { expect, sidebar, test } from './fixtures';
+
+const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screenshots';
+const key = 'sk-test-screenshot-9f3a';
+
+for (const [locale, suffix, strings] of [
+  ['en-US', '', { save: 'Save', title: 'Precis settings', summarise: 'Summarise this page', done: 'Done' }],
+  ['zh-CN', '-zh', { save: '保存', title: 'Precis 设置', summarise: '总结此页面', done: '完成' }],
+] as const) {
+  test.describe(`${locale} UI`, () => {
+    test.use({ locale });
+
+    test(`sidebar, options and popup render in ${locale}`, async ({ extension, mock, site }) => {
+      mock.set({
+        apiKey: key,
+        reply:
+          locale === 'en-US'
+            ? '**TL;DR** Night trains are back in Europe.\n\nKey points\n- Demand on Vienna–Paris exceeds seats most nights.\n- Subsidies and flight-shy travellers drive the revival.\n- Costs are high: track charges, cross-border staff, idle stock.\n\nDetails worth keeping\n- Six countries pledged to share the cost of new carriages; twelve routes could follow.'
+            : '**一句话总结** 夜间列车重返欧洲。\n\n要点\n- 维也纳至巴黎线路多数夜晚一票难求。\n- 补贴与不愿乘短途航班的旅客推动了复兴。',
+      });
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+
+      const page = await extension.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${site.url}/article.html`);
+      await extension.summariseFromMenu(page);
+      await expect(sidebar(page).getByText(strings.done)).toBeVisible();
+      await page.screenshot({ path: `${outDir}/sidebar${suffix}.png` });
+
+      const options = await extension.openExtensionPage('options.html');
+      await options.setViewportSize({ width: 900, height: 640 });
+      await expect(options.getByRole('heading', { name: strings.title })).toBeVisible();
+      await expect(options.getByRole('button', { name: strings.save })).toBeVisible();
+      await options.screenshot({ path: `${outDir}/options${suffix}.png` });
+
+      const popup = await extension.openExtensionPage('popup.html');
+      await popup.setViewportSize({ width: 372, height: 200 });
+      await expect(popup.getByRole('button', { name: strings.summarise })).toBeVisible();
+      await popup.screenshot({ path: `${outDir}/popup${suffix}.png` });
+    });
+  });
+}

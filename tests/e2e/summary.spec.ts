@@ -1,0 +1,111 @@
+import { expect, sidebar, test } from './fixtures';
+
+const key = 'sk-test-1234567890abcdef';
+
+test('"Summarise page" streams the summary token by token into the sidebar', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: 'TL;DR: night trains are back across Europe, driven by demand and subsidies.', tokenDelayMs: 40 });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+
+  const outcome = extension.summariseFromMenu(page);
+  const answer = sidebar(page).getByTestId('answer');
+
+  // Part of the answer is on screen while the model is still writing…
+  await expect(answer).toContainText('TL;DR');
+  await expect(sidebar(page).locator('[data-status=running]')).toBeVisible();
+  expect((await answer.textContent())!.length).toBeLessThan(70);
+  // …then all of it.
+  await expect(answer).toHaveText('TL;DR: night trains are back across Europe, driven by demand and subsidies.');
+  await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
+  expect(await outcome).toMatchObject({ ok: true });
+
+  const [request] = mock.completions();
+  expect(request!.headers.authorization).toBe(`Bearer ${key}`);
+  expect(request!.body.model).toBe('mock-model');
+  expect(request!.body.stream).toBe(true);
+  const prompt = JSON.stringify(request!.body.messages);
+  expect(prompt).toContain('sleeper trains are running again');
+  expect(prompt).not.toContain('The Example Times'); // the footer is boilerplate, not content
+});
+
+test('a wrong API key says so in the sidebar', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-wrong-0000' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const alert = sidebar(page).getByRole('alert');
+  await expect(alert).toContainText('The API key was rejected');
+  await expect(alert.getByRole('button', { name: 'Open options' })).toBeVisible();
+  await expect(alert).not.toContainText('sk-wrong-0000');
+});
+
+test('an unreachable base URL says the provider cannot be reached', async ({ extension, mock, site }) => {
+  const deadUrl = mock.baseUrl;
+  await mock.close(); // nothing listens on that port any more
+  await extension.configure({ baseUrl: deadUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByRole('alert')).toContainText('Could not reach the provider', { timeout: 20_000 });
+});
+
+test('a base URL that answers with a web page, not an API, is called out', async ({ extension, mock, site }) => {
+  mock.set({ always: { kind: 'not-openai' } });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByRole('alert')).toContainText('does not answer like an OpenAI-compatible API');
+});
+
+test('a page with no text gets a clear message and no request', async ({ extension, mock, site }) => {
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/empty.html`);
+  expect(await extension.summariseFromMenu(page)).toMatchObject({ ok: false, kind: 'empty_page' });
+  await expect(sidebar(page).getByRole('alert')).toContainText('Nothing to summarise');
+  expect(mock.completions()).toHaveLength(0);
+});
+
+test('without a configured model the sidebar points to the options', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  expect(await extension.summariseFromMenu(page)).toMatchObject({ ok: false, kind: 'not_configured' });
+  await expect(sidebar(page).getByRole('alert')).toContainText('No model set up yet');
+});
+
+test('the sidebar survives hostile page CSS and overlays', async ({ extension, mock, site }) => {
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  mock.set({ reply: 'Still readable.' });
+  const page = await extension.context.newPage();
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.goto(`${site.url}/hostile.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page).locator('aside');
+  await expect(panel.getByTestId('answer')).toHaveText('Still readable.');
+  const box = (await panel.boundingBox())!;
+  expect(box.width).toBe(400);
+  expect(box.x + box.width).toBe(1200);
+  expect(box.height).toBe(800);
+  // The topmost element at the sidebar's centre is ours, not the page's overlay.
+  const top = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.tagName, [box.x + 200, box.y + 400]);
+  expect(top).toBe('PRECIS-SIDEBAR');
+});
+
+test('the options page saves a provider and tests the connection for real', async ({ extension, mock }) => {
+  mock.set({ apiKey: key, reply: 'OK' });
+  const options = await extension.openExtensionPage('options.html');
+  await options.getByLabel('Base URL').fill(mock.baseUrl);
+  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('API key').fill(key);
+  await options.getByRole('button', { name: 'Save' }).click();
+  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+  await expect(options.getByText('Stored: sk-…cdef')).toBeVisible();
+  await expect(options.getByLabel('API key')).toHaveValue('');
+
+  await options.getByRole('button', { name: 'Test connection' }).click();
+  await expect(options.getByTestId('notice')).toContainText('Answered in');
+  expect(mock.completions().at(-1)!.headers.authorization).toBe(`Bearer ${key}`);
+});

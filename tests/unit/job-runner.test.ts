@@ -1,0 +1,141 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dexieJobStore, openDb, type PrecisDb } from '../../lib/db';
+import { createJobRunner } from '../../lib/jobs/runner';
+import type { ChatOptions, ChatRequest, ChatResult } from '../../lib/llm/types';
+import type { JobPortMessage } from '../../lib/messages';
+
+/** A client whose answer the test feeds piece by piece. */
+function scriptedClient() {
+  let opts: ChatOptions | undefined;
+  let settle: { resolve: (r: ChatResult) => void; reject: (e: unknown) => void } | undefined;
+  let started!: () => void;
+  const calls: ChatRequest[] = [];
+  const startedOnce = new Promise<void>((r) => (started = r));
+  return {
+    calls,
+    started: startedOnce,
+    client: {
+      chat(req: ChatRequest, o?: ChatOptions) {
+        calls.push(req);
+        opts = o;
+        started();
+        return new Promise<ChatResult>((resolve, reject) => {
+          settle = { resolve, reject };
+          o?.signal?.addEventListener('abort', () => reject(Object.assign(new Error('Stopped'), { kind: 'aborted' })));
+        });
+      },
+    },
+    emit: (text: string) => opts?.onDelta?.(text),
+    status: (s: Parameters<NonNullable<ChatOptions['onStatus']>>[0]) => opts?.onStatus?.(s),
+    finish: () => settle?.resolve({ text: '', finishReason: 'stop' }),
+    fail: (err: unknown) => settle?.reject(err),
+  };
+}
+
+let db: PrecisDb;
+afterEach(async () => {
+  db?.close();
+  await db?.delete();
+});
+
+function setup() {
+  db = openDb(`test-${Math.random()}`);
+  const store = dexieJobStore(db);
+  const scripted = scriptedClient();
+  const runner = createJobRunner({ store, client: scripted.client, flushMs: 10 });
+  return { store, scripted, runner };
+}
+
+const request: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
+
+describe('job runner', () => {
+  it('streams deltas to a subscriber and persists the finished text', async () => {
+    const { scripted, runner, store } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const seen: JobPortMessage[] = [];
+    await runner.subscribe(job.id, (m) => seen.push(m));
+    await scripted.started;
+    scripted.emit('Hello ');
+    scripted.emit('world');
+    scripted.finish();
+    await runner.settled(job.id);
+    expect(seen[0]).toMatchObject({ type: 'snapshot', job: { status: 'queued', text: '' } });
+    expect(seen.filter((m) => m.type === 'delta').map((m) => (m as { text: string }).text)).toEqual(['Hello ', 'world']);
+    expect(seen.at(-1)).toMatchObject({ type: 'status', job: { status: 'done' } });
+    expect(await store.get(job.id)).toMatchObject({ status: 'done', text: 'Hello world' });
+  });
+
+  it('gives a late subscriber the text so far, then the rest', async () => {
+    const { scripted, runner } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    await scripted.started;
+    scripted.emit('abc');
+    const seen: JobPortMessage[] = [];
+    await runner.subscribe(job.id, (m) => seen.push(m));
+    scripted.emit('def');
+    scripted.finish();
+    await runner.settled(job.id);
+    expect(seen[0]).toMatchObject({ type: 'snapshot', job: { text: 'abc' } });
+    expect(seen[1]).toEqual({ type: 'delta', text: 'def' });
+  });
+
+  it('serves a finished job from the store after it leaves memory', async () => {
+    const { scripted, runner } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    await scripted.started;
+    scripted.emit('all of it');
+    scripted.finish();
+    await runner.settled(job.id);
+    const seen: JobPortMessage[] = [];
+    await runner.subscribe(job.id, (m) => seen.push(m));
+    expect(seen).toEqual([{ type: 'snapshot', job: expect.objectContaining({ status: 'done', text: 'all of it' }) }]);
+  });
+
+  it('records a client error with its kind and message', async () => {
+    const { scripted, runner, store } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    await scripted.started;
+    scripted.fail(Object.assign(new Error('The API key was rejected (401).'), { kind: 'auth' }));
+    await runner.settled(job.id);
+    expect(await store.get(job.id)).toMatchObject({
+      status: 'error',
+      error: { kind: 'auth', message: 'The API key was rejected (401).' },
+    });
+  });
+
+  it('stop aborts the request and keeps the partial text', async () => {
+    const { scripted, runner, store } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    await scripted.started;
+    scripted.emit('partial');
+    expect(runner.stop(job.id)).toBe(true);
+    await runner.settled(job.id);
+    expect(await store.get(job.id)).toMatchObject({ status: 'stopped', text: 'partial' });
+  });
+
+  it('shows waiting with the retry time while the client backs off', async () => {
+    const { scripted, runner } = setup();
+    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const seen: JobPortMessage[] = [];
+    await runner.subscribe(job.id, (m) => seen.push(m));
+    await scripted.started;
+    scripted.status({ type: 'waiting', reason: 'rate_limited', until: 12_345, attempt: 1 });
+    expect(seen.at(-1)).toMatchObject({ type: 'status', job: { status: 'waiting', waitReason: 'rate_limited', waitUntil: 12_345 } });
+    scripted.emit('x');
+    expect(seen.at(-2)).toMatchObject({ type: 'status', job: { status: 'running' } });
+    expect((seen.at(-2) as { job: { waitUntil?: number } }).job.waitUntil).toBeUndefined();
+    scripted.finish();
+    await runner.settled(job.id);
+  });
+
+  it('marks jobs left running by a dead worker as interrupted, keeping their text', async () => {
+    const { store } = setup();
+    await store.put({ id: 'old', kind: 'summary', title: 'P', status: 'running', text: 'half', createdAt: 1, updatedAt: 1 });
+    await store.put({ id: 'fin', kind: 'summary', title: 'P', status: 'done', text: 'all', createdAt: 1, updatedAt: 1 });
+    const runner = createJobRunner({ store, client: scriptedClient().client });
+    expect(await runner.markInterrupted()).toBe(1);
+    expect(await store.get('old')).toMatchObject({ status: 'interrupted', text: 'half' });
+    expect(await store.get('fin')).toMatchObject({ status: 'done' });
+  });
+});
