@@ -1,0 +1,347 @@
+// Decides when a request may go out. Shared by every request of one client: an adaptive
+// concurrency limit, a client-wide pause when the server says "retry after", and a circuit
+// breaker. Requests that cannot go yet wait (abortably, up to their deadline) rather than fail.
+
+import pLimit, { type LimitFunction } from 'p-limit';
+import { AimdLimit } from './aimd';
+import { CircuitBreaker, type BreakerView } from './breaker';
+import type { Now, Sleep } from './clock';
+import { errors, type LlmError } from './errors';
+import type { AdmissionState } from './persisted-state';
+import type { ClientStatus } from './types';
+
+export interface AdmissionOptions {
+  maxConcurrency: number;
+  resumeSpreadMs: number;
+  breakerFailureThreshold: number;
+  breakerCoolDownMs: number;
+}
+
+export interface AdmissionDeps {
+  now: Now;
+  random: () => number;
+  sleep: Sleep;
+  /** Something worth persisting changed. */
+  onStateChange(): void;
+}
+
+export interface AdmitRequest {
+  signal: AbortSignal;
+  /** Epoch ms; waiting past it fails the request. */
+  deadline: number;
+  deadlineMs: number;
+  attempt: number;
+  onStatus?(status: ClientStatus): void;
+}
+
+export type Outcome = { type: 'success' } | { type: 'failure'; error: LlmError } | { type: 'cancelled' };
+
+/** A held concurrency slot. `finish` reports how the attempt went and frees the slot. */
+export interface Ticket {
+  readonly probe: boolean;
+  finish(outcome: Outcome): void;
+}
+
+export interface AdmissionStats {
+  concurrency: number;
+  inFlight: number;
+  queued: number;
+  breaker: BreakerView;
+  pausedUntil: number;
+}
+
+type PauseReason = 'rate_limited' | 'server_error';
+
+// A garbled header must not stop the client for a day.
+const MAX_PAUSE_MS = 15 * 60_000;
+
+export class Admission {
+  private readonly limit: LimitFunction;
+  private readonly aimd: AimdLimit;
+  private readonly breaker: CircuitBreaker;
+  private pausedUntil = 0;
+  private pauseReason: PauseReason = 'rate_limited';
+  private queuedCount = 0;
+  private inFlightCount = 0;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly deps: AdmissionDeps,
+    private options: AdmissionOptions,
+  ) {
+    this.aimd = new AimdLimit(options.maxConcurrency);
+    this.limit = pLimit(this.aimd.current);
+    this.breaker = new CircuitBreaker(options.breakerFailureThreshold, options.breakerCoolDownMs);
+  }
+
+  configure(options: AdmissionOptions): void {
+    this.options = options;
+    this.breaker.configure(options.breakerFailureThreshold, options.breakerCoolDownMs);
+    this.aimd.setMax(options.maxConcurrency);
+    this.applyLimit();
+    this.deps.onStateChange();
+  }
+
+  stats(): AdmissionStats {
+    const now = this.deps.now();
+    return {
+      concurrency: this.aimd.current,
+      inFlight: this.inFlightCount,
+      queued: this.queuedCount,
+      breaker: this.breaker.view(now),
+      pausedUntil: this.pausedUntil > now ? this.pausedUntil : 0,
+    };
+  }
+
+  snapshot(): AdmissionState {
+    return {
+      version: 1,
+      concurrency: this.aimd.current,
+      pausedUntil: this.pausedUntil,
+      pauseReason: this.pauseReason,
+      breaker: this.breaker.snapshot(),
+    };
+  }
+
+  restore(state: AdmissionState): void {
+    this.aimd.restore(state.concurrency);
+    if (state.pausedUntil > this.deps.now()) {
+      this.pausedUntil = Math.min(state.pausedUntil, this.deps.now() + MAX_PAUSE_MS);
+      this.pauseReason = state.pauseReason ?? 'rate_limited';
+    }
+    this.breaker.restore(state.breaker);
+    this.applyLimit();
+    this.notify();
+  }
+
+  /** Waits until this request may be sent, then holds a slot for it. */
+  async admit(req: AdmitRequest): Promise<Ticket> {
+    this.queuedCount += 1;
+    let queuedHere = true;
+    const leaveQueue = (): void => {
+      if (queuedHere) this.queuedCount -= 1;
+      queuedHere = false;
+    };
+    let lastStatus = '';
+    const say = (status: ClientStatus): void => {
+      const key = JSON.stringify(status);
+      if (key === lastStatus) return;
+      lastStatus = key;
+      req.onStatus?.(status);
+    };
+    try {
+      for (;;) {
+        if (req.signal.aborted) throw errors.aborted();
+        const now = this.deps.now();
+
+        if (this.pausedUntil > now) {
+          if (this.pausedUntil >= req.deadline) throw this.pauseError(now);
+          // Everyone released by the same pause would hit the server in the same millisecond.
+          const until = Math.min(req.deadline, this.pausedUntil + this.deps.random() * this.options.resumeSpreadMs);
+          say({ type: 'waiting', reason: this.pauseReason, until: Math.ceil(until), attempt: req.attempt });
+          await this.waitUntil(until, req.signal, false);
+          continue;
+        }
+
+        const gate = this.breaker.peek(now);
+        if (!gate.pass) {
+          if (now >= req.deadline) throw errors.circuitOpen(gate.until === undefined ? undefined : gate.until - now);
+          const until = Math.min(req.deadline, gate.until ?? req.deadline);
+          say({ type: 'waiting', reason: 'circuit_open', until, attempt: req.attempt });
+          await this.waitUntil(until, req.signal, true);
+          continue;
+        }
+
+        const release = await this.acquireSlot(req, () => {
+          lastStatus = '';
+          say({ type: 'queued' });
+        });
+        // While we queued, a pause may have begun, the breaker opened, or another request taken the probe.
+        const verdict = this.pausedUntil > this.deps.now() ? undefined : this.breaker.take(this.deps.now());
+        if (verdict === undefined || !verdict.pass) {
+          release();
+          continue;
+        }
+        leaveQueue();
+        this.inFlightCount += 1;
+        return this.ticket(verdict.probe, release);
+      }
+    } finally {
+      leaveQueue();
+    }
+  }
+
+  private ticket(probe: boolean, release: () => void): Ticket {
+    const epoch = this.aimd.epoch;
+    let done = false;
+    return {
+      probe,
+      finish: (outcome) => {
+        if (done) return;
+        done = true;
+        this.inFlightCount -= 1;
+        // Adjust the limit before freeing the slot, so the next request sees the new one.
+        this.record(outcome, epoch, probe);
+        release();
+      },
+    };
+  }
+
+  private record(outcome: Outcome, epoch: number, probe: boolean): void {
+    const now = this.deps.now();
+    let changed = false;
+    if (outcome.type === 'success') {
+      changed = this.aimd.onSuccess() || changed;
+      changed = this.breaker.onSuccess() || changed;
+    } else if (outcome.type === 'cancelled') {
+      if (probe) this.breaker.releaseProbe();
+    } else {
+      const { error } = outcome;
+      switch (error.kind) {
+        case 'rate_limited':
+          changed = this.aimd.onLoss(epoch) || changed;
+          // A 429 is the server answering: it is alive, just busy.
+          changed = this.breaker.onSuccess() || changed;
+          changed = this.pause(error, 'rate_limited', now) || changed;
+          break;
+        case 'server':
+          changed = (error.status === 503 ? this.aimd.on503(epoch) : (this.aimd.onOther(), false)) || changed;
+          changed = this.breaker.onFailure(now, probe) || changed;
+          changed = this.pause(error, 'server_error', now) || changed;
+          break;
+        case 'timeout':
+          if (error.detail === 'deadline') {
+            // The caller's budget ran out; that says nothing about the server.
+            if (probe) this.breaker.releaseProbe();
+            break;
+          }
+          changed = this.aimd.onLoss(epoch) || changed;
+          changed = this.breaker.onFailure(now, probe) || changed;
+          break;
+        case 'network':
+        case 'stream_cut':
+          this.aimd.onOther();
+          changed = this.breaker.onFailure(now, probe) || changed;
+          break;
+        case 'aborted':
+        case 'bad_response':
+        case 'circuit_open':
+          // No verdict on the upstream: a cancel, or an answer from something that is not it.
+          if (probe) this.breaker.releaseProbe();
+          break;
+        default:
+          // 4xx: the server is up and answering.
+          this.aimd.onOther();
+          changed = this.breaker.onSuccess() || changed;
+      }
+    }
+    this.applyLimit();
+    if (changed) {
+      this.notify();
+      this.deps.onStateChange();
+    } else if (probe) {
+      this.notify();
+    }
+  }
+
+  private pause(error: LlmError, reason: PauseReason, now: number): boolean {
+    if (error.retryAfterMs === undefined || error.retryAfterMs <= 0) return false;
+    const until = now + Math.min(error.retryAfterMs, MAX_PAUSE_MS);
+    if (until <= this.pausedUntil) return false;
+    this.pausedUntil = until;
+    this.pauseReason = reason;
+    return true;
+  }
+
+  private pauseError(now: number): LlmError {
+    const waitMs = this.pausedUntil - now;
+    const error =
+      this.pauseReason === 'rate_limited'
+        ? errors.rateLimited(undefined, waitMs, undefined, false)
+        : errors.server(undefined, undefined, false, waitMs);
+    return error;
+  }
+
+  private applyLimit(): void {
+    if (this.limit.concurrency !== this.aimd.current) this.limit.concurrency = this.aimd.current;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Resolves at `until`, or on a state change if `wakeOnChange`; rejects when `signal` aborts. */
+  private waitUntil(until: number, signal: AbortSignal, wakeOnChange: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = new AbortController();
+      const cleanup = (): void => {
+        timer.abort();
+        signal.removeEventListener('abort', onAbort);
+        this.listeners.delete(done);
+      };
+      const done = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onAbort = (): void => {
+        cleanup();
+        reject(errors.aborted());
+      };
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (wakeOnChange) this.listeners.add(done);
+      this.deps.sleep(Math.max(0, until - this.deps.now()), timer.signal).then(done, () => undefined);
+    });
+  }
+
+  /**
+   * A p-limit slot, held until the returned release is called. A request that gives up while
+   * queued (abort, deadline) cannot be taken out of p-limit's queue, so its turn, when it comes,
+   * returns the slot at once.
+   */
+  private acquireSlot(req: AdmitRequest, onQueued: () => void): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      if (req.signal.aborted) {
+        reject(errors.aborted());
+        return;
+      }
+      let waiting = true;
+      const timer = new AbortController();
+      const giveUp = (error: LlmError): void => {
+        if (!waiting) return;
+        waiting = false;
+        cleanup();
+        reject(error);
+      };
+      const onAbort = (): void => giveUp(errors.aborted());
+      const cleanup = (): void => {
+        req.signal.removeEventListener('abort', onAbort);
+        timer.abort();
+      };
+      const mustQueue = this.limit.activeCount >= this.limit.concurrency || this.limit.pendingCount > 0;
+      req.signal.addEventListener('abort', onAbort, { once: true });
+      void this.limit(() => {
+        if (!waiting) return undefined;
+        waiting = false;
+        cleanup();
+        return new Promise<void>((release) => {
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            release();
+          });
+        });
+      });
+      if (mustQueue && waiting) {
+        onQueued();
+        this.deps
+          .sleep(Math.max(0, req.deadline - this.deps.now()), timer.signal)
+          .then(() => giveUp(errors.timeout('deadline', req.deadlineMs)), () => undefined);
+      }
+    });
+  }
+}

@@ -1,0 +1,91 @@
+// Circuit breaker over consecutive upstream failures. Open: nothing is sent until the cool-down
+// ends. Half-open: one probe goes; its verdict closes or re-opens the circuit.
+
+export type BreakerView = 'closed' | 'open' | 'half-open';
+
+export interface BreakerSnapshot {
+  open: boolean;
+  openUntil: number;
+  failures: number;
+}
+
+export type BreakerVerdict = { pass: true; probe: boolean } | { pass: false; until: number | undefined };
+
+export class CircuitBreaker {
+  private failures = 0;
+  private open = false;
+  private openUntil = 0;
+  private probing = false;
+
+  constructor(
+    private threshold: number,
+    private coolDownMs: number,
+  ) {}
+
+  configure(threshold: number, coolDownMs: number): void {
+    this.threshold = threshold;
+    this.coolDownMs = coolDownMs;
+  }
+
+  view(now: number): BreakerView {
+    if (!this.open) return 'closed';
+    return now < this.openUntil ? 'open' : 'half-open';
+  }
+
+  /** Whether a request may go now, without taking the probe. `until` is when to look again. */
+  peek(now: number): BreakerVerdict {
+    if (!this.open) return { pass: true, probe: false };
+    if (now < this.openUntil) return { pass: false, until: this.openUntil };
+    // Half-open with a probe out: wait for its verdict, however long it takes.
+    if (this.probing) return { pass: false, until: undefined };
+    return { pass: true, probe: true };
+  }
+
+  /** Like `peek`, but a half-open pass takes the single probe slot. */
+  take(now: number): BreakerVerdict {
+    const verdict = this.peek(now);
+    if (verdict.pass && verdict.probe) this.probing = true;
+    return verdict;
+  }
+
+  onSuccess(): boolean {
+    const changed = this.open || this.failures > 0;
+    this.failures = 0;
+    this.open = false;
+    this.probing = false;
+    return changed;
+  }
+
+  /** An upstream failure (server, network, timeout). Returns true if the circuit just opened. */
+  onFailure(now: number, wasProbe: boolean): boolean {
+    if (wasProbe) {
+      this.probing = false;
+      this.open = true;
+      this.openUntil = now + this.coolDownMs;
+      return true;
+    }
+    // Failures of requests sent before the circuit opened say nothing new.
+    if (this.open) return false;
+    this.failures += 1;
+    if (this.failures < this.threshold) return false;
+    this.open = true;
+    this.openUntil = now + this.coolDownMs;
+    return true;
+  }
+
+  /** The probe ended without a verdict (cancelled, or a failure that is not the upstream's fault). */
+  releaseProbe(): void {
+    this.probing = false;
+  }
+
+  snapshot(): BreakerSnapshot {
+    return { open: this.open, openUntil: this.openUntil, failures: this.failures };
+  }
+
+  restore(s: BreakerSnapshot): void {
+    this.open = s.open;
+    this.openUntil = s.openUntil;
+    this.failures = s.failures;
+    this.probing = false;
+  }
+}
