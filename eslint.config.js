@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // Playwright fixtures look like hooks (`use`) and take `{}` by convention.
+    files: ['tests/e2e/**/*.ts'],
+    rules: { 'react-hooks/rules-of-hooks': 'off', 'no-empty-pattern': 'off' },
+  },
+  {
     // lib/ is the framework-free core: it runs in Node and in the worker, with everything injected.
     files: ['lib/**/*.ts'],
     languageOptions: { globals: {} },

@@ -16,13 +16,15 @@ export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): 
 }
 
 export function useJob(jobId: string | undefined): JobView | undefined {
-  const [job, setJob] = useState<JobView>();
+  // Keyed by id, so switching jobs never shows the previous job's text for a frame.
+  const [state, setState] = useState<{ id: string; job?: JobView }>();
   useEffect(() => {
     if (!jobId) return;
-    setJob(undefined);
     const port = browser.runtime.connect({ name: jobPortPrefix + jobId });
-    port.onMessage.addListener((msg: JobPortMessage) => setJob((prev) => applyJobMessage(prev, msg)));
+    port.onMessage.addListener((msg: JobPortMessage) =>
+      setState((prev) => ({ id: jobId, job: applyJobMessage(prev?.id === jobId ? prev.job : undefined, msg) })),
+    );
     return () => port.disconnect();
   }, [jobId]);
-  return job;
+  return jobId && state?.id === jobId ? state.job : undefined;
 }

@@ -1,6 +1,7 @@
 // The background's doors: every message and port is checked before anything else happens.
 import { browser, type Browser } from 'wxt/browser';
-import { jobPortPrefix, parseRequest, type BackgroundRequest, type Reply } from '../../lib/messages';
+import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/messages';
+import { parseRequest } from '../../lib/security/schemas';
 import { jobRunner, llmClient } from './services';
 import { getPublicSettings, saveSettings } from './settings';
 import { summariseTab } from './summarise';

@@ -1,7 +1,8 @@
 // "Summarise page": the one handler behind the context menu, the keyboard shortcut and the popup.
 import { browser, type Browser } from 'wxt/browser';
 import { EmptyPageError, summariseRequest } from '../../lib/jobs/summarise-plan';
-import { pageContent, type SummariseOutcome, type TabRequest } from '../../lib/messages';
+import type { SummariseOutcome, TabRequest } from '../../lib/messages';
+import { pageContent } from '../../lib/security/schemas';
 import { jobRunner } from './services';
 import { getProvider, NotConfiguredError } from './settings';
 

@@ -31,7 +31,6 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures, { site: { url: string } }>({
   site: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'));
       await use(server);
@@ -45,7 +44,8 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale = 'en-US' }, use) => {
+  extension: async ({ locale: requested }, use) => {
+    const locale = requested ?? 'en-US';
     const context = await chromium.launchPersistentContext('', {
       executablePath,
       headless: true,

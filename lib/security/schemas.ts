@@ -1,0 +1,49 @@
+// The background's door: every message from a view or a content script is parsed here before
+// anything acts on it. Unknown types and malformed payloads are rejected with a clear error.
+import { z } from 'zod';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+export const settingsInput = z.object({
+  baseUrl: httpUrl,
+  model: z.string().trim().min(1).max(200),
+  /** Omitted: keep the stored key. Empty string: delete it. */
+  apiKey: z.string().trim().max(500).optional(),
+});
+export type SettingsInput = z.infer<typeof settingsInput>;
+
+/** Requests from extension pages (popup, options, sidebar) to the background. */
+export const backgroundRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('settings.get') }),
+  z.object({ type: z.literal('settings.save'), settings: settingsInput }),
+  z.object({ type: z.literal('settings.test') }),
+  z.object({ type: z.literal('summarise.activeTab') }),
+  z.object({ type: z.literal('job.stop'), jobId: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('options.open') }),
+]);
+export type BackgroundRequest = z.infer<typeof backgroundRequest>;
+
+
+export const pageContent = z.object({
+  url: z.string().max(4096),
+  title: z.string().max(2000),
+  text: z.string(),
+  lang: z.string().max(35).optional(),
+});
+
+export function parseRequest(raw: unknown): BackgroundRequest {
+  const parsed = backgroundRequest.safeParse(raw);
+  if (!parsed.success) throw new Error(`Rejected message: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
