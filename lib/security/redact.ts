@@ -6,7 +6,7 @@ const KEY_SHAPES: RegExp[] = [
   /\b(Bearer)\s+[A-Za-z0-9._~+/=-]{4,}/gi,
   // Prefixed provider keys: OpenAI/Anthropic/OpenRouter/DeepSeek (sk-…), Groq (gsk_), xAI,
   // Hugging Face, Perplexity, Replicate, GitHub, Google.
-  /\b(sk|gsk|xai|hf|pplx|r8|ghp|gho|github_pat)[-_][A-Za-z0-9_*.-]{6,}/gi,
+  /\b(sk|gsk|xai|hf|pplx|r8|ghp|gho|github_pat)[-_][A-Za-z0-9_*-]{6,}/gi,
   /\bAIza[0-9A-Za-z_-]{20,}/g,
   // key=value / "api_key": "value" pairs in query strings and JSON.
   /\b(api[_-]?key|access[_-]?token|secret|password|token|key)(["']?\s*[:=]\s*["']?)([^\s"'&,;}]{8,})/gi,

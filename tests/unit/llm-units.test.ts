@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from '../../lib/security/redact';
+import { parseDuration, parseRetryAfter, retryHintFromHeaders } from '../../lib/llm/retry-hints';
+import { fullJitterDelay } from '../../lib/llm/backoff';
+import { RetryBudget } from '../../lib/llm/retry-budget';
+import { AimdLimit } from '../../lib/llm/aimd';
+import { CircuitBreaker } from '../../lib/llm/breaker';
+import { errorFromStreamPayload, snippet } from '../../lib/llm/errors';
+import { DEFAULT_CLIENT_OPTIONS, resolveOptions } from '../../lib/llm/options';
+import { endpoint } from '../../lib/llm/request';
+
+describe('redact', () => {
+  it.each([
+    ['Incorrect API key provided: sk-proj-abcDEF123456789xyz.', 'Incorrect API key provided: [redacted].'],
+    ['Authorization: Bearer abc.def-ghi_123', 'Authorization: Bearer [redacted]'],
+    ['key sk-ant-api03-AAAAAAAAAAAAAAAA leaked', 'key [redacted] leaked'],
+    ['groq gsk_0123456789abcdef and google AIzaSyA1234567890abcdefghijklmnop', 'groq [redacted] and google [redacted]'],
+    ['url?api_key=supersecretvalue&x=1', 'url?api_key=[redacted]&x=1'],
+    ['{"apiKey": "0123456789abcdef"}', '{"apiKey": "[redacted]"}'],
+  ])('%s', (input, expected) => {
+    expect(redact(input)).toBe(expected);
+  });
+
+  it('removes the exact secret in any shape, and leaves ordinary prose alone', () => {
+    expect(redact('the key custom-key-value-777 was wrong', ['custom-key-value-777'])).toBe('the key [redacted] was wrong');
+    const prose = 'This model has a maximum context length of 8192 tokens; the token limit was reached. Basic plan.';
+    expect(redact(prose, [''])).toBe(prose);
+  });
+});
+
+describe('snippet', () => {
+  it('strips markup, collapses space, shortens, and redacts', () => {
+    const s = snippet(`<html><style>x{}</style><body><h1>Error</h1>\n\n<p>Bearer sk-abcdefghijkl ${'y'.repeat(500)}</p></body></html>`);
+    expect(s.startsWith('Error Bearer [redacted]')).toBe(true);
+    expect(s.length).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('retry hints', () => {
+  it.each([
+    ['1s', 1_000],
+    ['6m0s', 360_000],
+    ['20ms', 20],
+    ['1.5s', 1_500],
+    ['1h2m3s', 3_723_000],
+    ['2', 2_000],
+    ['', undefined],
+    ['soon', undefined],
+    ['1s later', undefined],
+  ])('parseDuration(%j) = %j', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    const now = Date.parse('2025-01-01T00:00:00Z');
+    expect(parseRetryAfter('7', now)).toBe(7_000);
+    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:05 GMT', now)).toBe(5_000);
+    expect(parseRetryAfter('Tue, 31 Dec 2024 23:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('whenever', now)).toBeUndefined();
+  });
+
+  it('prefers retry-after-ms, then Retry-After, then the exhausted rate-limit window (429 only)', () => {
+    const h = (o: Record<string, string>) => new Headers(o);
+    expect(retryHintFromHeaders(h({ 'retry-after-ms': '250', 'retry-after': '9' }), 0, 429).retryAfterMs).toBe(250);
+    expect(retryHintFromHeaders(h({ 'retry-after': '9', 'x-ratelimit-reset-requests': '1s' }), 0, 429).retryAfterMs).toBe(9_000);
+    const windows = { 'x-ratelimit-reset-requests': '2s', 'x-ratelimit-reset-tokens': '40ms' };
+    expect(retryHintFromHeaders(h({ ...windows, 'x-ratelimit-remaining-tokens': '0' }), 0, 429).retryAfterMs).toBe(40);
+    expect(retryHintFromHeaders(h(windows), 0, 429).retryAfterMs).toBe(2_000);
+    expect(retryHintFromHeaders(h(windows), 0, 200).retryAfterMs).toBeUndefined();
+    expect(retryHintFromHeaders(h({ 'x-should-retry': 'false' }), 0, 500)).toEqual({ shouldRetry: false });
+  });
+});
+
+describe('backoff and budget', () => {
+  it('full jitter stays within [0, min(cap, base·2^(n-1)))', () => {
+    expect(fullJitterDelay(1, 500, 20_000, () => 0.999)).toBe(499);
+    expect(fullJitterDelay(3, 500, 20_000, () => 0.5)).toBe(1_000);
+    expect(fullJitterDelay(10, 500, 20_000, () => 0.5)).toBe(10_000);
+    expect(fullJitterDelay(4, 500, 20_000, () => 0)).toBe(0);
+  });
+
+  it('the retry budget empties and refills by a fraction per success', () => {
+    const budget = new RetryBudget(0.5, 2);
+    expect([budget.tryWithdraw(), budget.tryWithdraw(), budget.tryWithdraw()]).toEqual([true, true, false]);
+    budget.onSuccess();
+    expect(budget.tryWithdraw()).toBe(false);
+    budget.onSuccess();
+    expect(budget.tryWithdraw()).toBe(true);
+    for (let i = 0; i < 100; i += 1) budget.onSuccess();
+    expect(budget.available).toBe(2);
+  });
+});
+
+describe('AIMD limit', () => {
+  it('halves once per congestion event, grows by one per window, stays within [1, max]', () => {
+    const limit = new AimdLimit(8);
+    const epoch = limit.epoch;
+    expect(limit.onLoss(epoch)).toBe(true);
+    expect(limit.current).toBe(4);
+    expect(limit.onLoss(epoch)).toBe(false);
+    expect(limit.current).toBe(4);
+    for (let i = 0; i < 3; i += 1) expect(limit.onSuccess()).toBe(false);
+    expect(limit.onSuccess()).toBe(true);
+    expect(limit.current).toBe(5);
+    for (let i = 0; i < 5; i += 1) limit.onLoss(limit.epoch);
+    expect(limit.current).toBe(1);
+    for (let i = 0; i < 100; i += 1) limit.onSuccess();
+    expect(limit.current).toBe(8);
+  });
+
+  it('counts only consecutive 503s', () => {
+    const limit = new AimdLimit(4);
+    limit.on503(0);
+    limit.on503(0);
+    limit.onOther();
+    limit.on503(0);
+    expect(limit.current).toBe(4);
+    limit.on503(0);
+    limit.on503(0);
+    expect(limit.current).toBe(2);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('closed → open after the threshold → half-open with one probe → closed or open again', () => {
+    const b = new CircuitBreaker(3, 1_000);
+    expect(b.onFailure(0, false)).toBe(false);
+    expect(b.onFailure(0, false)).toBe(false);
+    b.onSuccess();
+    b.onFailure(0, false);
+    b.onFailure(0, false);
+    expect(b.onFailure(10, false)).toBe(true);
+    expect(b.view(500)).toBe('open');
+    expect(b.peek(500)).toEqual({ pass: false, until: 1_010 });
+    expect(b.view(1_010)).toBe('half-open');
+    expect(b.take(1_010)).toEqual({ pass: true, probe: true });
+    expect(b.take(1_010)).toEqual({ pass: false, until: undefined });
+    expect(b.onFailure(1_100, true)).toBe(true);
+    expect(b.peek(1_500)).toEqual({ pass: false, until: 2_100 });
+    expect(b.take(2_100)).toEqual({ pass: true, probe: true });
+    b.onSuccess();
+    expect(b.view(2_100)).toBe('closed');
+  });
+});
+
+describe('odds and ends', () => {
+  it('classifies error payloads inside streams', () => {
+    expect(errorFromStreamPayload({ error: { code: 'insufficient_quota', message: 'x' } }).kind).toBe('quota');
+    expect(errorFromStreamPayload({ error: { code: 'context_length_exceeded', message: 'x' } }).kind).toBe('context_length');
+    expect(errorFromStreamPayload({ error: { message: 'x', code: 429 } }).kind).toBe('rate_limited');
+    expect(errorFromStreamPayload({ error: 'plain text failure' }).kind).toBe('server');
+  });
+
+  it('sanitises options so a bad stored value cannot wedge the client', () => {
+    const o = resolveOptions(DEFAULT_CLIENT_OPTIONS, { maxConcurrency: 0, maxAttempts: Number.NaN, idleTimeoutMs: -5 });
+    expect(o.maxConcurrency).toBe(1);
+    expect(o.maxAttempts).toBe(DEFAULT_CLIENT_OPTIONS.maxAttempts);
+    expect(o.idleTimeoutMs).toBe(DEFAULT_CLIENT_OPTIONS.idleTimeoutMs);
+  });
+
+  it('joins base URLs with or without a trailing slash', () => {
+    const p = { apiKey: '', model: 'm' };
+    expect(endpoint({ ...p, baseUrl: 'https://x.test/v1' }, 'models')).toBe('https://x.test/v1/models');
+    expect(endpoint({ ...p, baseUrl: 'https://x.test/v1//' }, 'models')).toBe('https://x.test/v1/models');
+    expect(() => endpoint({ ...p, baseUrl: 'ftp://x.test' }, 'models')).toThrow(/http/);
+  });
+});
