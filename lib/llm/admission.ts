@@ -210,7 +210,7 @@ export class Admission {
           changed = this.pause(error, 'server_error', now) || changed;
           break;
         case 'timeout':
-          if (error.detail === 'deadline') {
+          if (error.timeoutPhase === 'deadline') {
             // The caller's budget ran out; that says nothing about the server.
             if (probe) this.breaker.releaseProbe();
             break;

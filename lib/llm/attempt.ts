@@ -183,6 +183,10 @@ export function readChatStream(handlers: { onDelta(text: string): void; onStream
         ctx.signal,
       );
     } catch (error) {
+      // The answer was whole (finish_reason seen) and only the trailing usage/[DONE] went missing.
+      const cancelledByCaller = ctx.signal.aborted && isLlmError(ctx.signal.reason) && ctx.signal.reason.kind === 'aborted';
+      const lateFailure = !isLlmError(error) || ctx.signal.aborted;
+      if (assembler.finishReason !== undefined && lateFailure && !cancelledByCaller) return assembler.result();
       if (isLlmError(error) && error.partialText === undefined && assembler.text !== '') {
         error.partialText = assembler.text;
         error.retryable = false;

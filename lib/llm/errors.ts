@@ -5,6 +5,8 @@ import { redact } from '../security/redact';
 import type { LlmErrorKind } from './types';
 import { retryHintFromHeaders } from './retry-hints';
 
+export type TimeoutPhase = 'first_byte' | 'idle' | 'response' | 'deadline';
+
 export interface LlmErrorFields {
   status?: number;
   retryAfterMs?: number;
@@ -14,6 +16,7 @@ export interface LlmErrorFields {
   retryable?: boolean;
   /** Answer text that had already been delivered before the failure. */
   partialText?: string;
+  timeoutPhase?: TimeoutPhase;
   cause?: unknown;
 }
 
@@ -25,6 +28,8 @@ export class LlmError extends Error {
   detail?: string;
   retryable: boolean;
   partialText?: string;
+  /** For `timeout`: which clock ran out. Only `deadline` (the caller's whole budget) is final. */
+  timeoutPhase?: TimeoutPhase;
   /** Attempts made before giving up (set by the client). */
   attempts?: number;
 
@@ -36,6 +41,7 @@ export class LlmError extends Error {
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
     if (fields.detail !== undefined && fields.detail !== '') this.detail = fields.detail;
     if (fields.partialText !== undefined) this.partialText = fields.partialText;
+    if (fields.timeoutPhase !== undefined) this.timeoutPhase = fields.timeoutPhase;
   }
 }
 
@@ -125,7 +131,7 @@ export const errors = {
       cause,
     });
   },
-  timeout(phase: 'first_byte' | 'idle' | 'response' | 'deadline', afterMs: number): LlmError {
+  timeout(phase: TimeoutPhase, afterMs: number): LlmError {
     const messages = {
       first_byte: `The API did not start answering within ${seconds(afterMs)}.`,
       idle: `The API stopped sending for ${seconds(afterMs)} in the middle of the answer.`,
@@ -133,7 +139,7 @@ export const errors = {
       deadline: `The request took longer than ${seconds(afterMs)} in all and was stopped.`,
     };
     // The overall deadline is the caller's budget: retrying past it makes no sense.
-    return new LlmError('timeout', messages[phase], { retryable: phase !== 'deadline', detail: phase });
+    return new LlmError('timeout', messages[phase], { retryable: phase !== 'deadline', timeoutPhase: phase });
   },
   aborted(): LlmError {
     return new LlmError('aborted', 'The request was cancelled.');
@@ -232,7 +238,14 @@ function classifyStatus(status: number, server: ServerErrorBody, detail: string 
   if (status === 401 || status === 403) return errors.auth(status, detail);
   if (status === 404) return errors.notFound(detail);
   if (status === 429) return isQuota(server) ? errors.quota(status, detail) : errors.rateLimited(status, retryAfterMs, detail);
-  if (status === 408) return Object.assign(errors.timeout('response', 0), { status, detail, retryable: true });
+  if (status === 408) {
+    return new LlmError('timeout', 'The server gave up waiting for the request (408).', {
+      status,
+      detail,
+      retryable: true,
+      timeoutPhase: 'response',
+    });
+  }
   if (status === 413 || ((status === 400 || status === 422) && isContextLength(server))) return errors.contextLength(status, detail);
   if (status >= 500) return errors.server(status, detail, status !== 501, retryAfterMs);
   return errors.badRequest(status, detail);

@@ -310,7 +310,7 @@ describe('cancellation', () => {
     const first = outcome(client.chat(ask('1')));
     const second = outcome(client.chat(ask('2')));
     await vi.advanceTimersByTimeAsync(5_000);
-    expect(await first).toMatchObject({ kind: 'timeout', detail: 'deadline' });
-    expect(await second).toMatchObject({ kind: 'timeout', detail: 'deadline' });
+    expect(await first).toMatchObject({ kind: 'timeout', timeoutPhase: 'deadline' });
+    expect(await second).toMatchObject({ kind: 'timeout', timeoutPhase: 'deadline' });
   });
 });

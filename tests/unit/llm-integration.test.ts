@@ -147,7 +147,7 @@ describe('against the mock OpenAI-compatible server', () => {
   it('a stalled stream hits the idle timeout and the connection is closed', async () => {
     mock.fail({ kind: 'stall', afterChunks: 1 });
     const error = await failure(client({ idleTimeoutMs: 150 }).chat(ask('x')));
-    expect(error).toMatchObject({ kind: 'timeout', detail: 'idle' });
+    expect(error).toMatchObject({ kind: 'timeout', timeoutPhase: 'idle' });
     await vi.waitFor(() => expect(mock.stats().inFlight).toBe(0), { interval: 5 });
   });
 

@@ -112,6 +112,25 @@ describe('streaming chat completions', () => {
     expect(error.retryable).toBe(false);
   });
 
+  it('a stream that fails or stalls after its finish_reason is still a complete answer', async () => {
+    const cut = controlledStream();
+    const deltas: string[] = [];
+    const { fetch } = scriptedFetch(() => sseResponse(cut.stream));
+    const cutResult = exchange(input(fetch), readChatStream({ onDelta: (t) => deltas.push(t) }));
+    cut.push(sseBody(['whole'], { finish: 'stop', done: false }));
+    await vi.waitFor(() => expect(deltas).toEqual(['whole']));
+    cut.error(new TypeError('terminated'));
+    expect((await cutResult).text).toBe('whole');
+
+    vi.useFakeTimers();
+    const stalled = controlledStream();
+    const stallResult = stream(sseResponse(stalled.stream), { idleTimeoutMs: 1_000 });
+    stalled.push(sseBody(['whole'], { finish: 'length', done: false }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await stallResult).result).toEqual({ text: 'whole', finishReason: 'length' });
+    expect(stalled.isCancelled).toBe(true);
+  });
+
   it('treats an empty 200 stream as cut (and safe to retry)', async () => {
     const error = await streamError(sseResponse(''));
     expect(error.kind).toBe('stream_cut');
@@ -163,6 +182,8 @@ describe('HTTP errors', () => {
     [422, { detail: [{ msg: 'field required' }] }, 'bad_request'],
     [400, { error: { message: 'too long', code: 'context_length_exceeded' } }, 'context_length'],
     [400, { error: { message: "This model's maximum context length is 8192 tokens." } }, 'context_length'],
+    [413, 'Request Entity Too Large', 'context_length'],
+    [408, 'Request Timeout', 'timeout'],
     [429, { error: { message: 'Rate limit reached for requests', code: 'rate_limit_exceeded' } }, 'rate_limited'],
     [429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }, 'quota'],
     [500, { error: { message: 'oops' } }, 'server'],
@@ -246,7 +267,7 @@ describe('timeouts and cancellation', () => {
     expect(calls[0]!.init.signal!.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     const error = await pending;
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true, detail: 'first_byte' });
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true, timeoutPhase: 'first_byte' });
     expect(calls[0]!.init.signal!.aborted).toBe(true);
   });
 
@@ -256,7 +277,7 @@ describe('timeouts and cancellation', () => {
     const pending = stream(sseResponse(body.stream), { firstByteTimeoutMs: 1_000 }).catch((e: unknown) => e as LlmError);
     body.push(': still thinking\n\n');
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(await pending).toMatchObject({ kind: 'timeout', detail: 'first_byte' });
+    expect(await pending).toMatchObject({ kind: 'timeout', timeoutPhase: 'first_byte' });
     expect(body.isCancelled).toBe(true);
   });
 
@@ -278,7 +299,7 @@ describe('timeouts and cancellation', () => {
     body.push(': keep-alive\n\n');
     await vi.advanceTimersByTimeAsync(100);
     const error = await pending;
-    expect(error).toMatchObject({ kind: 'timeout', detail: 'idle' });
+    expect(error).toMatchObject({ kind: 'timeout', timeoutPhase: 'idle' });
     expect(body.isCancelled).toBe(true);
   });
 
@@ -292,7 +313,7 @@ describe('timeouts and cancellation', () => {
       body.push(chunk('x'));
       await vi.advanceTimersByTimeAsync(500);
     }
-    expect(await pending).toMatchObject({ kind: 'timeout', detail: 'deadline', retryable: false });
+    expect(await pending).toMatchObject({ kind: 'timeout', timeoutPhase: 'deadline', retryable: false });
   });
 
   it('the caller’s abort cancels at once, aborting the fetch and the body', async () => {
