@@ -21,10 +21,23 @@ export function useJob(jobId: string | undefined): JobView | undefined {
   useEffect(() => {
     if (!jobId) return;
     const port = browser.runtime.connect({ name: jobPortPrefix + jobId });
-    port.onMessage.addListener((msg: JobPortMessage) =>
-      setState((prev) => ({ id: jobId, job: applyJobMessage(prev?.id === jobId ? prev.job : undefined, msg) })),
-    );
-    return () => port.disconnect();
+    // A fast model sends hundreds of deltas a second: render at most once per frame.
+    let pending: JobPortMessage[] = [];
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      const batch = pending;
+      pending = [];
+      setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined) }));
+    };
+    port.onMessage.addListener((msg: JobPortMessage) => {
+      pending.push(msg);
+      frame ||= requestAnimationFrame(flush);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      port.disconnect();
+    };
   }, [jobId]);
   return jobId && state?.id === jobId ? state.job : undefined;
 }

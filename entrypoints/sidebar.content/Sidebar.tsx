@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { JobStatusLine } from '../../components/JobStatusLine';
 import { t } from '../../components/i18n';
+import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
 
@@ -30,7 +31,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
         {job && <JobStatusLine job={job} />}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            {job.text}
+            <Markdown text={job.text} />
           </div>
         )}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}

@@ -8,7 +8,8 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { extractPage } from '../../lib/extract/page';
 import type { TabRequest } from '../../lib/messages';
 import { Sidebar, type SidebarContent } from './Sidebar';
-import css from './sidebar.css?inline';
+import markdownCss from '../../components/markdown/markdown.css?inline';
+import sidebarCss from './sidebar.css?inline';
 
 // Injecting again (a second "Summarise") re-runs this file in the same isolated world.
 const installed = Symbol.for('precis.sidebar');
@@ -43,7 +44,7 @@ function createSidebar(ctx: ContentScriptContext) {
     async show(content: SidebarContent) {
       ui ??= await createShadowRootUi(ctx, {
         name: 'precis-sidebar',
-        css,
+        css: sidebarCss + markdownCss,
         position: 'inline',
         anchor: 'html',
         append: 'last',

@@ -1,0 +1,44 @@
+// Model output and page-derived text become HTML only through here: Markdown without raw HTML,
+// then DOMPurify with a short allow-list. Links open safely; images are never fetched (a model
+// can be talked into emitting tracking pixels), they become links the user may choose to open.
+import DOMPurify from 'dompurify';
+import { Marked, type Tokens } from 'marked';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const safeUrl = /^(?:https?:|mailto:)/i;
+
+const marked = new Marked({
+  gfm: true,
+  renderer: {
+    html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
+    image: ({ href, text }: Tokens.Image) =>
+      safeUrl.test(href) ? `<a href="${escapeHtml(href)}" class="image-link">🖼 ${escapeHtml(text || href)}</a>` : escapeHtml(text),
+  },
+});
+
+const purify = DOMPurify();
+purify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A') {
+    const href = node.getAttribute('href') ?? '';
+    if (!safeUrl.test(href)) node.removeAttribute('href');
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
+const allowedTags = [
+  'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'a',
+  'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input',
+];
+
+export function renderMarkdown(src: string): string {
+  const html = marked.parse(src, { async: false });
+  return purify.sanitize(html, {
+    ALLOWED_TAGS: allowedTags,
+    ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'type', 'checked', 'disabled', 'target', 'rel'],
+    ALLOWED_URI_REGEXP: safeUrl,
+  });
+}
