@@ -1,13 +1,37 @@
 // The one Dexie database. Index only what `where()` uses; never index large strings.
 import Dexie, { type EntityTable } from 'dexie';
+import type { CacheBodyRecord, CacheEntryRecord, CacheStatsRecord, MetaRecord } from './cache/records';
 import type { JobRecord, JobStore } from './jobs/runner';
 import { unfinishedStatuses } from './jobs/runner';
+import type { ActivityRecord, AuditRecord } from './privacy/records';
 
-export type PrecisDb = Dexie & { jobs: EntityTable<JobRecord, 'id'> };
+export type PrecisDb = Dexie & {
+  jobs: EntityTable<JobRecord, 'id'>;
+  cacheEntries: EntityTable<CacheEntryRecord, 'hash'>;
+  cacheBodies: EntityTable<CacheBodyRecord, 'hash'>;
+  cacheStats: EntityTable<CacheStatsRecord, 'model'>;
+  meta: EntityTable<MetaRecord, 'key'>;
+  activity: EntityTable<ActivityRecord, 'id'>;
+  audit: EntityTable<AuditRecord, 'id'>;
+};
 
 export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeof IDBKeyRange): PrecisDb {
   const db = new Dexie(name, indexedDB && keyRange ? { indexedDB, IDBKeyRange: keyRange } : undefined) as PrecisDb;
   db.version(1).stores({ jobs: 'id, status, updatedAt' });
+  // v2 (issue #4): response cache and privacy logs. Only new tables and one new index, so no
+  // upgrade() is needed: existing jobs are kept as they are and Dexie builds the index.
+  db.version(2).stores({
+    // requestHash: "forget this page" deletes the jobs that show a forgotten answer.
+    jobs: 'id, status, updatedAt, requestHash',
+    // lastAccess: LRU eviction order; expires: pruning.
+    cacheEntries: 'hash, lastAccess, expires',
+    cacheBodies: 'hash',
+    cacheStats: 'model',
+    meta: 'key',
+    // at: pruning by age; hash: forgetting a request.
+    activity: '++id, at, hash',
+    audit: '++id',
+  });
   return db;
 }
 

@@ -1,0 +1,83 @@
+// The cache as a ChatClient: the job runner calls it exactly as it calls the LLM client, and a
+// cached answer reaches the view through the same onDelta path as a live one, only all at once.
+import { errors } from '../llm/errors';
+import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from '../llm/types';
+import type { ActivityLog } from '../privacy/activity';
+import { requestKey } from './key';
+import type { CacheKind } from './policy';
+import type { ResponseCache } from './response-cache';
+
+export interface CachingChatOptions extends ChatOptions {
+  /** Skip the lookup and replace the stored answer with the fresh one. */
+  regenerate?: boolean;
+  /** Which caching rules apply. Default 'chat': cached only when deterministic (or opted in). */
+  cachePolicy?: CacheKind;
+  /** Output language, when it is not already spelled out in the messages. */
+  language?: string;
+}
+
+export interface CachedChatResult extends ChatResult {
+  /** The request's key: what "forget this page" and the activity log refer to. */
+  hash: string;
+  /** Set when the answer came from the cache: when it was first generated (epoch ms). */
+  cached: { at: number; hash: string } | undefined;
+}
+
+export interface CachingChatClient {
+  chat(req: ChatRequest, opts?: CachingChatOptions): Promise<CachedChatResult>;
+}
+
+export interface WithCacheOptions {
+  /** The same provider the inner client will use, read per request so a settings change applies at once. */
+  getProvider: () => Pick<ProviderConfig, 'baseUrl' | 'model'> | Promise<Pick<ProviderConfig, 'baseUrl' | 'model'>>;
+  activity?: ActivityLog;
+  /** Failures of cache writes and logging, which never fail the request. Default: console.warn. */
+  onError?: (err: unknown) => void;
+}
+
+export function withCache(
+  client: { chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult> },
+  cache: ResponseCache,
+  options: WithCacheOptions,
+): CachingChatClient {
+  const onError = options.onError ?? ((err: unknown) => console.warn('Precis: cache wrapper', err));
+
+  async function log(hash: string, model: string, cached: boolean, promptTokens = 0, completionTokens = 0) {
+    if (!options.activity) return;
+    await options.activity.record({ hash, model, cached, promptTokens, completionTokens }).catch(onError);
+  }
+
+  return {
+    async chat(req, opts = {}) {
+      const { regenerate = false, cachePolicy = 'chat', language, ...inner } = opts;
+      const provider = await options.getProvider();
+      const model = req.model ?? provider.model;
+      const hash = await requestKey({ provider, request: req, language });
+      const cacheable = cache.isCacheable(cachePolicy, req);
+
+      if (cacheable && !regenerate) {
+        const hit = await cache.get(hash, { model });
+        if (hit) {
+          if (inner.signal?.aborted) throw errors.aborted();
+          inner.onDelta?.(hit.text);
+          // No usage: replaying spent no tokens. What it saved is in the cache's stats.
+          await log(hash, model, true, hit.promptTokens, hit.completionTokens);
+          return { text: hit.text, finishReason: hit.finishReason, hash, cached: { at: hit.created, hash } };
+        }
+      }
+
+      const result = await client.chat(req, inner);
+      // 'length' is an answer cut off at max_tokens, and anything else (content filter, tool call)
+      // is not a complete text answer either; errors and aborts never get here.
+      if (cacheable && result.finishReason === 'stop') {
+        try {
+          await cache.put(hash, { kind: cachePolicy, model, text: result.text, finishReason: result.finishReason, usage: result.usage });
+        } catch (err) {
+          onError(err);
+        }
+      }
+      await log(hash, model, false, result.usage?.promptTokens, result.usage?.completionTokens);
+      return { ...result, hash, cached: undefined };
+    },
+  };
+}
