@@ -6,13 +6,17 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // Explicit imports: lib/ must never reach for `browser` by accident.
   imports: false,
-  manifest: ({ mode }) => ({
+  manifest: ({ mode, browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : [],
+    ...(browser === 'firefox' && {
+      // Firefox MV3 needs an id; 115 is the first ESR with storage.session and scripting in MV3.
+      browser_specific_settings: { gecko: { id: 'precis@precis.example', strict_min_version: '115.0' } },
+    }),
     commands: {
       'summarise-page': {
         suggested_key: { default: 'Alt+Shift+S' },

@@ -109,3 +109,15 @@ test('the options page saves a provider and tests the connection for real', asyn
   await expect(options.getByTestId('notice')).toContainText('Answered in');
   expect(mock.completions().at(-1)!.headers.authorization).toBe(`Bearer ${key}`);
 });
+
+test('while rate limited the sidebar says when it will retry, then the summary arrives', async ({ extension, mock, site }) => {
+  mock.set({ reply: 'Worth the wait.' });
+  mock.fail({ kind: 'status', status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'Rate limit reached', code: 'rate_limit_exceeded' } } });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByRole('status')).toContainText(/Rate limited by the provider, retrying in [1-3] s/);
+  await expect(sidebar(page).getByTestId('answer')).toHaveText('Worth the wait.', { timeout: 15_000 });
+  expect(mock.completions()).toHaveLength(2);
+});
