@@ -205,7 +205,8 @@ export class Admission {
           changed = this.pause(error, 'rate_limited', now) || changed;
           break;
         case 'server':
-          changed = (error.status === 503 ? this.aimd.on503(epoch) : (this.aimd.onOther(), false)) || changed;
+          if (error.status === 503) changed = this.aimd.on503(epoch) || changed;
+          else this.aimd.onOther();
           changed = this.breaker.onFailure(now, probe) || changed;
           changed = this.pause(error, 'server_error', now) || changed;
           break;

@@ -125,7 +125,9 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     const delay = error.retryAfterMs !== undefined ? 0 : fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random);
     const earliest = now() + (error.retryAfterMs ?? delay);
     if (earliest >= deadline) return undefined;
-    if (!budget.tryWithdraw()) return undefined;
+    // A retry the server scheduled itself (retry-after, behind a client-wide pause) is not the
+    // blind extra load the budget exists to cap; only our own guesses are paid for.
+    if (error.retryAfterMs === undefined && !budget.tryWithdraw()) return undefined;
     return delay;
   }
 

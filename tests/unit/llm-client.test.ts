@@ -243,6 +243,21 @@ describe('retries', () => {
     expect(calls).toHaveLength(4);
   });
 
+  it('retries the server scheduled (retry-after) do not spend the budget', async () => {
+    const { client, calls } = setup(
+      [
+        () => jsonResponse(429, {}, { 'retry-after-ms': '100' }),
+        () => jsonResponse(429, {}, { 'retry-after-ms': '100' }),
+        () => jsonResponse(200, completionJson('ok')),
+      ],
+      { options: { retryBudgetMax: 0, resumeSpreadMs: 0 } },
+    );
+    const pending = client.complete(ask());
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await pending).text).toBe('ok');
+    expect(calls).toHaveLength(3);
+  });
+
   it('an abort during the backoff wait ends the request at once', async () => {
     const { client, calls } = setup([() => jsonResponse(500, {})], { options: { backoffBaseMs: 10_000 } });
     const caller = new AbortController();
