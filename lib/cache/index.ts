@@ -1,3 +1,10 @@
+// The response cache (issue #4). Wiring in the background:
+//   const cache = createResponseCache({ db, policy });           // policy and prices from storage
+//   const client = withCache(llmClient(), cache, { getProvider, activity: createActivityLog({ db }) });
+//   runner = createJobRunner({ store, client });                  // pass cachePolicy: job.kind per request
+//   alarm → cache.prune(), activity.prune()
+// Modules: key (canonical request → SHA-256), lru (memory level), answer-store (Dexie level),
+// response-cache (the two together), policy/prices/stats (plain data for Options), with-cache (ChatClient).
 export { cachedAgeLabel } from './age';
 export type { StoredAnswer, Tally } from './answer-store';
 export { canonicalJson } from './canonical';

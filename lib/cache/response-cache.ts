@@ -17,7 +17,7 @@ import {
   type Tally,
 } from './answer-store';
 import { MemoryLru, utf8Length } from './lru';
-import { isCacheable, resolveCachePolicy, ttlFor, type CacheKind, type CachePolicy } from './policy';
+import { isCacheable, resolveCachePolicy, ttlFor, type CacheKind, type CachePolicy, type CachePolicyInput } from './policy';
 import type { PriceTable } from './prices';
 import { isQuotaError } from './quota';
 import { StatsCounters, summariseStats, type CacheStats } from './stats';
@@ -29,7 +29,7 @@ export interface ResponseCacheDeps {
   l1MaxBytes?: number;
   l2MaxBytes?: number;
   /** A full policy or any part of one (validated; the rest is the default). */
-  policy?: unknown;
+  policy?: CachePolicyInput;
   /**
    * Hits served from memory refresh the stored `lastAccess` at most this often, so hot answers are
    * not the first evicted from disk, without a disk write per hit.
@@ -86,7 +86,8 @@ export interface ResponseCache {
   /** Drops the memory level only: after another path wiped the database. */
   clearMemory(): void;
   readonly policy: CachePolicy;
-  setPolicy(input: unknown): CachePolicy;
+  /** Validates (throws on a malformed policy) and lays `input` over the current policy. */
+  setPolicy(input: CachePolicyInput): CachePolicy;
   isCacheable(kind: CacheKind, request: ChatRequest): boolean;
   /** Waits for writes done behind the caller's back (LRU touches, counters). */
   flush(): Promise<void>;

@@ -7,13 +7,17 @@ import type { AuditRecord } from './records';
 export interface DeleteAllOptions {
   now?: () => number;
   reason?: string;
-  /** In-memory copies to drop too (the response cache's memory level). */
-  memory?: ReadonlyArray<{ clearMemory(): void }>;
+  /** In-memory copies to drop too (the response cache), and writes of theirs to let land before the wipe. */
+  memory?: ReadonlyArray<{ clearMemory(): void; flush?(): Promise<void> }>;
 }
 
 export async function deleteAllData(db: PrecisDb, opts: DeleteAllOptions = {}): Promise<AuditRecord> {
   const at = (opts.now ?? Date.now)();
-  for (const m of opts.memory ?? []) m.clearMemory();
+  for (const m of opts.memory ?? []) {
+    m.clearMemory();
+    // A write already under way (a counter batch) would otherwise land after the wipe and survive it.
+    await m.flush?.();
+  }
   const audit = await db.transaction('rw', db.tables, async () => {
     const removed: Record<string, number> = {};
     for (const table of db.tables) {

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ENTRY_OVERHEAD_BYTES, createResponseCache, type AnswerInput } from '../../../lib/cache/response-cache';
