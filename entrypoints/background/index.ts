@@ -3,6 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { onMenuClicked, setupMenus } from './menus';
 import { setupMessages } from './messages';
 import { jobRunner } from './services';
+import { saveSettings } from './settings';
 import { summariseTab } from './summarise';
 
 export default defineBackground(() => {
@@ -13,6 +14,6 @@ export default defineBackground(() => {
   void jobRunner().markInterrupted();
   if (import.meta.env.MODE === 'e2e') {
     // Automation cannot click a context-menu item: e2e tests call the very handlers the clicks call.
-    Object.assign(globalThis, { precisTest: { onMenuClicked, summariseTab, browser } });
+    Object.assign(globalThis, { precisTest: { onMenuClicked, summariseTab, saveSettings, browser } });
   }
 });

@@ -1,16 +1,24 @@
-// Provider settings live in storage.local; only the background reads the key.
+// Provider settings live in storage.local, the API key only as vault ciphertext. Only the
+// background decrypts it, right before a request.
 import { browser } from 'wxt/browser';
 import type { ProviderConfig } from '../../lib/llm/types';
 import type { PublicSettings, SettingsInput } from '../../lib/messages';
+import { dexieDeviceKeyStore } from '../../lib/security/device-key-store';
+import { createVault, type SealedSecret } from '../../lib/security/vault';
 
 interface StoredSettings {
   baseUrl: string;
   model: string;
-  apiKey: string;
+  apiKey?: SealedSecret;
+  /** `sk-…abcd`: enough to recognise the key, never enough to use it. */
+  keyMask: string;
 }
 
 const storageKey = 'settings';
-export const defaultSettings: StoredSettings = { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: '' };
+export const defaultSettings: StoredSettings = { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', keyMask: '' };
+
+let vault: ReturnType<typeof createVault> | undefined;
+const getVault = () => (vault ??= createVault({ deviceKeys: dexieDeviceKeyStore() }));
 
 async function load(): Promise<StoredSettings | undefined> {
   const got = await browser.storage.local.get(storageKey);
@@ -25,16 +33,16 @@ export function maskKey(key: string): string {
 
 export async function getPublicSettings(): Promise<PublicSettings> {
   const s = (await load()) ?? defaultSettings;
-  return { baseUrl: s.baseUrl, model: s.model, hasKey: !!s.apiKey, keyMask: maskKey(s.apiKey) };
+  return { baseUrl: s.baseUrl, model: s.model, hasKey: !!s.apiKey, keyMask: s.keyMask };
 }
 
 export async function saveSettings(input: SettingsInput): Promise<PublicSettings> {
   const current = (await load()) ?? defaultSettings;
-  const next: StoredSettings = {
-    baseUrl: input.baseUrl.replace(/\/+$/, ''),
-    model: input.model,
-    apiKey: input.apiKey === undefined ? current.apiKey : input.apiKey,
-  };
+  const next: StoredSettings = { ...current, baseUrl: input.baseUrl.replace(/\/+$/, ''), model: input.model };
+  if (input.apiKey !== undefined) {
+    next.apiKey = input.apiKey ? await getVault().seal(input.apiKey) : undefined;
+    next.keyMask = maskKey(input.apiKey);
+  }
   await browser.storage.local.set({ [storageKey]: next });
   return getPublicSettings();
 }
@@ -50,5 +58,6 @@ export class NotConfiguredError extends Error {
 export async function getProvider(): Promise<ProviderConfig> {
   const s = await load();
   if (!s) throw new NotConfiguredError();
-  return { baseUrl: s.baseUrl, model: s.model, apiKey: s.apiKey };
+  const apiKey = s.apiKey ? await getVault().open(s.apiKey) : '';
+  return { baseUrl: s.baseUrl, model: s.model, apiKey };
 }

@@ -15,7 +15,7 @@ export interface Extension {
   context: BrowserContext;
   /** The background service worker, restarted on demand by `restartWorker`. */
   worker(): Promise<Worker>;
-  /** Points the extension at a provider, as saving the options page does. */
+  /** Points the extension at a provider through the same function the options page's Save calls. */
   configure(settings: { baseUrl: string; model: string; apiKey: string }): Promise<void>;
   /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
   summariseFromMenu(page: Page): Promise<unknown>;
@@ -69,7 +69,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
       context,
       worker,
       async configure(settings) {
-        await (await worker()).evaluate((s) => chrome.storage.local.set({ settings: s }), settings);
+        await (await worker()).evaluate((s) => (globalThis as any).precisTest.saveSettings(s), settings);
       },
       async summariseFromMenu(page) {
         const url = page.url();

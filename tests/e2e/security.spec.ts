@@ -1,3 +1,6 @@
+// Functions passed to `evaluate` on extension pages may use the extension APIs.
+declare const chrome: any;
+
 import { expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-security-77aa';
@@ -48,4 +51,48 @@ test('hostile model output and page titles render inert in the sidebar', async (
 
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   expect(dialogs).toEqual([]);
+});
+
+test('the API key is stored only encrypted: no plaintext in storage.local or any IndexedDB', async ({ extension, mock, site }) => {
+  const secret = 'sk-proj-PLAINTEXT-canary-0123456789abcdef';
+  mock.set({ apiKey: secret, reply: 'Summary with an encrypted key.' });
+  const options = await extension.openExtensionPage('options.html');
+  await options.getByLabel('Base URL').fill(mock.baseUrl);
+  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('API key').fill(secret);
+  await options.getByRole('button', { name: 'Save' }).click();
+  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+
+  // The key still works: the background decrypts it for the request.
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByTestId('answer')).toHaveText('Summary with an encrypted key.');
+  expect(mock.completions()[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+
+  const dump = await options.evaluate(async () => {
+    const seen: string[] = [JSON.stringify(await chrome.storage.local.get(null))];
+    const stringify = (v: unknown) => JSON.stringify(v, (_k, x) => (x instanceof CryptoKey ? `[CryptoKey extractable=${x.extractable}]` : x));
+    for (const { name } of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const req = indexedDB.open(name!);
+        req.onsuccess = () => res(req.result);
+        req.onerror = () => rej(req.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        const rows = await new Promise<unknown[]>((res) => {
+          const req = db.transaction(store).objectStore(store).getAll();
+          req.onsuccess = () => res(req.result);
+        });
+        seen.push(`${name}/${store}: ${stringify(rows)}`);
+      }
+      db.close();
+    }
+    return seen.join('\n');
+  });
+  expect(dump).toContain('precis-vault/keys');
+  expect(dump).toContain('[CryptoKey extractable=false]');
+  expect(dump).toContain('"iv"');
+  expect(dump).not.toContain('PLAINTEXT-canary');
+  expect(dump).not.toContain(secret.slice(-12));
 });
