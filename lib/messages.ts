@@ -14,6 +14,12 @@ export interface PageContent {
   title: string;
   text: string;
   lang?: string;
+  byline?: string;
+  siteName?: string;
+  /** Where `text` came from: Readability's article, the page's visible text, the selection, a text/plain page. */
+  source?: 'article' | 'page' | 'selection' | 'plain';
+  /** The page was longer than extraction keeps: `text` is its beginning. */
+  truncated?: boolean;
 }
 
 
@@ -52,4 +58,8 @@ export interface JobView {
   waitUntil?: number;
   waitReason?: string;
   error?: { kind: string; message: string };
+  /** Long pages: which part the job is on. */
+  progress?: { phase: 'map' | 'reduce'; done: number; total: number };
+  /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
+  cachedAt?: number;
 }

@@ -40,6 +40,10 @@ export const pageContent = z.object({
   title: z.string().max(2000),
   text: z.string(),
   lang: z.string().max(35).optional(),
+  byline: z.string().max(500).optional(),
+  siteName: z.string().max(500).optional(),
+  source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
+  truncated: z.boolean().optional(),
 });
 
 export function parseRequest(raw: unknown): BackgroundRequest {
