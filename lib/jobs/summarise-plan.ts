@@ -1,10 +1,16 @@
-// Turns page content into the request that summarises it. One request for now; long pages are
-// cut at a character budget until token-aware map-reduce lands (issue #7).
-import type { ChatRequest } from '../llm/types';
+// Page content → summary. A page that fits the model is one streamed request; a longer one is cut
+// into chunks on its structure and summarised by map-reduce (./map-reduce.ts). Everything the plan
+// depends on (model limits, tokenizer, client) comes in as arguments.
+import { chunkText, minChunkBudget, type Chunk, type CountTokens } from '../extract/chunk';
+import { modelLimits, summaryBudget, type ContextOverrides, type ModelLimits } from '../extract/context-window';
+import { loadTokenCounter, type TokenCounter } from '../extract/tokens';
+import type { ChatRequest, ClientStatus } from '../llm/types';
 import type { PageContent } from '../messages';
+import { runMapReduce, type ChatFn, type Progress } from './map-reduce';
+import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
-/** About 15k tokens of English: fits every current model's context with room for the answer. */
-export const singleRequestCharBudget = 60_000;
+export type { ChatFn, Progress } from './map-reduce';
+export { defaultSummaryTemplate } from './summary-prompt';
 
 export class EmptyPageError extends Error {
   readonly kind = 'empty_page';
@@ -13,21 +19,157 @@ export class EmptyPageError extends Error {
   }
 }
 
-export function summariseRequest(page: PageContent, language = 'the language of the page'): ChatRequest {
+/** The model's window cannot hold the prompt and a useful piece of page. */
+export class ContextTooSmallError extends Error {
+  readonly kind = 'context_length';
+  constructor(model: string, context: number) {
+    super(
+      `The context window assumed for ${model} (${context} tokens) is too small for the summary prompt. ` +
+        'Set the right size for this model in the options, or shorten the summary template.',
+    );
+  }
+}
+
+/** Room kept for each answer, in the model's tokens. */
+export const reservedOutput = { summary: 2_048, notes: 1_024, merge: 1_536 } as const;
+
+/** Below this many page tokens per request, map-reduce would be all prompt and no page. */
+const minUsefulBudget = 256;
+
+export interface PlanOptions {
+  /** The model the client will use: picks the context window and tokenizer. */
+  model: string;
+  /** Output language; default: the page's language. */
+  language?: string;
+  /** The user's summary template ({{page}}, {{title}}, {{url}}, {{language}}). */
+  template?: string;
+  contextOverrides?: ContextOverrides;
+  /** Token counter to use instead of loading the model's tokenizer (tests, or one already loaded). */
+  counter?: TokenCounter;
+  /** Caps every request's page tokens below what the window allows: smaller, faster, parallel chunks. */
+  maxChunkTokens?: number;
+  /** Tokens repeated from the previous chunk at the start of each chunk (default 100). */
+  overlapTokens?: number;
+}
+
+export interface Budgets {
+  /** Page tokens that fit in the single summary request. */
+  summary: number;
+  /** Chunk tokens that fit in one notes request. */
+  notes: number;
+  /** Notes tokens that fit in one merge request, and in the final summary request. */
+  merge: number;
+  final: number;
+}
+
+export type SummaryPlan =
+  | { kind: 'single'; request: ChatRequest; pageTokens: number; budgets: Budgets; limits: ModelLimits }
+  | {
+      kind: 'map-reduce';
+      chunks: Chunk[];
+      pageTokens: number;
+      budgets: Budgets;
+      limits: ModelLimits;
+      prompts: PromptSet;
+      count: CountTokens;
+    };
+
+function pageText(page: PageContent): string {
   const text = page.text.trim();
-  if (!text) throw new EmptyPageError();
-  const body = text.length > singleRequestCharBudget ? `${text.slice(0, singleRequestCharBudget)}\n\n[…]` : text;
-  return {
-    temperature: 0.2,
-    messages: [
-      {
-        role: 'system',
-        content:
-          `You are Precis, a careful summariser. Write in ${language}. Be faithful to the page: ` +
-          'never add facts it does not state. Use Markdown with three parts: "TL;DR" (one sentence), ' +
-          '"Key points" (3 to 7 bullets) and "Details worth keeping" (numbers, names, dates, caveats).',
-      },
-      { role: 'user', content: `Title: ${page.title}\nURL: ${page.url}\n\n<page>\n${body}\n</page>` },
-    ],
+  if (!/[\p{L}\p{N}]/u.test(text)) throw new EmptyPageError();
+  return page.truncated ? `${text}\n\n[The page continues; only its beginning was extracted.]` : text;
+}
+
+export async function planSummary(page: PageContent, opts: PlanOptions): Promise<SummaryPlan> {
+  const text = pageText(page);
+  const limits = modelLimits(opts.model, opts.contextOverrides);
+  const counter = opts.counter ?? (await loadTokenCounter(limits.encoding));
+  const count = counter.count;
+  // Our count of a model we cannot tokenize exactly is an estimate: keep a wider margin.
+  const effective = counter.exact ? limits : { ...limits, tokenRatio: limits.tokenRatio * 1.1 };
+  const prompts = promptSet(
+    { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
+    opts.template,
+  );
+  const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;
+  const budget = (kind: Parameters<typeof promptTokens>[1], reserve: number) =>
+    Math.min(cap, summaryBudget({ limits: effective, promptTokens: promptTokens(prompts, kind, count), reserveOutput: reserve }));
+  const budgets: Budgets = {
+    summary: budget('summary', reservedOutput.summary),
+    notes: budget('notes', reservedOutput.notes),
+    merge: budget('merge', reservedOutput.merge),
+    final: budget('summary-from-notes', reservedOutput.summary),
   };
+
+  const pageTokens = count(text);
+  if (pageTokens <= budgets.summary) {
+    return { kind: 'single', request: prompts.request('summary', text), pageTokens, budgets, limits };
+  }
+  if (Math.min(budgets.notes, budgets.merge, budgets.final) < Math.max(minUsefulBudget, minChunkBudget)) {
+    throw new ContextTooSmallError(opts.model, limits.context);
+  }
+  const chunks = chunkText(text, { budget: budgets.notes, count, overlapTokens: opts.overlapTokens ?? 100 });
+  return { kind: 'map-reduce', chunks, pageTokens, budgets, limits, prompts, count };
+}
+
+export interface RunSummaryOptions extends PlanOptions {
+  chat: ChatFn;
+  signal?: AbortSignal;
+  onDelta?: (text: string) => void;
+  onStatus?: (status: ClientStatus) => void;
+  onProgress?: (progress: Progress) => void;
+  /** Chunk requests in flight at once (default 16); the client's admission control still applies. */
+  concurrency?: number;
+}
+
+export interface SummaryResult {
+  text: string;
+  /** 1 for a single request, else the number of chunks summarised. */
+  chunks: number;
+  pageTokens: number;
+}
+
+export async function runSummary(page: PageContent, opts: RunSummaryOptions): Promise<SummaryResult> {
+  const plan = await planSummary(page, opts);
+  const io = {
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onDelta ? { onDelta: opts.onDelta } : {}),
+    ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
+  };
+  if (plan.kind === 'single') {
+    opts.onProgress?.({ phase: 'reduce', done: 0, total: 1 });
+    const result = await opts.chat(plan.request, io);
+    opts.onProgress?.({ phase: 'reduce', done: 1, total: 1 });
+    return { text: result.text, chunks: 1, pageTokens: plan.pageTokens };
+  }
+  const { prompts } = plan;
+  const text = await runMapReduce(
+    {
+      parts: plan.chunks.map((c) => c.text),
+      notesRequest: (part) => prompts.request('notes', part),
+      mergeRequest: (notes) => prompts.request('merge', notes),
+      finalRequest: (notes) => prompts.request('summary-from-notes', notes),
+      mergeBudget: plan.budgets.merge,
+      finalBudget: plan.budgets.final,
+      count: plan.count,
+    },
+    { ...io, chat: opts.chat, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) },
+  );
+  return { text, chunks: plan.chunks.length, pageTokens: plan.pageTokens };
+}
+
+/**
+ * One request for the whole page, cut at a character budget, without loading the tokenizer.
+ * Kept for callers not yet moved to `runSummary`, which plans by tokens and handles long pages.
+ */
+export const singleRequestCharBudget = 60_000;
+
+export function summariseRequest(page: PageContent, language?: string): ChatRequest {
+  const text = pageText(page);
+  let cut = singleRequestCharBudget;
+  // Never end on the first half of a surrogate pair.
+  if (/[\ud800-\udbff]/.test(text.charAt(cut - 1))) cut--;
+  const body = text.length > singleRequestCharBudget ? `${text.slice(0, cut)}\n\n[…]` : text;
+  const prompts = promptSet({ title: page.title || page.url, url: page.url, language: outputLanguage(language, page.lang) });
+  return prompts.request('summary', body);
 }
