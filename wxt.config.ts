@@ -10,7 +10,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage'],
+    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : [],
     ...(browser === 'firefox' && {

@@ -18,20 +18,28 @@ export type PrecisDb = Dexie & {
 export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeof IDBKeyRange): PrecisDb {
   const db = new Dexie(name, indexedDB && keyRange ? { indexedDB, IDBKeyRange: keyRange } : undefined) as PrecisDb;
   db.version(1).stores({ jobs: 'id, status, updatedAt' });
-  // v2 (issue #4): response cache and privacy logs. Only new tables and one new index, so no
-  // upgrade() is needed: existing jobs are kept as they are and Dexie builds the index.
-  db.version(2).stores({
-    // requestHash: "forget this page" deletes the jobs that show a forgotten answer.
-    jobs: 'id, status, updatedAt, requestHash',
-    // lastAccess: LRU eviction order; expires: pruning.
-    cacheEntries: 'hash, lastAccess, expires',
-    cacheBodies: 'hash',
-    cacheStats: 'model',
-    meta: 'key',
-    // at: pruning by age; hash: forgetting a request.
-    activity: '++id, at, hash',
-    audit: '++id',
-  });
+  // v2 (issue #4): response cache and privacy logs, and jobs remember the cache keys they used.
+  db.version(2)
+    .stores({
+      // requestHashes (multi-entry): "forget this page" deletes the jobs built on a forgotten answer.
+      jobs: 'id, status, updatedAt, *requestHashes',
+      // lastAccess: LRU eviction order; expires: pruning.
+      cacheEntries: 'hash, lastAccess, expires',
+      cacheBodies: 'hash',
+      cacheStats: 'model',
+      meta: 'key',
+      // at: pruning by age; hash: forgetting a request.
+      activity: '++id, at, hash',
+      audit: '++id',
+    })
+    .upgrade((tx) =>
+      tx
+        .table('jobs')
+        .toCollection()
+        .modify((job: Partial<JobRecord>) => {
+          job.requestHashes ??= [];
+        }),
+    );
   return db;
 }
 

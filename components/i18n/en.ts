@@ -15,6 +15,15 @@ export const en = {
   waitNetwork: 'Network problem, retrying in {seconds} s…',
   waitCircuitOpen: 'The provider keeps failing; trying again in {seconds} s…',
   errorTitle: 'Could not summarise',
+  progressMap: 'Reading the page: part {done} of {total} done…',
+  progressReduce: 'Writing the summary from {total} parts…',
+  cachedJustNow: 'cached · just now',
+  cachedMinutes: 'cached · {n} min ago',
+  cachedHours: 'cached · {n} h ago',
+  cachedDays: 'cached · {n} d ago',
+  regenerate: 'Regenerate',
+  forgetPage: 'Forget this page',
+  forgotten: 'Forgotten: the stored summary of this page is deleted.',
   openOptions: 'Open options',
   summarisePage: 'Summarise this page',
   summarising: 'Summarising…',
@@ -50,6 +59,8 @@ export const en = {
   kind_empty_page: 'Nothing to summarise',
   kind_restricted_page: 'Precis cannot read this page',
   kind_internal: 'Something went wrong',
+  kind_locked: 'The API key is locked',
+  kind_corrupt: 'The stored API key cannot be read',
 };
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { setupHousekeeping, warmUp } from './housekeeping';
 import { onMenuClicked, setupMenus } from './menus';
 import { setupMessages } from './messages';
 import { jobRunner } from './services';
@@ -11,7 +12,9 @@ export default defineBackground(() => {
   // worker is never missed.
   setupMenus();
   setupMessages();
+  setupHousekeeping();
   void jobRunner().markInterrupted();
+  void warmUp();
   if (import.meta.env.MODE === 'e2e') {
     // Automation cannot click a context-menu item: e2e tests call the very handlers the clicks call.
     Object.assign(globalThis, { precisTest: { onMenuClicked, summariseTab, saveSettings, browser } });

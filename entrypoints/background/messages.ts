@@ -1,8 +1,9 @@
 // The background's doors: every message and port is checked before anything else happens.
 import { browser, type Browser } from 'wxt/browser';
 import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/messages';
+import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
-import { jobRunner, llmClient } from './services';
+import { database, jobRunner, llmClient, responseCache } from './services';
 import { getPublicSettings, saveSettings } from './settings';
 import { summariseTab } from './summarise';
 import { testConnection } from './test-connection';
@@ -11,14 +12,26 @@ function fromOurExtension(sender: Browser.runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id;
 }
 
-/** Extension pages (popup, options) may change settings; content scripts in web pages may not. */
+/** Extension pages (popup, options) may do anything; content scripts in web pages only a few things. */
 function fromExtensionPage(sender: Browser.runtime.MessageSender): boolean {
   return fromOurExtension(sender) && !!sender.url?.startsWith(browser.runtime.getURL('/'));
 }
 
+const allowedFromContentScripts = new Set<BackgroundRequest['type']>([
+  'job.stop',
+  'job.forget',
+  'summarise.thisTab',
+  'options.open',
+]);
+
+async function forgetJob(jobId: string) {
+  const job = await jobRunner().get(jobId);
+  if (!job) throw new Error('That summary no longer exists.');
+  return responseCache().forget(job.requestHashes, 'user: forget this page');
+}
+
 async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSender): Promise<unknown> {
-  const pageOnly = req.type.startsWith('settings.') || req.type === 'summarise.activeTab';
-  if (pageOnly && !fromExtensionPage(sender)) throw new Error('Not allowed from a web page');
+  if (!allowedFromContentScripts.has(req.type) && !fromExtensionPage(sender)) throw new Error('Not allowed from a web page');
   switch (req.type) {
     case 'settings.get':
       return getPublicSettings();
@@ -30,10 +43,21 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
       const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
       return summariseTab(tab);
     }
+    case 'summarise.thisTab':
+      // A content script may only act on the tab it runs in.
+      return summariseTab(sender.tab, { regenerate: req.regenerate });
     case 'job.stop':
       return jobRunner().stop(req.jobId);
+    case 'job.forget':
+      return forgetJob(req.jobId);
     case 'options.open':
       return browser.runtime.openOptionsPage();
+    case 'cache.stats':
+      return responseCache().stats();
+    case 'privacy.export':
+      return exportUserData(database());
+    case 'privacy.deleteAll':
+      return deleteAllData(database(), { memory: [responseCache()], reason: 'user: delete all data' });
   }
 }
 

@@ -1,20 +1,30 @@
 import { useState } from 'react';
+import { cachedAge } from '../../components/cachedAge';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { JobStatusLine } from '../../components/JobStatusLine';
 import { t } from '../../components/i18n';
 import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
+import { useNow } from '../../components/useNow';
 
 export type SidebarContent = { jobId: string } | { error: { kind: string; message: string } };
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
+const regenerate = () => void sendRequest({ type: 'summarise.thisTab', regenerate: true });
 
 export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
   const [copied, setCopied] = useState(false);
+  const [forgotten, setForgotten] = useState<string>();
   const error = 'error' in content ? content.error : job?.error;
   const active = job && ['queued', 'running', 'waiting'].includes(job.status);
+  const now = useNow(job?.cachedAt !== undefined, 60_000);
+
+  async function forget(jobId: string) {
+    await sendRequest({ type: 'job.forget', jobId });
+    setForgotten(jobId);
+  }
 
   return (
     <aside className="panel" aria-label={t('appName')}>
@@ -29,27 +39,45 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
       </header>
       <div className="body">
         {job && <JobStatusLine job={job} />}
+        {job?.cachedAt !== undefined && (
+          <p className="cached" data-testid="cached">
+            {cachedAge(job.cachedAt, now)}
+          </p>
+        )}
         {job?.text && (
           <div className="answer" data-testid="answer">
             <Markdown text={job.text} />
           </div>
         )}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
+        {job && forgotten === job.id && (
+          <p className="notice" role="status">
+            {t('forgotten')}
+          </p>
+        )}
       </div>
       {job && (
         <footer>
-          {active && (
+          {active ? (
             <button type="button" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id })}>
               {t('stop')}
             </button>
-          )}
-          {!active && job.text && (
-            <button
-              type="button"
-              onClick={() => void navigator.clipboard.writeText(job.text).then(() => setCopied(true))}
-            >
-              {copied ? t('copied') : t('copy')}
-            </button>
+          ) : (
+            <>
+              {job.text && (
+                <button type="button" onClick={() => void navigator.clipboard.writeText(job.text).then(() => setCopied(true))}>
+                  {copied ? t('copied') : t('copy')}
+                </button>
+              )}
+              <button type="button" onClick={regenerate}>
+                {t('regenerate')}
+              </button>
+              {job.kind === 'summary' && forgotten !== job.id && (
+                <button type="button" onClick={() => void forget(job.id)}>
+                  {t('forgetPage')}
+                </button>
+              )}
+            </>
           )}
         </footer>
       )}

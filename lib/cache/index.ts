@@ -5,7 +5,6 @@
 //   alarm → cache.prune(), activity.prune()
 // Modules: key (canonical request → SHA-256), lru (memory level), answer-store (Dexie level),
 // response-cache (the two together), policy/prices/stats (plain data for Options), with-cache (ChatClient).
-export { cachedAgeLabel } from './age';
 export type { StoredAnswer, Tally } from './answer-store';
 export { canonicalJson } from './canonical';
 export { isRequestHash, keyMaterial, requestKey, type RequestKeyInput } from './key';

@@ -1,6 +1,6 @@
-// Runs summary/chat jobs against the LLM client and fans their progress out to any number of views.
-// Views come and go (a popup closes, a sidebar reloads); the job does not care. The store keeps
-// what a later view, or a restarted worker, needs to see.
+// Runs summary/chat jobs and fans their progress out to any number of views. Views come and go
+// (a popup closes, a sidebar reloads); the job does not care. The store keeps what a later view,
+// or a restarted worker, needs to see.
 import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
 import type { JobPortMessage, JobStatus, JobView } from '../messages';
 import { describeError } from './describe-error';
@@ -8,6 +8,8 @@ import { describeError } from './describe-error';
 export interface JobRecord extends JobView {
   createdAt: number;
   updatedAt: number;
+  /** Cache keys of every model call behind this job: what "forget this page" forgets. */
+  requestHashes: string[];
 }
 
 export interface JobStore {
@@ -17,8 +19,30 @@ export interface JobStore {
   unfinished(): Promise<JobRecord[]>;
 }
 
+export interface JobChatOptions extends ChatOptions {
+  regenerate?: boolean;
+  cachePolicy?: 'summary' | 'chat';
+}
+
+/** The LLM client, usually behind the response cache, which adds `hash` and `cached`. */
 export interface ChatClient {
+  chat(req: ChatRequest, opts?: JobChatOptions): Promise<ChatResult & { hash?: string; cached?: { at: number } }>;
+}
+
+export interface Progress {
+  phase: 'map' | 'reduce';
+  done: number;
+  total: number;
+}
+
+/** What a job's body gets: the client bound to this job, and where its output goes. */
+export interface JobIo {
+  signal: AbortSignal;
+  /** A model call on behalf of the job; pass `onDelta: io.onDelta` for the call whose text is the answer. */
   chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult>;
+  onDelta(text: string): void;
+  onStatus(status: ClientStatus): void;
+  onProgress(progress: Progress): void;
 }
 
 export interface JobRunnerDeps {
@@ -30,6 +54,14 @@ export interface JobRunnerDeps {
   flushMs?: number;
   /** A failed write must not kill the stream the user is watching; it is reported here instead. */
   onStoreError?: (err: unknown) => void;
+}
+
+export interface StartJob {
+  kind: JobRecord['kind'];
+  title: string;
+  /** Bypass the cache and replace what it holds. */
+  regenerate?: boolean;
+  run(io: JobIo): Promise<unknown>;
 }
 
 type Listener = (msg: JobPortMessage) => void;
@@ -45,17 +77,17 @@ interface LiveJob {
 /** Statuses that mean "a worker is working on it": after a restart, nobody is. */
 export const unfinishedStatuses: JobStatus[] = ['queued', 'running', 'waiting'];
 
+export function toJobView(record: JobRecord): JobView {
+  const { createdAt: _c, updatedAt: _u, requestHashes: _h, ...view } = record;
+  return view;
+}
+
 export function createJobRunner(deps: JobRunnerDeps) {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => crypto.randomUUID());
   const flushMs = deps.flushMs ?? 250;
   const live = new Map<string, LiveJob>();
   const onStoreError = deps.onStoreError ?? ((err: unknown) => console.warn('Precis: could not save a job', err));
-
-  function view(record: JobRecord): JobView {
-    const { createdAt: _c, updatedAt: _u, ...rest } = record;
-    return { ...rest };
-  }
 
   function broadcast(job: LiveJob, msg: JobPortMessage) {
     for (const listener of job.listeners) listener(msg);
@@ -75,39 +107,61 @@ export function createJobRunner(deps: JobRunnerDeps) {
     await deps.store.put({ ...job.record }).catch(onStoreError);
   }
 
-  function setStatus(job: LiveJob, patch: Partial<JobRecord>) {
+  function update(job: LiveJob, patch: Partial<JobRecord>) {
     job.record = { ...job.record, waitUntil: undefined, waitReason: undefined, ...patch, updatedAt: now() };
-    broadcast(job, { type: 'status', job: view(job.record) });
+    broadcast(job, { type: 'status', job: toJobView(job.record) });
   }
 
-  function onClientStatus(job: LiveJob, status: ClientStatus) {
-    if (status.type === 'waiting') {
-      setStatus(job, { status: 'waiting', waitUntil: status.until, waitReason: status.reason });
-    } else if (status.type === 'queued') {
-      setStatus(job, { status: 'queued' });
-    } else if (job.record.status !== 'running') {
-      setStatus(job, { status: 'running' });
-    }
-    void persistNow(job);
+  function io(job: LiveJob, regenerate: boolean, cachePolicy: 'summary' | 'chat'): JobIo {
+    const jobIo: JobIo = {
+      signal: job.controller.signal,
+      async chat(req, opts = {}) {
+        const result = await deps.client.chat(req, {
+          signal: job.controller.signal,
+          onStatus: jobIo.onStatus,
+          ...opts,
+          regenerate,
+          cachePolicy,
+        });
+        if (result.hash) job.record.requestHashes = [...new Set([...job.record.requestHashes, result.hash])];
+        // The call that streams the answer decides whether the answer the user sees is a replay.
+        if (opts.onDelta && result.cached) update(job, { cachedAt: result.cached.at });
+        return result;
+      },
+      onDelta(text) {
+        if (job.record.status !== 'running') update(job, { status: 'running' });
+        job.record.text += text;
+        broadcast(job, { type: 'delta', text });
+        persistSoon(job);
+      },
+      onStatus(status) {
+        if (status.type === 'waiting') {
+          update(job, { status: 'waiting', waitUntil: status.until, waitReason: status.reason });
+        } else if (status.type === 'queued') {
+          update(job, { status: 'queued' });
+        } else if (job.record.status !== 'running') {
+          update(job, { status: 'running' });
+        } else {
+          return;
+        }
+        void persistNow(job);
+      },
+      onProgress(progress) {
+        update(job, { status: job.record.status === 'queued' ? 'running' : job.record.status, progress });
+        persistSoon(job);
+      },
+    };
+    return jobIo;
   }
 
-  async function run(job: LiveJob, request: ChatRequest) {
+  async function run(job: LiveJob, input: StartJob) {
     try {
       await persistNow(job);
-      await deps.client.chat(request, {
-        signal: job.controller.signal,
-        onStatus: (s) => onClientStatus(job, s),
-        onDelta: (text) => {
-          if (job.record.status !== 'running') setStatus(job, { status: 'running' });
-          job.record.text += text;
-          broadcast(job, { type: 'delta', text });
-          persistSoon(job);
-        },
-      });
-      setStatus(job, { status: 'done' });
+      await input.run(io(job, input.regenerate ?? false, input.kind));
+      update(job, { status: 'done' });
     } catch (err) {
-      if (job.controller.signal.aborted) setStatus(job, { status: 'stopped' });
-      else setStatus(job, { status: 'error', error: describeError(err) });
+      if (job.controller.signal.aborted) update(job, { status: 'stopped' });
+      else update(job, { status: 'error', error: describeError(err) });
     } finally {
       await persistNow(job);
       live.delete(job.record.id);
@@ -116,7 +170,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
 
   return {
     /** Starts a job and returns at once; progress goes to the store and to subscribers. */
-    start(input: { kind: JobRecord['kind']; title: string; request: ChatRequest }): JobView {
+    start(input: StartJob): JobView {
       const t = now();
       const record: JobRecord = {
         id: newId(),
@@ -126,29 +180,32 @@ export function createJobRunner(deps: JobRunnerDeps) {
         text: '',
         createdAt: t,
         updatedAt: t,
+        requestHashes: [],
       };
       const job: LiveJob = { record, controller: new AbortController(), listeners: new Set(), finished: Promise.resolve() };
       live.set(record.id, job);
-      job.finished = run(job, input.request);
-      return view(record);
+      job.finished = run(job, input);
+      return toJobView(record);
     },
 
     /** Sends a snapshot first, then every change. Returns the unsubscribe function. */
     async subscribe(id: string, listener: Listener): Promise<() => void> {
       const job = live.get(id);
       if (job) {
-        listener({ type: 'snapshot', job: view(job.record) });
+        listener({ type: 'snapshot', job: toJobView(job.record) });
         job.listeners.add(listener);
         return () => job.listeners.delete(listener);
       }
       const stored = await deps.store.get(id);
       // A job can finish between the two look-ups: the store then has its final state.
-      const again = live.get(id);
-      if (again) return this.subscribe(id, listener);
+      if (live.has(id)) return this.subscribe(id, listener);
       if (!stored) throw new Error(`No job ${id}`);
-      listener({ type: 'snapshot', job: view(stored) });
+      listener({ type: 'snapshot', job: toJobView(stored) });
       return () => {};
     },
+
+    /** The stored record, for actions on a finished job (forget, regenerate). */
+    get: (id: string) => (live.has(id) ? Promise.resolve({ ...live.get(id)!.record }) : deps.store.get(id)),
 
     stop(id: string): boolean {
       const job = live.get(id);
@@ -161,6 +218,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
     async settled(id: string): Promise<void> {
       await live.get(id)?.finished;
     },
+
+    /** Whether any job is streaming: the worker must stay alive until none is. */
+    busy: () => live.size > 0,
 
     /**
      * After a worker restart nothing is live: any job the store still calls running was cut off.

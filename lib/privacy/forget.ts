@@ -29,7 +29,7 @@ export async function forgetRequests(
   return db.transaction('rw', [db.cacheEntries, db.cacheBodies, db.meta, db.activity, db.jobs, db.audit], async () => {
     const cache = await deleteAnswers(db, unique);
     const activity = await db.activity.where('hash').anyOf(unique).delete();
-    const jobs = await db.jobs.where('requestHash').anyOf(unique).delete();
+    const jobs = await db.jobs.where('requestHashes').anyOf(unique).delete();
     const removed = { cacheEntries: cache.entries, cacheBytes: cache.bytes, activity, jobs };
     const audit = await appendAudit(db, { at, action: 'forget', hashes: unique, reason, removed });
     return { hashes: unique, removed, audit };

@@ -23,17 +23,24 @@ export const settingsInput = z.object({
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
+const jobId = z.string().min(1).max(64);
+
 /** Requests from extension pages (popup, options, sidebar) to the background. */
 export const backgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings.get') }),
   z.object({ type: z.literal('settings.save'), settings: settingsInput }),
   z.object({ type: z.literal('settings.test') }),
   z.object({ type: z.literal('summarise.activeTab') }),
-  z.object({ type: z.literal('job.stop'), jobId: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('job.stop'), jobId }),
+  z.object({ type: z.literal('job.forget'), jobId }),
+  /** From the sidebar: summarise the tab it lives in again (Regenerate bypasses the cache). */
+  z.object({ type: z.literal('summarise.thisTab'), regenerate: z.boolean() }),
   z.object({ type: z.literal('options.open') }),
+  z.object({ type: z.literal('cache.stats') }),
+  z.object({ type: z.literal('privacy.export') }),
+  z.object({ type: z.literal('privacy.deleteAll') }),
 ]);
 export type BackgroundRequest = z.infer<typeof backgroundRequest>;
-
 
 export const pageContent = z.object({
   url: z.string().max(4096),

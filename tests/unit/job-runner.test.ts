@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dexieJobStore, openDb, type PrecisDb } from '../../lib/db';
-import { createJobRunner } from '../../lib/jobs/runner';
+import { createJobRunner, type JobIo } from '../../lib/jobs/runner';
 import type { ChatOptions, ChatRequest, ChatResult } from '../../lib/llm/types';
 import type { JobPortMessage } from '../../lib/messages';
 
@@ -48,11 +48,12 @@ function setup() {
 }
 
 const request: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
+const streamOnce = (io: JobIo) => io.chat(request, { onDelta: io.onDelta });
 
 describe('job runner', () => {
   it('streams deltas to a subscriber and persists the finished text', async () => {
     const { scripted, runner, store } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     const seen: JobPortMessage[] = [];
     await runner.subscribe(job.id, (m) => seen.push(m));
     await scripted.started;
@@ -68,7 +69,7 @@ describe('job runner', () => {
 
   it('gives a late subscriber the text so far, then the rest', async () => {
     const { scripted, runner } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     await scripted.started;
     scripted.emit('abc');
     const seen: JobPortMessage[] = [];
@@ -82,7 +83,7 @@ describe('job runner', () => {
 
   it('serves a finished job from the store after it leaves memory', async () => {
     const { scripted, runner } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     await scripted.started;
     scripted.emit('all of it');
     scripted.finish();
@@ -94,7 +95,7 @@ describe('job runner', () => {
 
   it('records a client error with its kind and message', async () => {
     const { scripted, runner, store } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     await scripted.started;
     scripted.fail(Object.assign(new Error('The API key was rejected (401).'), { kind: 'auth' }));
     await runner.settled(job.id);
@@ -106,7 +107,7 @@ describe('job runner', () => {
 
   it('stop aborts the request and keeps the partial text', async () => {
     const { scripted, runner, store } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     await scripted.started;
     scripted.emit('partial');
     expect(runner.stop(job.id)).toBe(true);
@@ -116,7 +117,7 @@ describe('job runner', () => {
 
   it('shows waiting with the retry time while the client backs off', async () => {
     const { scripted, runner } = setup();
-    const job = runner.start({ kind: 'summary', title: 'Page', request });
+    const job = runner.start({ kind: 'summary', title: 'Page', run: streamOnce });
     const seen: JobPortMessage[] = [];
     await runner.subscribe(job.id, (m) => seen.push(m));
     await scripted.started;
@@ -131,8 +132,9 @@ describe('job runner', () => {
 
   it('marks jobs left running by a dead worker as interrupted, keeping their text', async () => {
     const { store } = setup();
-    await store.put({ id: 'old', kind: 'summary', title: 'P', status: 'running', text: 'half', createdAt: 1, updatedAt: 1 });
-    await store.put({ id: 'fin', kind: 'summary', title: 'P', status: 'done', text: 'all', createdAt: 1, updatedAt: 1 });
+    const base = { kind: 'summary' as const, title: 'P', createdAt: 1, updatedAt: 1, requestHashes: [] };
+    await store.put({ ...base, id: 'old', status: 'running', text: 'half' });
+    await store.put({ ...base, id: 'fin', status: 'done', text: 'all' });
     const runner = createJobRunner({ store, client: scriptedClient().client });
     expect(await runner.markInterrupted()).toBe(1);
     expect(await store.get('old')).toMatchObject({ status: 'interrupted', text: 'half' });

@@ -15,9 +15,10 @@ describe('database migration v1 → v2', () => {
     const db = openDb(name);
     await db.open();
     expect(db.verno).toBe(2);
-    expect(await db.jobs.get('j1')).toEqual(job);
+    expect(await db.jobs.get('j1')).toEqual({ ...job, requestHashes: [] });
     expect(await db.jobs.where('status').equals('interrupted').count()).toBe(1);
-    expect(await db.jobs.where('requestHash').equals('x').count()).toBe(0);
+    await db.jobs.update('j1', { requestHashes: ['x', 'y'] });
+    expect(await db.jobs.where('requestHashes').equals('y').count()).toBe(1);
     expect(db.tables.map((t) => t.name).sort()).toEqual(['activity', 'audit', 'cacheBodies', 'cacheEntries', 'cacheStats', 'jobs', 'meta']);
     db.close();
     await db.delete();

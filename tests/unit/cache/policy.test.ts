@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CACHE_POLICY, isCacheable, resolveCachePolicy, ttlFor } from '../../../lib/cache/policy';
 import { costUsd, DEFAULT_PRICES, priceFor, priceTableInput } from '../../../lib/cache/prices';
 import { isQuotaError } from '../../../lib/cache/quota';
-import { cachedAgeLabel } from '../../../lib/cache/age';
 import { quotaError } from './helpers';
 
 const HOUR = 3_600_000;
@@ -73,15 +72,5 @@ describe('isQuotaError', () => {
     expect(isQuotaError(new Dexie.AbortError('aborted'))).toBe(false);
     expect(isQuotaError(new Error('QuotaExceededError'))).toBe(false);
     expect(isQuotaError(undefined)).toBe(false);
-  });
-});
-
-describe('cachedAgeLabel', () => {
-  it('says how old a replayed answer is', () => {
-    const t = 1_000_000_000;
-    expect(cachedAgeLabel(t, t + 5_000)).toBe('cached · just now');
-    expect(cachedAgeLabel(t, t + 12 * 60_000)).toBe('cached · 12 min ago');
-    expect(cachedAgeLabel(t, t + 3 * HOUR + 59 * 60_000)).toBe('cached · 3 h ago');
-    expect(cachedAgeLabel(t, t + 2 * DAY)).toBe('cached · 2 d ago');
   });
 });

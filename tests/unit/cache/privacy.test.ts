@@ -22,7 +22,7 @@ const answer = (text: string): AnswerInput => ({
 });
 
 function job(id: string, requestHash?: string): JobRecord {
-  return { id, kind: 'summary', title: 'A page', status: 'done', text: 'Its summary', createdAt: 1, updatedAt: 1, ...(requestHash ? { requestHash } : {}) };
+  return { id, kind: 'summary', title: 'A page', status: 'done', text: 'Its summary', createdAt: 1, updatedAt: 1, requestHashes: requestHash ? [requestHash] : [] };
 }
 
 async function populated() {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponseCache } from '../../../lib/cache/response-cache';
 import { withCache, type CachingChatOptions } from '../../../lib/cache/with-cache';
-import { createJobRunner } from '../../../lib/jobs/runner';
+import { createJobRunner, type JobIo } from '../../../lib/jobs/runner';
 import { dexieJobStore } from '../../../lib/db';
 import type { ChatOptions, ChatRequest, ChatResult } from '../../../lib/llm/types';
 import { createActivityLog } from '../../../lib/privacy/activity';
@@ -166,21 +166,26 @@ describe('withCache', () => {
     for (const secret of ['quick brown fox', 'Secret summary', 'sk-secret']) expect(everythingLogged).not.toContain(secret);
   });
 
-  it('plugs into the job runner: a cached answer reaches views through the same deltas', async () => {
+  it('plugs into the job runner: a cached summary reaches views through the same deltas, marked cached', async () => {
     const { client, db, cache } = setup();
     const runner = createJobRunner({ store: dexieJobStore(db), client, flushMs: 1 });
-    // The runner passes no cachePolicy yet, so a deterministic request shows the path.
-    const request = question(0);
-    const first = runner.start({ kind: 'chat', title: 'Q', request });
+    // Summaries are cached even though their temperature is not 0: the job kind picks the policy.
+    const request = { ...question(0), temperature: 0.2 };
+    const run = (io: JobIo) => io.chat(request, { onDelta: io.onDelta });
+    const first = runner.start({ kind: 'summary', title: 'Q', run });
     await runner.settled(first.id);
-    const second = runner.start({ kind: 'chat', title: 'Q', request });
+    const second = runner.start({ kind: 'summary', title: 'Q', run });
     const seen: string[] = [];
     await runner.subscribe(second.id, (m) => {
       if (m.type === 'delta') seen.push(m.text);
     });
     await runner.settled(second.id);
     expect(seen).toEqual(['answer 1']);
-    expect(await db.jobs.get(second.id)).toMatchObject({ status: 'done', text: 'answer 1' });
+    const [a, b] = [await db.jobs.get(first.id), await db.jobs.get(second.id)];
+    expect(b).toMatchObject({ status: 'done', text: 'answer 1', cachedAt: expect.any(Number) });
+    expect(a!.cachedAt).toBeUndefined();
+    expect(b!.requestHashes).toEqual(a!.requestHashes);
+    expect(b!.requestHashes).toHaveLength(1);
     await cache.flush();
   });
 });
