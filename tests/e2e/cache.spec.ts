@@ -1,0 +1,53 @@
+import { expect, sidebar, test } from './fixtures';
+
+const key = 'sk-test-cache-5566';
+
+test('a repeat summary comes from the cache without a request; Forget makes the next one go upstream', async ({ extension, mock, site }) => {
+  mock.set({ reply: 'A summary worth keeping.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = sidebar(page);
+
+  await extension.summariseFromMenu(page);
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(panel.getByTestId('cached')).toHaveCount(0);
+  expect(mock.completions()).toHaveLength(1);
+
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(panel.getByTestId('answer')).toHaveText('A summary worth keeping.');
+  await expect(panel.getByTestId('cached')).toHaveText('cached · just now');
+  expect(mock.completions()).toHaveLength(1);
+
+  await panel.getByRole('button', { name: 'Forget this page' }).click();
+  await expect(panel.getByText('Forgotten: the stored summary of this page is deleted.')).toBeVisible();
+
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(panel.getByTestId('cached')).toHaveCount(0);
+  expect(mock.completions()).toHaveLength(2);
+});
+
+test('Regenerate bypasses the cache and replaces the stored answer', async ({ extension, mock, site }) => {
+  let n = 0;
+  mock.set({ reply: () => `Answer number ${++n}.` });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = sidebar(page);
+
+  await extension.summariseFromMenu(page);
+  await expect(panel.getByTestId('answer')).toHaveText('Answer number 1.');
+  await panel.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(panel.getByTestId('answer')).toHaveText('Answer number 2.');
+  await expect(panel.getByTestId('cached')).toHaveCount(0);
+
+  // The regenerated answer is what the cache now serves.
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(panel.getByTestId('answer')).toHaveText('Answer number 2.');
+  await expect(panel.getByTestId('cached')).toBeVisible();
+  expect(mock.completions()).toHaveLength(2);
+});
