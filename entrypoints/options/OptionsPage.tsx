@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
+import { DataSection } from './DataSection';
 import type { PublicSettings, SettingsInput, Verdict } from '../../lib/messages';
 
 type Notice = { ok: true; text: string } | { ok: false; kind: string; message: string };
@@ -111,6 +112,7 @@ export function OptionsPage() {
         )}
         {notice && !notice.ok && <ErrorPanel error={notice} />}
       </div>
+      <DataSection />
     </main>
   );
 }

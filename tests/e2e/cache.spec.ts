@@ -51,3 +51,34 @@ test('Regenerate bypasses the cache and replaces the stored answer', async ({ ex
   await expect(panel.getByTestId('cached')).toBeVisible();
   expect(mock.completions()).toHaveLength(2);
 });
+
+test('options show cache stats, export holds no page text, and Delete all data empties everything', async ({ extension, mock, site }) => {
+  mock.set({ reply: 'Stored answer.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  for (let i = 0; i < 2; i++) {
+    await page.reload();
+    await extension.summariseFromMenu(page);
+    await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
+  }
+
+  const options = await extension.openExtensionPage('options.html');
+  await expect(options.getByTestId('cache-stats')).toContainText('1 hits, 1 misses (50% hit rate) · 1 answers stored');
+
+  const [download] = await Promise.all([options.waitForEvent('download'), options.getByRole('button', { name: 'Export my data' }).click()]);
+  const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
+  expect(exported.tables.activity).toHaveLength(2);
+  expect(JSON.stringify(exported.tables.activity)).not.toContain('sleeper trains');
+  expect(JSON.stringify(exported)).not.toContain(key);
+
+  options.on('dialog', (d) => void d.accept());
+  await options.getByRole('button', { name: 'Delete all data' }).click();
+  await expect(options.getByText('All data deleted.')).toBeVisible();
+  await expect(options.getByTestId('cache-stats')).toContainText('0 hits, 0 misses (0% hit rate) · 0 answers stored');
+
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
+  expect(mock.completions()).toHaveLength(2);
+});
