@@ -14,8 +14,15 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : [],
     ...(browser === 'firefox' && {
-      // Firefox MV3 needs an id; 115 is the first ESR with storage.session and scripting in MV3.
-      browser_specific_settings: { gecko: { id: 'precis@precis.example', strict_min_version: '115.0' } },
+      // Firefox MV3 needs an id; 142 is the first release (desktop and Android) with every key we use.
+      browser_specific_settings: {
+        gecko: {
+          id: 'precis@precis.example',
+          strict_min_version: '142.0',
+          // Page text goes to the model provider the user configured, and nowhere else.
+          data_collection_permissions: { required: ['websiteContent'] },
+        },
+      },
     }),
     commands: {
       'summarise-page': {
