@@ -108,6 +108,10 @@ export interface PackOptions {
   junction: (i: number) => number;
   /** Exact tokens of units[a..b) joined as they will be sent. */
   exactTokens: (a: number, b: number) => number;
+  /** Share of the budget a chunk holds before a cut point may end it (default 0.3). */
+  minShare?: number;
+  /** Mean distance between cut points, as a share of the budget (default 0.35). */
+  spacingShare?: number;
 }
 
 /** Above this share of the budget an estimated chunk is counted exactly before it is accepted. */
@@ -118,11 +122,12 @@ const verifyAbove = 0.95;
  * content-chosen cut point once a chunk holds 30% of the budget, or forced when the next unit
  * would not fit. Returns the ranges with their token counts.
  */
-export function packUnits(units: readonly Unit[], { budget, junction, exactTokens }: PackOptions): Array<{ a: number; b: number; tokens: number }> {
-  const minTokens = budget * 0.3;
+export function packUnits(units: readonly Unit[], opts: PackOptions): Array<{ a: number; b: number; tokens: number }> {
+  const { budget, junction, exactTokens } = opts;
+  const minTokens = budget * (opts.minShare ?? 0.3);
   // Mean distance in tokens between cut points: with the minimum above, chunks average about
   // two thirds of the budget, and a forced cut (no cut point before the budget runs out) is rare.
-  const spacing = budget * 0.35;
+  const spacing = budget * (opts.spacingShare ?? 0.35);
   const ranges: Array<{ a: number; b: number; tokens: number }> = [];
   const isCutPoint = (i: number) => {
     const before = units[i - 1];
