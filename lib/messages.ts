@@ -29,6 +29,10 @@ export interface PublicSettings {
   model: string;
   hasKey: boolean;
   keyMask: string;
+  /** The key is sealed under the user's passphrase. */
+  passphraseProtected: boolean;
+  /** …and not unlocked in this browser session, so requests cannot use it yet. */
+  locked: boolean;
 }
 
 export type SummariseOutcome = { ok: true; jobId: string } | { ok: false; kind: string; message: string };

@@ -4,7 +4,7 @@ import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/mes
 import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
 import { database, jobRunner, llmClient, responseCache } from './services';
-import { getPublicSettings, saveSettings } from './settings';
+import { getPublicSettings, lockVault, saveSettings, unlockVault } from './settings';
 import { summariseTab } from './summarise';
 import { testConnection } from './test-connection';
 
@@ -39,6 +39,10 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
       return saveSettings(req.settings);
     case 'settings.test':
       return testConnection(llmClient());
+    case 'vault.unlock':
+      return unlockVault(req.passphrase);
+    case 'vault.lock':
+      return lockVault();
     case 'summarise.activeTab': {
       const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
       return summariseTab(tab);

@@ -1,5 +1,7 @@
 // Provider settings live in storage.local, the API key only as vault ciphertext. Only the
-// background decrypts it, right before a request.
+// background decrypts it, right before a request. A passphrase-protected key, once unlocked,
+// stays usable for the browser session through storage.session (memory only, and not readable
+// by content scripts).
 import { browser } from 'wxt/browser';
 import type { ProviderConfig } from '../../lib/llm/types';
 import type { PublicSettings, SettingsInput } from '../../lib/messages';
@@ -15,6 +17,7 @@ interface StoredSettings {
 }
 
 const storageKey = 'settings';
+const unlockedKey = 'unlockedApiKey';
 export const defaultSettings: StoredSettings = { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', keyMask: '' };
 
 let vault: ReturnType<typeof createVault> | undefined;
@@ -25,6 +28,10 @@ async function load(): Promise<StoredSettings | undefined> {
   return got[storageKey] as StoredSettings | undefined;
 }
 
+async function unlocked(): Promise<string | undefined> {
+  return (await browser.storage.session.get(unlockedKey))[unlockedKey] as string | undefined;
+}
+
 export function maskKey(key: string): string {
   if (!key) return '';
   const head = key.startsWith('sk-') ? 'sk-' : '';
@@ -33,17 +40,39 @@ export function maskKey(key: string): string {
 
 export async function getPublicSettings(): Promise<PublicSettings> {
   const s = (await load()) ?? defaultSettings;
-  return { baseUrl: s.baseUrl, model: s.model, hasKey: !!s.apiKey, keyMask: s.keyMask };
+  const passphraseProtected = !!s.apiKey?.kdf;
+  return {
+    baseUrl: s.baseUrl,
+    model: s.model,
+    hasKey: !!s.apiKey,
+    keyMask: s.keyMask,
+    passphraseProtected,
+    locked: passphraseProtected && !(await unlocked()),
+  };
 }
 
 export async function saveSettings(input: SettingsInput): Promise<PublicSettings> {
   const current = (await load()) ?? defaultSettings;
   const next: StoredSettings = { ...current, baseUrl: input.baseUrl.replace(/\/+$/, ''), model: input.model };
   if (input.apiKey !== undefined) {
-    next.apiKey = input.apiKey ? await getVault().seal(input.apiKey) : undefined;
+    next.apiKey = input.apiKey ? await getVault().seal(input.apiKey, input.passphrase) : undefined;
     next.keyMask = maskKey(input.apiKey);
+    // The user just typed it: no need to unlock what they saved a second ago.
+    if (input.passphrase && input.apiKey) await browser.storage.session.set({ [unlockedKey]: input.apiKey });
+    else await browser.storage.session.remove(unlockedKey);
   }
   await browser.storage.local.set({ [storageKey]: next });
+  return getPublicSettings();
+}
+
+export async function unlockVault(passphrase: string): Promise<PublicSettings> {
+  const sealed = (await load())?.apiKey;
+  if (sealed?.kdf) await browser.storage.session.set({ [unlockedKey]: await getVault().open(sealed, passphrase) });
+  return getPublicSettings();
+}
+
+export async function lockVault(): Promise<PublicSettings> {
+  await browser.storage.session.remove(unlockedKey);
   return getPublicSettings();
 }
 
@@ -58,6 +87,8 @@ export class NotConfiguredError extends Error {
 export async function getProvider(): Promise<ProviderConfig> {
   const s = await load();
   if (!s) throw new NotConfiguredError();
-  const apiKey = s.apiKey ? await getVault().open(s.apiKey) : '';
+  let apiKey = '';
+  if (s.apiKey?.kdf) apiKey = (await unlocked()) ?? (await getVault().open(s.apiKey));
+  else if (s.apiKey) apiKey = await getVault().open(s.apiKey);
   return { baseUrl: s.baseUrl, model: s.model, apiKey };
 }

@@ -22,6 +22,7 @@ export function OptionsPage() {
   const [baseUrl, setBaseUrl] = useState('');
   const [model, setModel] = useState('');
   const [apiKey, setApiKey] = useState('');
+  const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>();
 
@@ -47,6 +48,7 @@ export function OptionsPage() {
       const next = await sendRequest<PublicSettings>({ type: 'settings.save', settings: input });
       setSettings(next);
       setApiKey('');
+      setPassphrase('');
       setNotice({ ok: true, text: t('saved') });
     } catch (err) {
       setNotice({ ok: false, kind: 'bad_request', message: (err as Error).message });
@@ -55,7 +57,18 @@ export function OptionsPage() {
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    void save({ baseUrl, model, apiKey: apiKey || undefined });
+    void save({ baseUrl, model, apiKey: apiKey || undefined, passphrase: (apiKey && passphrase) || undefined });
+  }
+
+  async function vault(req: { type: 'vault.unlock'; passphrase: string } | { type: 'vault.lock' }) {
+    setNotice(undefined);
+    try {
+      setSettings(await sendRequest<PublicSettings>(req));
+      setPassphrase('');
+      if (req.type === 'vault.unlock') setNotice({ ok: true, text: t('unlocked') });
+    } catch (err) {
+      setNotice({ ok: false, kind: 'locked', message: (err as Error).message });
+    }
   }
 
   async function test() {
@@ -72,6 +85,25 @@ export function OptionsPage() {
   return (
     <main>
       <h1>{t('optionsTitle')}</h1>
+      {settings?.locked && (
+        <form
+          className="unlock"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void vault({ type: 'vault.unlock', passphrase });
+          }}
+        >
+          <label htmlFor="unlock">{t('unlockTitle')}</label>
+          <div className="row">
+            <input id="unlock" type="password" required value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+            <button type="submit" className="primary">
+              {t('unlock')}
+            </button>
+          </div>
+        </form>
+      )}
+      {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
+      {settings && (
       <form onSubmit={onSubmit}>
         <h2>{t('providerSection')}</h2>
         <label htmlFor="baseUrl">{t('baseUrl')}</label>
@@ -90,6 +122,20 @@ export function OptionsPage() {
           onChange={(e) => setApiKey(e.target.value)}
         />
         <p className="help">{settings?.hasKey ? t('apiKeyStored', { mask: settings.keyMask }) : t('apiKeyNone')}</p>
+        {apiKey && (
+          <>
+            <label htmlFor="passphrase">{t('passphrase')}</label>
+            <input
+              id="passphrase"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+            />
+            <p className="help">{t('passphraseHelp')}</p>
+          </>
+        )}
         <div className="row">
           <button type="submit" className="primary">
             {t('save')}
@@ -102,8 +148,14 @@ export function OptionsPage() {
               {t('deleteKey')}
             </button>
           )}
+          {settings?.passphraseProtected && !settings.locked && (
+            <button type="button" onClick={() => void vault({ type: 'vault.lock' })}>
+              {t('lockNow')}
+            </button>
+          )}
         </div>
       </form>
+      )}
       <div className="row" aria-live="polite">
         {notice?.ok && (
           <p className="ok" data-testid="notice">

@@ -11,6 +11,7 @@ import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './op
 import { StatePersister, type StateStore } from './persisted-state';
 import { chatBody, endpoint, requestHeaders } from './request';
 import { RetryBudget } from './retry-budget';
+import { readQuota, type QuotaSignal } from './retry-hints';
 import { SingleFlight, type FlightHooks } from './single-flight';
 import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, ProviderConfig } from './types';
 
@@ -88,7 +89,8 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     try {
       config = await deps.getProvider();
     } catch (error) {
-      if (isLlmError(error)) throw error;
+      // Errors that already say what is wrong (not configured, key locked) reach the user as they are.
+      if (isLlmError(error) || (error instanceof Error && 'kind' in error)) throw error;
       throw errors.invalidProvider('they could not be read');
     }
     if (!config || typeof config.baseUrl !== 'string' || config.baseUrl.trim() === '') {
@@ -151,8 +153,12 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       });
       let result: ChatResult | undefined;
       let failure: unknown;
+      let quota: QuotaSignal | undefined;
       try {
         const input = exchangeInput(p, hooks.signal, deadline, () => hooks.status({ type: 'connecting' }));
+        input.onResponse = (headers) => {
+          quota = readQuota(headers);
+        };
         const reader =
           p.mode === 'stream'
             ? readChatStream({
@@ -169,7 +175,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       }
 
       if (result !== undefined) {
-        ticket.finish({ type: 'success' });
+        ticket.finish(quota === undefined ? { type: 'success' } : { type: 'success', quota });
         budget.onSuccess();
         return result;
       }

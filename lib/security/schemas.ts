@@ -15,11 +15,15 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
+const passphrase = z.string().min(8, 'a passphrase needs at least 8 characters').max(1000);
+
 export const settingsInput = z.object({
   baseUrl: httpUrl,
   model: z.string().trim().min(1).max(200),
   /** Omitted: keep the stored key. Empty string: delete it. */
   apiKey: z.string().trim().max(500).optional(),
+  /** With a new key: seal it under this passphrase instead of the device key. */
+  passphrase: passphrase.optional(),
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
@@ -30,6 +34,8 @@ export const backgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settings.get') }),
   z.object({ type: z.literal('settings.save'), settings: settingsInput }),
   z.object({ type: z.literal('settings.test') }),
+  z.object({ type: z.literal('vault.unlock'), passphrase }),
+  z.object({ type: z.literal('vault.lock') }),
   z.object({ type: z.literal('summarise.activeTab') }),
   z.object({ type: z.literal('job.stop'), jobId }),
   z.object({ type: z.literal('job.forget'), jobId }),

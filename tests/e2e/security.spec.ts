@@ -96,3 +96,35 @@ test('the API key is stored only encrypted: no plaintext in storage.local or any
   expect(dump).not.toContain('PLAINTEXT-canary');
   expect(dump).not.toContain(secret.slice(-12));
 });
+
+test('a passphrase-locked key is unusable until unlocked, and a wrong passphrase is refused', async ({ extension, mock, site }) => {
+  const secret = 'sk-proj-locked-key-4242';
+  mock.set({ apiKey: secret, reply: 'Unlocked summary.' });
+  const options = await extension.openExtensionPage('options.html');
+  await options.getByLabel('Base URL').fill(mock.baseUrl);
+  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('API key').fill(secret);
+  await options.getByLabel('Passphrase (optional)').fill('correct horse battery');
+  await options.getByRole('button', { name: 'Save' }).click();
+  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+  await options.getByRole('button', { name: 'Lock now' }).click();
+  await expect(options.getByLabel('The API key is locked')).toBeVisible();
+
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByRole('alert')).toContainText('The API key is locked');
+  expect(mock.completions()).toHaveLength(0);
+
+  await options.getByLabel('The API key is locked').fill('wrong horse battery');
+  await options.getByRole('button', { name: 'Unlock' }).click();
+  await expect(options.getByRole('alert')).toContainText('That passphrase does not unlock the API key.');
+  await options.getByLabel('The API key is locked').fill('correct horse battery');
+  await options.getByRole('button', { name: 'Unlock' }).click();
+  await expect(options.getByText('Unlocked for this browser session.')).toBeVisible();
+
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByTestId('answer')).toHaveText('Unlocked summary.');
+  expect(mock.completions()[0]!.headers.authorization).toBe(`Bearer ${secret}`);
+});
