@@ -1,7 +1,6 @@
 // How much page fits in one request, per model. Names are matched loosely (provider prefixes such
 // as `openai/` or `models/` and version suffixes are ignored) because every OpenAI-compatible
 // gateway spells them a little differently; users fix anything we get wrong with overrides.
-import type { EncodingName } from './tokens';
 
 export interface ModelLimits {
   /** Context window in the model's own tokens: prompt and answer together. */
@@ -10,11 +9,9 @@ export interface ModelLimits {
   maxOutput?: number;
   /** Some models cap the prompt below `context − maxOutput` (GPT-5: 272k of 400k). */
   maxInput?: number;
-  /** The tokenizer we count with: the model's own for OpenAI models, the closest one otherwise. */
-  encoding: EncodingName;
   /**
-   * The model's tokens per token we count. 1 for OpenAI models; above 1 where the model's own
-   * tokenizer is unknown to us and usually splits text finer than o200k.
+   * The model's tokens per o200k token, which is what we count. 1 for current OpenAI models;
+   * above 1 where the model's tokenizer splits text finer, at least outside English.
    */
   tokenRatio: number;
 }
@@ -24,11 +21,15 @@ type Row = [pattern: RegExp, limits: ModelLimits];
 const openai = (context: number, maxOutput: number, extra: Partial<ModelLimits> = {}): ModelLimits => ({
   context,
   maxOutput,
-  encoding: 'o200k_base',
   tokenRatio: 1,
   ...extra,
 });
-const other = (context: number, tokenRatio = 1.25): ModelLimits => ({ context, encoding: 'o200k_base', tokenRatio });
+const other = (context: number, tokenRatio = 1.25): ModelLimits => ({ context, tokenRatio });
+/**
+ * GPT-4 and GPT-3.5 use cl100k: the same as o200k on English, up to 1.4× on other languages. Not
+ * worth a second megabyte-sized table for legacy models.
+ */
+const cl100k = { tokenRatio: 1.4 };
 
 /** First match wins, so the more specific patterns come first. */
 export const contextTable: readonly Row[] = [
@@ -42,11 +43,11 @@ export const contextTable: readonly Row[] = [
   [/^o1-(mini|preview)/, openai(128_000, 32_768)],
   [/^o[1-9]/, openai(200_000, 100_000)],
   [/^gpt-oss/, openai(131_072, 32_768)],
-  [/^gpt-4-(turbo|\d{4}-preview|vision)/, openai(128_000, 4_096, { encoding: 'cl100k_base' })],
-  [/^gpt-4-32k/, openai(32_768, 8_192, { encoding: 'cl100k_base' })],
-  [/^gpt-4/, openai(8_192, 8_192, { encoding: 'cl100k_base' })],
-  [/^gpt-3\.5-turbo-instruct/, openai(4_096, 4_096, { encoding: 'cl100k_base' })],
-  [/^gpt-3\.5/, openai(16_385, 4_096, { encoding: 'cl100k_base' })],
+  [/^gpt-4-(turbo|\d{4}-preview|vision)/, openai(128_000, 4_096, cl100k)],
+  [/^gpt-4-32k/, openai(32_768, 8_192, cl100k)],
+  [/^gpt-4/, openai(8_192, 8_192, cl100k)],
+  [/^gpt-3\.5-turbo-instruct/, openai(4_096, 4_096, cl100k)],
+  [/^gpt-3\.5/, openai(16_385, 4_096, cl100k)],
   [/claude/, other(200_000)],
   [/gemini-(1\.5|[2-9])/, other(1_048_576, 1.2)],
   [/gemini/, other(32_768, 1.2)],
@@ -81,7 +82,6 @@ function validPatch(patch: Partial<ModelLimits>): Partial<ModelLimits> {
   if (positive(patch.maxOutput)) out.maxOutput = Math.floor(patch.maxOutput);
   if (positive(patch.maxInput)) out.maxInput = Math.floor(patch.maxInput);
   if (positive(patch.tokenRatio)) out.tokenRatio = patch.tokenRatio;
-  if (patch.encoding === 'o200k_base' || patch.encoding === 'cl100k_base') out.encoding = patch.encoding;
   return out;
 }
 

@@ -1,30 +1,23 @@
-// Token counting with a real BPE tokenizer. The encodings are megabytes of rank tables, so they are
-// imported on first use, not at startup, and each is loaded once however many callers ask at once.
-
-export type EncodingName = 'o200k_base' | 'cl100k_base';
+// Token counting with a real BPE tokenizer (o200k, the encoding of current OpenAI models; other
+// models are counted with it and a ratio, see context-window.ts). The rank table is megabytes, so
+// it is imported on first use, and once however many callers ask at once.
 
 export interface TokenCounter {
-  readonly encoding: EncodingName | 'estimate';
+  readonly encoding: 'o200k_base' | 'estimate';
   /** False when the tokenizer could not be loaded and counts are a conservative estimate. */
   readonly exact: boolean;
   count(text: string): number;
 }
 
-interface EncodingModule {
+export interface EncodingModule {
   countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
 }
-
-// Literal specifiers, one per encoding, so bundlers can split each into its own lazy chunk.
-const importers: Record<EncodingName, () => Promise<EncodingModule>> = {
-  o200k_base: () => import('gpt-tokenizer/encoding/o200k_base'),
-  cl100k_base: () => import('gpt-tokenizer/encoding/cl100k_base'),
-};
 
 /**
  * Page text is data: "<|endoftext|>" in it is six ordinary tokens, not a control token (and not
  * an exception, which is the library's default).
  */
-const asPlainText = { disallowedSpecial: new Set<string>() };
+export const asPlainText = { disallowedSpecial: new Set<string>() };
 
 /**
  * Used only if the tokenizer cannot be loaded (a worker that refuses `import()`, a broken build):
@@ -49,31 +42,31 @@ export const estimateCounter: TokenCounter = {
   },
 };
 
-const loading = new Map<EncodingName, Promise<TokenCounter>>();
+let loading: Promise<TokenCounter> | undefined;
 
 export interface LoadOptions {
-  /** Replaces the dynamic import (tests, or a build that bundles the tables another way). */
+  /** Replaces the dynamic import (tests, or a build that ships the table another way). */
   importer?: () => Promise<EncodingModule>;
   /** Called when the tokenizer failed to load and the estimate is used instead. */
   onFallback?: (err: unknown) => void;
 }
 
-export function loadTokenCounter(encoding: EncodingName = 'o200k_base', opts: LoadOptions = {}): Promise<TokenCounter> {
-  const cached = opts.importer ? undefined : loading.get(encoding);
-  if (cached) return cached;
-  const load = (opts.importer ?? importers[encoding])().then(
-    (mod): TokenCounter => ({ encoding, exact: true, count: (text) => mod.countTokens(text, asPlainText) }),
+export function loadTokenCounter(opts: LoadOptions = {}): Promise<TokenCounter> {
+  if (loading && !opts.importer) return loading;
+  const importer = opts.importer ?? (() => import('gpt-tokenizer/encoding/o200k_base'));
+  const load = importer().then(
+    (mod): TokenCounter => ({ encoding: 'o200k_base', exact: true, count: (text) => mod.countTokens(text, asPlainText) }),
     (err: unknown) => {
       // Forget the failure so a later call can try again; this one carries on with the estimate.
-      loading.delete(encoding);
+      if (loading === load) loading = undefined;
       opts.onFallback?.(err);
       return estimateCounter;
     },
   );
-  if (!opts.importer) loading.set(encoding, load);
+  if (!opts.importer) loading = load;
   return load;
 }
 
-export async function countTokens(text: string, encoding: EncodingName = 'o200k_base'): Promise<number> {
-  return (await loadTokenCounter(encoding)).count(text);
+export async function countTokens(text: string): Promise<number> {
+  return (await loadTokenCounter()).count(text);
 }

@@ -3,7 +3,7 @@
 // depends on (model limits, tokenizer, client) comes in as arguments.
 import { chunkText, minChunkBudget, type Chunk, type CountTokens } from '../extract/chunk';
 import { modelLimits, summaryBudget, type ContextOverrides, type ModelLimits } from '../extract/context-window';
-import { loadTokenCounter, type TokenCounter } from '../extract/tokens';
+import { estimateCounter, loadTokenCounter, type TokenCounter } from '../extract/tokens';
 import type { ChatRequest, ClientStatus } from '../llm/types';
 import type { PageContent } from '../messages';
 import { runMapReduce, type ChatFn, type Progress } from './map-reduce';
@@ -44,8 +44,10 @@ export interface PlanOptions {
   /** The user's summary template ({{page}}, {{title}}, {{url}}, {{language}}). */
   template?: string;
   contextOverrides?: ContextOverrides;
-  /** Token counter to use instead of loading the model's tokenizer (tests, or one already loaded). */
+  /** Token counter to use instead of loading the tokenizer (tests, or one already loaded). */
   counter?: TokenCounter;
+  /** Loads the counter on first use instead of the default dynamic import (see tokenizer-ranks.ts). */
+  loadCounter?: () => Promise<TokenCounter>;
   /** Caps every request's page tokens below what the window allows: smaller, faster, parallel chunks. */
   maxChunkTokens?: number;
   /** Tokens repeated from the previous chunk at the start of each chunk (default 100). */
@@ -83,7 +85,8 @@ function pageText(page: PageContent): string {
 export async function planSummary(page: PageContent, opts: PlanOptions): Promise<SummaryPlan> {
   const text = pageText(page);
   const limits = modelLimits(opts.model, opts.contextOverrides);
-  const counter = opts.counter ?? (await loadTokenCounter(limits.encoding));
+  // A loader that fails leaves us the estimate: a plan with margins beats no summary.
+  const counter = opts.counter ?? (await (opts.loadCounter ?? loadTokenCounter)().catch(() => estimateCounter));
   const count = counter.count;
   // Our count of a model we cannot tokenize exactly is an estimate: keep a wider margin.
   const effective = counter.exact ? limits : { ...limits, tokenRatio: limits.tokenRatio * 1.1 };
@@ -137,9 +140,8 @@ export async function runSummary(page: PageContent, opts: RunSummaryOptions): Pr
     ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
   };
   if (plan.kind === 'single') {
-    opts.onProgress?.({ phase: 'reduce', done: 0, total: 1 });
+    // No progress events: the streamed answer is the progress.
     const result = await opts.chat(plan.request, io);
-    opts.onProgress?.({ phase: 'reduce', done: 1, total: 1 });
     return { text: result.text, chunks: 1, pageTokens: plan.pageTokens };
   }
   const { prompts } = plan;

@@ -66,7 +66,7 @@ export function neutraliseTags(text: string): string {
  */
 export function renderTemplate(template: string, vars: PromptVars): string {
   const withPage = /\{\{\s*page\s*\}\}/.test(template) ? template : `${template.trimEnd()}\n\n<page>\n{{page}}\n</page>`;
-  return withPage.replace(placeholder, (_, name: keyof PromptVars) => (name === 'page' ? neutraliseTags(vars[name]) : vars[name]));
+  return withPage.replace(placeholder, (_, name: keyof PromptVars) => neutraliseTags(vars[name]));
 }
 
 /** "the language of the page (Japanese)" when the page says which; the caller's choice otherwise. */

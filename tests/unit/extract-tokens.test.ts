@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { modelLimits, summaryBudget, unknownModelLimits } from '../../lib/extract/context-window';
+import { counterFromRanks, type RankTable } from '../../lib/extract/tokenizer-ranks';
 import { countTokens, estimateCounter, loadTokenCounter } from '../../lib/extract/tokens';
 
 describe('token counting', () => {
@@ -17,15 +18,18 @@ describe('token counting', () => {
     expect(counter.count('a <|endoftext|> b')).toBeGreaterThan(3);
   });
 
-  it('loads cl100k for older models', async () => {
-    const cl = await loadTokenCounter('cl100k_base');
-    expect(cl.encoding).toBe('cl100k_base');
-    expect(cl.count('夜行列車の復活')).not.toBe((await loadTokenCounter()).count('夜行列車の復活'));
+  it('builds the same counter from the rank table, for workers that cannot import() it', async () => {
+    const { default: ranks } = await import('gpt-tokenizer/esm/bpeRanks/o200k_base');
+    const fromJson = counterFromRanks(JSON.parse(JSON.stringify(ranks)) as RankTable);
+    const real = await loadTokenCounter();
+    for (const sample of ['hello world', '夜行列車の復活 🚆 𠮷', 'a <|endoftext|> b', 'const x = 1;\n\n# Heading']) {
+      expect(fromJson.count(sample)).toBe(real.count(sample));
+    }
   });
 
   it('falls back to a conservative estimate when the tokenizer cannot load', async () => {
     const onFallback = vi.fn();
-    const counter = await loadTokenCounter('o200k_base', { importer: () => Promise.reject(new Error('import() is disallowed')), onFallback });
+    const counter = await loadTokenCounter({ importer: () => Promise.reject(new Error('import() is disallowed')), onFallback });
     expect(counter).toBe(estimateCounter);
     expect(onFallback).toHaveBeenCalledOnce();
     const real = await loadTokenCounter();
@@ -42,12 +46,13 @@ describe('token counting', () => {
 
 describe('context table', () => {
   it('knows OpenAI models, whatever the gateway calls them', () => {
-    expect(modelLimits('gpt-4o')).toMatchObject({ context: 128_000, maxOutput: 16_384, encoding: 'o200k_base', tokenRatio: 1 });
+    expect(modelLimits('gpt-4o')).toMatchObject({ context: 128_000, maxOutput: 16_384, tokenRatio: 1 });
     expect(modelLimits('openai/GPT-4o-mini')).toMatchObject({ context: 128_000 });
     expect(modelLimits('gpt-4.1-nano-2025-04-14').context).toBe(1_047_576);
     expect(modelLimits('gpt-5-mini')).toMatchObject({ context: 400_000, maxInput: 272_000 });
     expect(modelLimits('o3-mini').context).toBe(200_000);
-    expect(modelLimits('gpt-4')).toMatchObject({ context: 8_192, encoding: 'cl100k_base' });
+    // Legacy cl100k models are counted with o200k and a ratio.
+    expect(modelLimits('gpt-4')).toMatchObject({ context: 8_192, tokenRatio: 1.4 });
     expect(modelLimits('gpt-3.5-turbo').context).toBe(16_385);
   });
 
@@ -73,7 +78,7 @@ describe('context table', () => {
   it('budget = min(window − reserved output, max input) / ratio − prompt − margin', () => {
     expect(summaryBudget({ limits: modelLimits('gpt-4o'), promptTokens: 300, reserveOutput: 2_048 })).toBe(128_000 - 2_048 - 300 - 1_260);
     // A small window keeps three quarters for the prompt and page.
-    const small = { context: 4_096, encoding: 'o200k_base', tokenRatio: 1 } as const;
+    const small = { context: 4_096, tokenRatio: 1 };
     expect(summaryBudget({ limits: small, promptTokens: 300, reserveOutput: 2_048 })).toBe(4_096 - 1_024 - 300 - 31);
     expect(summaryBudget({ limits: modelLimits('gpt-5'), promptTokens: 0, reserveOutput: 2_048 })).toBe(272_000 - 2_720);
     const claude = summaryBudget({ limits: modelLimits('claude-3-opus'), promptTokens: 0, reserveOutput: 0 });
