@@ -134,7 +134,13 @@ function skip(el: Element, opts: DomTextOptions): boolean {
 function isLayoutTable(table: Element): boolean {
   const role = table.getAttribute('role');
   if (role === 'presentation' || role === 'none') return true;
-  return table.querySelector('table, p, div, ul, ol, pre, blockquote, h1, h2, h3, h4, h5, h6, article, section') !== null;
+  if (table.querySelector('table')) return true;
+  // One column is a stack of boxes, not a grid of values.
+  if (rowsOf(table).every((row) => row.children.length <= 1)) return true;
+  // Header cells or a caption say "data", even when cells wrap their values in divs (most
+  // framework-rendered tables do); without them, prose blocks in cells say "layout".
+  if (table.querySelector('th, thead, caption')) return false;
+  return table.querySelector('p, ul, ol, pre, blockquote, h1, h2, h3, h4, h5, h6, article, section') !== null;
 }
 
 function rowsOf(table: Element): Element[] {

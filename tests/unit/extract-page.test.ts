@@ -170,6 +170,13 @@ describe('domToText', () => {
     expect(domToText(doc.body)).toBe('line one\nline two\n\n3. three\n   > quoted\n4. four\n\na bc');
   });
 
+  it('keeps rows of a data table whose cells wrap values in divs, and reads layout tables as blocks', () => {
+    const data = html('<table><thead><tr><th><div>Class</div></th><th><div>Beds</div></th></tr></thead><tbody><tr><td><div><span>Couchette</span></div></td><td><div>4–6</div></td></tr></tbody></table>');
+    expect(domToText(data.body)).toBe('| Class | Beds |\n| --- | --- |\n| Couchette | 4–6 |');
+    const layout = html('<table><tr><td><p>Post one.</p><table><tr><td>nested</td></tr></table></td></tr><tr><td><p>Post two.</p></td></tr></table>');
+    expect(domToText(layout.body)).toBe('Post one.\n\nnested\n\nPost two.');
+  });
+
   it('neither splits nor invents text around inline elements', () => {
     const doc = html('<p>An <em>emphasised</em> word, <a href="#">a link</a>, and <code>code</code>.</p><h3>Heading <span>with span</span></h3>');
     expect(domToText(doc.body)).toBe('An emphasised word, a link, and code.\n\n### Heading with span');
