@@ -20,6 +20,7 @@ export interface ChunkOptions {
 export interface Chunk {
   /** What to send: the overlap (if any), a blank line, then the chunk's own text. */
   text: string;
+  /** Tokens of `text`: counted exactly near the budget, else its parts' counts plus their joins'. */
   tokens: number;
   /** The chunk's own text is `source.slice(start, end)`; consecutive chunks never share any of it. */
   start: number;
