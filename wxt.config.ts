@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { rankTableAsset } from './lib/extract/tokenizer-ranks';
 
 // `--mode e2e` builds the same extension plus a host permission for 127.0.0.1, because
 // automation cannot click the toolbar or grant `activeTab` (see tests/e2e/README in TESTING.md).
@@ -6,6 +7,14 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // Explicit imports: lib/ must never reach for `browser` by accident.
   imports: false,
+  hooks: {
+    // An MV3 worker cannot import() at run time, so a bundled tokenizer would be parsed at every
+    // worker start. Ship its rank table as a file instead, fetched the first time a page is long.
+    'build:publicAssets': async (_wxt, files) => {
+      const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
+      files.push({ relativeDest: rankTableAsset, contents: JSON.stringify(ranks) });
+    },
+  },
   manifest: ({ mode, browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

@@ -1,12 +1,13 @@
 // "Summarise page": the one handler behind the context menu, the keyboard shortcut, the popup and
 // the sidebar's Regenerate.
 import { browser, type Browser } from 'wxt/browser';
-import { runSummary } from '../../lib/jobs/summarise-plan';
+import { readableText, runSummary } from '../../lib/jobs/summarise-plan';
 import type { SummariseOutcome, TabRequest } from '../../lib/messages';
 import { pageContent } from '../../lib/security/schemas';
 import { keepAliveWhileBusy } from './housekeeping';
 import { jobRunner } from './services';
 import { getProvider } from './settings';
+import { loadPackagedCounter } from './tokenizer';
 
 /** The built content script that holds page extraction and the sidebar UI. */
 const sidebarScript = '/content-scripts/sidebar.js';
@@ -45,12 +46,13 @@ export async function summariseTab(
   }
   try {
     const page = pageContent.parse(await send(tabId, { type: 'page.extract' }));
+    readableText(page); // an empty page gets its message before any job or request exists
     const { model } = await getProvider();
     const job = jobRunner().start({
       kind: 'summary',
       title: page.title || page.url,
       regenerate: opts.regenerate,
-      run: (io) => runSummary(page, { ...io, model }),
+      run: (io) => runSummary(page, { ...io, model, loadCounter: loadPackagedCounter }),
     });
     keepAliveWhileBusy();
     await send(tabId, { type: 'sidebar.show', jobId: job.id });

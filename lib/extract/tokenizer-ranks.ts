@@ -11,3 +11,6 @@ export function counterFromRanks(ranks: RankTable): TokenCounter {
   const api = GptEncoding.getEncodingApi('o200k_base', () => ranks);
   return { encoding: 'o200k_base', exact: true, count: (text) => api.countTokens(text, asPlainText) };
 }
+
+/** Where the build puts the rank table inside the extension (wxt.config.ts), for the worker to fetch. */
+export const rankTableAsset = 'tokenizer/o200k_base.json';

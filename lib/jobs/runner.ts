@@ -200,7 +200,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
       // A job can finish between the two look-ups: the store then has its final state.
       if (live.has(id)) return this.subscribe(id, listener);
       if (!stored) throw new Error(`No job ${id}`);
-      listener({ type: 'snapshot', job: toJobView(stored) });
+      // Stored as running but not running here: a previous worker died under it.
+      const status = unfinishedStatuses.includes(stored.status) ? 'interrupted' : stored.status;
+      listener({ type: 'snapshot', job: toJobView({ ...stored, status }) });
       return () => {};
     },
 

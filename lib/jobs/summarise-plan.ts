@@ -3,7 +3,7 @@
 // depends on (model limits, tokenizer, client) comes in as arguments.
 import { chunkText, minChunkBudget, type Chunk, type CountTokens } from '../extract/chunk';
 import { modelLimits, summaryBudget, type ContextOverrides, type ModelLimits } from '../extract/context-window';
-import { estimateCounter, loadTokenCounter, type TokenCounter } from '../extract/tokens';
+import { estimateCounter, type TokenCounter } from '../extract/tokens';
 import type { ChatRequest, ClientStatus } from '../llm/types';
 import type { PageContent } from '../messages';
 import { runMapReduce, type ChatFn, type Progress } from './map-reduce';
@@ -44,10 +44,14 @@ export interface PlanOptions {
   /** The user's summary template ({{page}}, {{title}}, {{url}}, {{language}}). */
   template?: string;
   contextOverrides?: ContextOverrides;
-  /** Token counter to use instead of loading the tokenizer (tests, or one already loaded). */
+  /**
+   * Loads the token counter on first use. Required, not defaulted: a default would import the
+   * tokenizer's rank tables into every bundle that imports this file, the worker's included
+   * (Node passes `loadTokenCounter`; the worker fetches the packaged table, see tokenizer-ranks.ts).
+   */
+  loadCounter: () => Promise<TokenCounter>;
+  /** A counter already loaded (tests): skips `loadCounter`. */
   counter?: TokenCounter;
-  /** Loads the counter on first use instead of the default dynamic import (see tokenizer-ranks.ts). */
-  loadCounter?: () => Promise<TokenCounter>;
   /** Caps every request's page tokens below what the window allows: smaller, faster, parallel chunks. */
   maxChunkTokens?: number;
   /** Tokens repeated from the previous chunk at the start of each chunk (default 100). */
@@ -76,17 +80,18 @@ export type SummaryPlan =
       count: CountTokens;
     };
 
-function pageText(page: PageContent): string {
+/** The page's text as the model will see it; throws EmptyPageError when there is nothing to read. */
+export function readableText(page: PageContent): string {
   const text = page.text.trim();
   if (!/[\p{L}\p{N}]/u.test(text)) throw new EmptyPageError();
   return page.truncated ? `${text}\n\n[The page continues; only its beginning was extracted.]` : text;
 }
 
 export async function planSummary(page: PageContent, opts: PlanOptions): Promise<SummaryPlan> {
-  const text = pageText(page);
+  const text = readableText(page);
   const limits = modelLimits(opts.model, opts.contextOverrides);
   // A loader that fails leaves us the estimate: a plan with margins beats no summary.
-  const counter = opts.counter ?? (await (opts.loadCounter ?? loadTokenCounter)().catch(() => estimateCounter));
+  const counter = opts.counter ?? (await opts.loadCounter().catch(() => estimateCounter));
   const count = counter.count;
   // Our count of a model we cannot tokenize exactly is an estimate: keep a wider margin.
   const effective = counter.exact ? limits : { ...limits, tokenRatio: limits.tokenRatio * 1.1 };
@@ -167,7 +172,7 @@ export async function runSummary(page: PageContent, opts: RunSummaryOptions): Pr
 export const singleRequestCharBudget = 60_000;
 
 export function summariseRequest(page: PageContent, language?: string): ChatRequest {
-  const text = pageText(page);
+  const text = readableText(page);
   let cut = singleRequestCharBudget;
   // Never end on the first half of a surrogate pair.
   if (/[\ud800-\udbff]/.test(text.charAt(cut - 1))) cut--;

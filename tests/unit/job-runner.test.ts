@@ -141,3 +141,14 @@ describe('job runner', () => {
     expect(await store.get('fin')).toMatchObject({ status: 'done' });
   });
 });
+
+describe('job runner after a worker restart', () => {
+  it('a view subscribing to a job a dead worker left running sees it interrupted, with its text', async () => {
+    const { store } = setup();
+    await store.put({ id: 'cut', kind: 'summary', title: 'P', status: 'running', text: 'half of it', createdAt: 1, updatedAt: 1, requestHashes: [] });
+    const fresh = createJobRunner({ store, client: scriptedClient().client });
+    const seen: JobPortMessage[] = [];
+    await fresh.subscribe('cut', (m) => seen.push(m));
+    expect(seen).toEqual([{ type: 'snapshot', job: expect.objectContaining({ status: 'interrupted', text: 'half of it' }) }]);
+  });
+});

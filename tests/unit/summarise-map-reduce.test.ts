@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fnv1a } from '../../lib/extract/chunk';
 import { statusMerger, type ChatFn, type Progress } from '../../lib/jobs/map-reduce';
+import { loadTokenCounter } from '../../lib/extract/tokens';
 import { runSummary, type RunSummaryOptions } from '../../lib/jobs/summarise-plan';
 import type { ChatRequest, ClientStatus } from '../../lib/llm/types';
 import type { PageContent } from '../../lib/messages';
@@ -97,7 +98,8 @@ const page = (paragraphs = article): PageContent => ({
 });
 
 /** A 2k-token model, so an ordinary long page needs a few dozen chunks. */
-const small: Pick<RunSummaryOptions, 'model' | 'contextOverrides'> = {
+const small: Pick<RunSummaryOptions, 'model' | 'contextOverrides' | 'loadCounter'> = {
+  loadCounter: loadTokenCounter,
   model: 'small-local',
   contextOverrides: { 'small-local': { context: 2_048, maxOutput: 512, tokenRatio: 1 } },
 };

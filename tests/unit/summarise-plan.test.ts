@@ -51,7 +51,7 @@ describe('summary prompt', () => {
 
 describe('planSummary', () => {
   it('plans one request for a page that fits', async () => {
-    const plan = await planSummary(page('Sleeper trains are back.'), { model: 'gpt-4o', language: 'English' });
+    const plan = await planSummary(page('Sleeper trains are back.'), { model: 'gpt-4o', language: 'English', loadCounter: loadTokenCounter });
     expect(plan.kind).toBe('single');
     if (plan.kind !== 'single') return;
     expect(plan.request.messages[0]?.role).toBe('system');
@@ -63,19 +63,19 @@ describe('planSummary', () => {
 
   it('refuses pages with nothing readable', async () => {
     for (const text of ['', '  \n\n ', '— · —']) {
-      await expect(planSummary(page(text), { model: 'gpt-4o' })).rejects.toBeInstanceOf(EmptyPageError);
+      await expect(planSummary(page(text), { model: 'gpt-4o', loadCounter: loadTokenCounter })).rejects.toBeInstanceOf(EmptyPageError);
     }
   });
 
   it('says so when the window cannot hold the prompt and a useful piece of a long page', async () => {
     const long = 'A sentence about trains. '.repeat(2_000);
-    await expect(planSummary(page(long), { model: 'tiny', contextOverrides: { tiny: { context: 600 } } })).rejects.toBeInstanceOf(
+    await expect(planSummary(page(long), { model: 'tiny', contextOverrides: { tiny: { context: 600 } }, loadCounter: loadTokenCounter })).rejects.toBeInstanceOf(
       ContextTooSmallError,
     );
   });
 
   it('keeps a wider margin when counting with the estimate', async () => {
-    const options = { model: 'gpt-4o', language: 'English' };
+    const options = { model: 'gpt-4o', language: 'English', loadCounter: loadTokenCounter };
     const exact = await planSummary(page('Text.'), options);
     const estimated = await planSummary(page('Text.'), { ...options, counter: estimateCounter });
     expect(estimated.budgets.summary).toBeLessThan(exact.budgets.summary * 0.95);
@@ -89,7 +89,7 @@ describe('planSummary', () => {
   it('notes a truncated page, and caps chunks when asked', async () => {
     const counter = await loadTokenCounter();
     const text = Array.from({ length: 200 }, (_, i) => `Paragraph ${i} about a night train and its timetable.`).join('\n\n');
-    const plan = await planSummary(page(text, { truncated: true }), { model: 'gpt-4o', maxChunkTokens: 300, counter });
+    const plan = await planSummary(page(text, { truncated: true }), { model: 'gpt-4o', maxChunkTokens: 300, counter, loadCounter: loadTokenCounter });
     expect(plan.kind).toBe('map-reduce');
     if (plan.kind !== 'map-reduce') return;
     expect(plan.chunks.length).toBeGreaterThan(5);
@@ -113,6 +113,7 @@ describe('runSummary, single request', () => {
     const result = await runSummary(page('Sleeper trains are back.', { lang: 'en' }), {
       chat,
       model: 'gpt-4o-mini',
+      loadCounter: loadTokenCounter,
       template: 'In {{language}}: {{page}}',
       onDelta: (d) => deltas.push(d),
       onStatus: (s) => statuses.push(s.type),
