@@ -23,9 +23,10 @@ export function JobStatusLine({ job }: { job: JobView }) {
   if (job.status === 'waiting' && job.waitUntil) {
     const seconds = Math.max(0, Math.ceil((job.waitUntil - now) / 1000));
     text = t(waitText[job.waitReason ?? ''] ?? 'waitServerError', { seconds });
-  } else if (job.progress && job.progress.total > 1 && ['queued', 'running'].includes(job.status)) {
+  } else if (job.progress && !job.text && ['queued', 'running'].includes(job.status)) {
+    // Long pages only: parts first, then the notes are combined; once text streams, "Writing…".
     const { phase, done, total } = job.progress;
-    text = phase === 'map' ? t('progressMap', { done, total }) : t('progressReduce', { total });
+    text = phase === 'map' ? t('progressMap', { done, total }) : t('progressReduce');
   } else {
     const key = statusText[job.status];
     text = key ? t(key) : '';

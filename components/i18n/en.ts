@@ -16,7 +16,7 @@ export const en = {
   waitCircuitOpen: 'The provider keeps failing; trying again in {seconds} s…',
   errorTitle: 'Could not summarise',
   progressMap: 'Reading the page: part {done} of {total} done…',
-  progressReduce: 'Writing the summary from {total} parts…',
+  progressReduce: 'Combining the notes on every part into the summary…',
   cachedJustNow: 'cached · just now',
   cachedMinutes: 'cached · {n} min ago',
   cachedHours: 'cached · {n} h ago',

@@ -18,7 +18,7 @@ export const zh_CN: Record<MessageKey, string> = {
   waitCircuitOpen: '服务商持续出错，{seconds} 秒后再试…',
   errorTitle: '无法生成摘要',
   progressMap: '正在阅读页面：已完成 {done}/{total} 部分…',
-  progressReduce: '正在根据 {total} 个部分撰写摘要…',
+  progressReduce: '正在把各部分的笔记合成摘要…',
   cachedJustNow: '缓存 · 刚刚',
   cachedMinutes: '缓存 · {n} 分钟前',
   cachedHours: '缓存 · {n} 小时前',

@@ -3,6 +3,7 @@ import { chromium, test as base, expect, type BrowserContext, type Page, type Wo
 import { resolve } from 'node:path';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
+import { longReport } from './pages/generate';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
 declare const chrome: any;
@@ -32,7 +33,7 @@ interface Fixtures {
 export const test = base.extend<Fixtures, { site: { url: string } }>({
   site: [
     async ({}, use) => {
-      const server = await startStaticServer(resolve('tests/e2e/pages'));
+      const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
       await use(server);
       await server.close();
     },

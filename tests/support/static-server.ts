@@ -10,9 +10,16 @@ const types: Record<string, string> = {
   '.css': 'text/css',
 };
 
-export async function startStaticServer(root: string) {
+/** `pages` adds generated pages by path (e.g. '/long.html'), served before files under `root`. */
+export async function startStaticServer(root: string, pages: Record<string, string> = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const generated = pages[path];
+    if (generated !== undefined) {
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html; charset=utf-8' });
+      res.end(generated);
+      return;
+    }
     try {
       const body = await readFile(join(root, path));
       res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
