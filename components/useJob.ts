@@ -1,12 +1,14 @@
 // Subscribes a view to one job over a `job:<id>` port: a snapshot, then deltas and status changes.
 import { useEffect, useState } from 'react';
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import { jobPortPrefix, type JobPortMessage, type JobView } from '../lib/messages';
 
 export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): JobView | undefined {
   switch (msg.type) {
     case 'snapshot':
-      return msg.job;
+      // After a worker restart the store may be a few tokens behind what this view already shows:
+      // the text only ever grows, so keep the longer one.
+      return job?.id === msg.job.id && job.text.startsWith(msg.job.text) ? { ...msg.job, text: job.text } : msg.job;
     case 'delta':
       return job && { ...job, text: job.text + msg.text };
     case 'status':
@@ -15,12 +17,18 @@ export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): 
   }
 }
 
+const finished = new Set<JobView['status']>(['done', 'error', 'stopped', 'interrupted']);
+
 export function useJob(jobId: string | undefined): JobView | undefined {
   // Keyed by id, so switching jobs never shows the previous job's text for a frame.
   const [state, setState] = useState<{ id: string; job?: JobView }>();
   useEffect(() => {
     if (!jobId) return;
-    const port = browser.runtime.connect({ name: jobPortPrefix + jobId });
+    let port: Browser.runtime.Port | undefined;
+    let closed = false;
+    let lastStatus: JobView['status'] | undefined;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempts = 0;
     // A fast model sends hundreds of deltas a second: render at most once per frame.
     let pending: JobPortMessage[] = [];
     let frame = 0;
@@ -30,13 +38,31 @@ export function useJob(jobId: string | undefined): JobView | undefined {
       pending = [];
       setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined) }));
     };
-    port.onMessage.addListener((msg: JobPortMessage) => {
-      pending.push(msg);
-      frame ||= requestAnimationFrame(flush);
-    });
+    const connect = () => {
+      try {
+        port = browser.runtime.connect({ name: jobPortPrefix + jobId });
+      } catch {
+        return; // the extension was updated or removed: this page's script is orphaned
+      }
+      port.onMessage.addListener((msg: JobPortMessage) => {
+        attempts = 0;
+        if (msg.type !== 'delta') lastStatus = msg.job.status;
+        pending.push(msg);
+        frame ||= requestAnimationFrame(flush);
+      });
+      // The worker was stopped mid-job (Chrome stops idle workers): connecting again wakes it, and
+      // its snapshot says what survived.
+      port.onDisconnect.addListener(() => {
+        if (closed || (lastStatus && finished.has(lastStatus)) || attempts >= 8) return;
+        retry = setTimeout(connect, Math.min(2_000, 100 * 2 ** attempts++));
+      });
+    };
+    connect();
     return () => {
+      closed = true;
+      clearTimeout(retry);
       cancelAnimationFrame(frame);
-      port.disconnect();
+      port?.disconnect();
     };
   }, [jobId]);
   return jobId && state?.id === jobId ? state.job : undefined;

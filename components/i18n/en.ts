@@ -22,6 +22,7 @@ export const en = {
   cachedHours: 'cached · {n} h ago',
   cachedDays: 'cached · {n} d ago',
   regenerate: 'Regenerate',
+  resume: 'Resume',
   forgetPage: 'Forget this page',
   forgotten: 'Forgotten: the stored summary of this page is deleted.',
   openOptions: 'Open options',

@@ -24,6 +24,7 @@ export const zh_CN: Record<MessageKey, string> = {
   cachedHours: '缓存 · {n} 小时前',
   cachedDays: '缓存 · {n} 天前',
   regenerate: '重新生成',
+  resume: '继续',
   forgetPage: '忘记此页面',
   forgotten: '已忘记：此页面保存的摘要已删除。',
   openOptions: '打开设置',

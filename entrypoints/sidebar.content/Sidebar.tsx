@@ -12,6 +12,8 @@ export type SidebarContent = { jobId: string } | { error: { kind: string; messag
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
 const regenerate = () => void sendRequest({ type: 'summarise.thisTab', regenerate: true });
+// Parts already summarised come back from the cache, so resuming costs only what was lost.
+const resume = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false });
 
 export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
@@ -69,9 +71,15 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
                   {copied ? t('copied') : t('copy')}
                 </button>
               )}
-              <button type="button" onClick={regenerate}>
-                {t('regenerate')}
-              </button>
+              {job.status === 'interrupted' ? (
+                <button type="button" className="primary" onClick={resume}>
+                  {t('resume')}
+                </button>
+              ) : (
+                <button type="button" onClick={regenerate}>
+                  {t('regenerate')}
+                </button>
+              )}
               {job.kind === 'summary' && forgotten !== job.id && (
                 <button type="button" onClick={() => void forget(job.id)}>
                   {t('forgetPage')}

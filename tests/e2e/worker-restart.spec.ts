@@ -1,0 +1,25 @@
+import { expect, sidebar, test } from './fixtures';
+
+test('stopping the service worker mid-stream keeps the partial text as interrupted, and Resume completes it', async ({ extension, mock, site }) => {
+  const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+  mock.set({ reply: words, tokenDelayMs: 100 });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-test-restart' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  await expect(panel.getByTestId('answer')).toContainText('word12');
+
+  await extension.stopWorker(page);
+
+  await expect(panel.locator('[data-status=interrupted]')).toHaveText('Interrupted — the partial answer is kept.');
+  const partial = (await panel.getByTestId('answer').textContent())!;
+  expect(partial).toContain('word12');
+  expect(partial).not.toContain('word59');
+
+  mock.set({ tokenDelayMs: 0 });
+  await panel.getByRole('button', { name: 'Resume' }).click();
+  await expect(panel.getByTestId('answer')).toHaveText(words);
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  expect(mock.completions()).toHaveLength(2);
+});
