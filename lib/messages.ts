@@ -5,7 +5,7 @@ export type { BackgroundRequest, SettingsInput } from './security/schemas';
 
 /** What the background says to the content script in a tab. */
 export type TabRequest =
-  | { type: 'page.extract' }
+  | { type: 'page.extract'; useSelection: boolean }
   | { type: 'sidebar.show'; jobId: string }
   | { type: 'sidebar.show'; error: { kind: string; message: string } };
 
@@ -41,6 +41,14 @@ export type Verdict = { ok: true; detail: string } | { ok: false; kind: string; 
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** What a summary job was asked to do, so Regenerate and Resume can ask again. */
+export interface SummaryOrigin {
+  /** Summarise the selection rather than the whole page. */
+  selection?: boolean;
+  /** Run this custom prompt rather than the summary prompt. */
+  promptId?: string;
+}
+
 /** Ports are named by purpose: `job:<id>` streams one job to one view. */
 export const jobPortPrefix = 'job:';
 
@@ -66,4 +74,5 @@ export interface JobView {
   progress?: { phase: 'map' | 'reduce'; done: number; total: number };
   /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
   cachedAt?: number;
+  origin?: SummaryOrigin;
 }

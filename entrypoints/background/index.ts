@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { setupHousekeeping, warmUp } from './housekeeping';
-import { onMenuClicked, setupMenus } from './menus';
+import { onCommand, onMenuClicked, setupMenus } from './menus';
 import { setupMessages } from './messages';
-import { jobRunner } from './services';
+import { jobRunner, setupPreferenceSync } from './services';
 import { saveSettings } from './settings';
 import { summariseTab } from './summarise';
 
@@ -13,10 +13,11 @@ export default defineBackground(() => {
   setupMenus();
   setupMessages();
   setupHousekeeping();
+  setupPreferenceSync();
   void jobRunner().markInterrupted();
   void warmUp();
   if (import.meta.env.MODE === 'e2e') {
     // Automation cannot click a context-menu item: e2e tests call the very handlers the clicks call.
-    Object.assign(globalThis, { precisTest: { onMenuClicked, summariseTab, saveSettings, browser } });
+    Object.assign(globalThis, { precisTest: { onMenuClicked, onCommand, summariseTab, saveSettings, browser } });
   }
 });

@@ -4,6 +4,7 @@ import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/mes
 import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
 import { database, jobRunner, llmClient, responseCache } from './services';
+import { getPreferences, savePreferences } from './preferences';
 import { getPublicSettings, lockVault, saveSettings, unlockVault } from './settings';
 import { summariseTab } from './summarise';
 import { testConnection } from './test-connection';
@@ -22,6 +23,7 @@ const allowedFromContentScripts = new Set<BackgroundRequest['type']>([
   'job.forget',
   'summarise.thisTab',
   'options.open',
+  'prefs.get',
 ]);
 
 async function forgetJob(jobId: string) {
@@ -44,18 +46,25 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
     case 'vault.lock':
       return lockVault();
     case 'summarise.activeTab': {
-      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      // The tab the user is looking at: the active tab of the last focused normal window (the
+      // popup's own window, when it is one, is not a page to summarise).
+      const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
+      const [tab] = await browser.tabs.query({ active: true, windowId: win.id });
       return summariseTab(tab);
     }
     case 'summarise.thisTab':
       // A content script may only act on the tab it runs in.
-      return summariseTab(sender.tab, { regenerate: req.regenerate });
+      return summariseTab(sender.tab, { regenerate: req.regenerate, origin: req.origin });
     case 'job.stop':
       return jobRunner().stop(req.jobId);
     case 'job.forget':
       return forgetJob(req.jobId);
     case 'options.open':
       return browser.runtime.openOptionsPage();
+    case 'prefs.get':
+      return getPreferences();
+    case 'prefs.save':
+      return savePreferences(req.patch);
     case 'cache.stats':
       return responseCache().stats();
     case 'privacy.export':

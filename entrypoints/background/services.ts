@@ -7,6 +7,8 @@ import { dexieJobStore, openDb, type PrecisDb } from '../../lib/db';
 import { createJobRunner, type JobRunner } from '../../lib/jobs/runner';
 import { createLlmClient, type LlmClient } from '../../lib/llm';
 import { createActivityLog, type ActivityLog } from '../../lib/privacy';
+import type { Preferences } from '../../lib/preferences';
+import { cachePolicy, clientOptions, getPreferences, onPreferencesChanged } from './preferences';
 import { getProvider } from './settings';
 
 let db: PrecisDb | undefined;
@@ -17,12 +19,30 @@ let runner: JobRunner | undefined;
 
 const clientStateKey = 'llmClientState';
 
+function applyPreferences(prefs: Preferences) {
+  client?.setOptions(clientOptions(prefs));
+  cache?.setPolicy(cachePolicy(prefs));
+}
+
+/** Services are created lazily; each picks up the stored preferences when it is, and every change after. */
+export function setupPreferenceSync() {
+  onPreferencesChanged(applyPreferences);
+}
+
 export const database = () => (db ??= openDb());
-export const responseCache = () => (cache ??= createResponseCache({ db: database() }));
+
+export function responseCache(): ResponseCache {
+  if (!cache) {
+    cache = createResponseCache({ db: database() });
+    void getPreferences().then(applyPreferences);
+  }
+  return cache;
+}
 export const activityLog = () => (activity ??= createActivityLog({ db: database() }));
 
 export function llmClient(): LlmClient {
-  client ??= createLlmClient({
+  if (client) return client;
+  client = createLlmClient({
     fetch: (input, init) => fetch(input, init),
     getProvider,
     stateStore: {
@@ -30,6 +50,7 @@ export function llmClient(): LlmClient {
       save: (state) => browser.storage.session.set({ [clientStateKey]: state }),
     },
   });
+  void getPreferences().then(applyPreferences);
   return client;
 }
 

@@ -1,10 +1,12 @@
-// "Summarise page": the one handler behind the context menu, the keyboard shortcut, the popup and
-// the sidebar's Regenerate.
+// "Summarise page" and its variants (selection, custom prompts): the one handler behind the context
+// menu, the keyboard shortcut, the popup and the sidebar's Regenerate and Resume.
 import { browser, type Browser } from 'wxt/browser';
 import { readableText, runSummary } from '../../lib/jobs/summarise-plan';
-import type { SummariseOutcome, TabRequest } from '../../lib/messages';
+import type { PageContent, SummariseOutcome, SummaryOrigin, TabRequest } from '../../lib/messages';
+import { withSelection, type Preferences } from '../../lib/preferences';
 import { pageContent } from '../../lib/security/schemas';
 import { keepAliveWhileBusy } from './housekeeping';
+import { getPreferences } from './preferences';
 import { jobRunner } from './services';
 import { getProvider } from './settings';
 import { loadPackagedCounter } from './tokenizer';
@@ -18,6 +20,13 @@ const restricted: SummariseOutcome = {
   message:
     'Precis cannot read this page: browsers keep extensions out of built-in pages, the extension store and the PDF viewer. Open a normal web page and try again.',
 };
+
+class UnknownPromptError extends Error {
+  readonly kind = 'bad_request';
+  constructor() {
+    super('That custom prompt no longer exists. Choose another one, or add it again in the options.');
+  }
+}
 
 export function canRunOn(url: string | undefined): boolean {
   return !!url && /^https?:\/\//.test(url);
@@ -33,26 +42,47 @@ function outcomeOf(err: unknown): SummariseOutcome & { ok: false } {
   return { ok: false, kind: 'internal', message: `Precis could not read this page: ${(err as Error).message}` };
 }
 
+/** The template for this run: a custom prompt's, the user's own summary template, or the built-in one. */
+function templateFor(origin: SummaryOrigin, prefs: Preferences, page: PageContent): string | undefined {
+  if (!origin.promptId) return prefs.summaryTemplate || undefined;
+  const prompt = prefs.customPrompts.find((p) => p.id === origin.promptId);
+  if (!prompt) throw new UnknownPromptError();
+  // A prompt written for a selection still works on a whole page: the page stands in for it.
+  if (page.source !== 'selection') return prompt.template.replaceAll('{{selection}}', '{{page}}');
+  return withSelection(prompt.template, page.text);
+}
+
 export async function summariseTab(
   tab: Browser.tabs.Tab | undefined,
-  opts: { regenerate?: boolean } = {},
+  opts: { regenerate?: boolean; origin?: SummaryOrigin } = {},
 ): Promise<SummariseOutcome> {
   if (!tab?.id || !canRunOn(tab.url)) return restricted;
   const tabId = tab.id;
+  const origin = opts.origin ?? {};
   try {
     await browser.scripting.executeScript({ target: { tabId }, files: [sidebarScript] });
   } catch {
     return restricted;
   }
   try {
-    const page = pageContent.parse(await send(tabId, { type: 'page.extract' }));
+    const useSelection = !!origin.selection || !!origin.promptId;
+    const page = pageContent.parse(await send(tabId, { type: 'page.extract', useSelection }));
     readableText(page); // an empty page gets its message before any job or request exists
-    const { model } = await getProvider();
+    const [{ model }, prefs] = await Promise.all([getProvider(), getPreferences()]);
+    const template = templateFor(origin, prefs, page);
     const job = jobRunner().start({
       kind: 'summary',
       title: page.title || page.url,
+      origin,
       regenerate: opts.regenerate,
-      run: (io) => runSummary(page, { ...io, model, loadCounter: loadPackagedCounter }),
+      run: (io) =>
+        runSummary(page, {
+          ...io,
+          model,
+          loadCounter: loadPackagedCounter,
+          ...(template && { template }),
+          ...(prefs.outputLanguage && { language: prefs.outputLanguage }),
+        }),
     });
     keepAliveWhileBusy();
     await send(tabId, { type: 'sidebar.show', jobId: job.id });

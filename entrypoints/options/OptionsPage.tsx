@@ -4,6 +4,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
 import { DataSection } from './DataSection';
+import { PreferencesSection } from './PreferencesSection';
 import type { PublicSettings, SettingsInput, Verdict } from '../../lib/messages';
 
 type Notice = { ok: true; text: string } | { ok: false; kind: string; message: string };
@@ -164,6 +165,7 @@ export function OptionsPage() {
         )}
         {notice && !notice.ok && <ErrorPanel error={notice} />}
       </div>
+      <PreferencesSection />
       <DataSection />
     </main>
   );

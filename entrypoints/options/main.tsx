@@ -1,6 +1,8 @@
 import { createRoot } from 'react-dom/client';
+import { applyUiLocale } from '../../components/locale';
 import '../../components/page.css';
 import './options.css';
 import { OptionsPage } from './OptionsPage';
 
+await applyUiLocale();
 createRoot(document.getElementById('root')!).render(<OptionsPage />);

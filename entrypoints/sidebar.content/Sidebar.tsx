@@ -7,13 +7,15 @@ import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
 import { useNow } from '../../components/useNow';
+import type { JobView } from '../../lib/messages';
 
 export type SidebarContent = { jobId: string } | { error: { kind: string; message: string } };
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
-const regenerate = () => void sendRequest({ type: 'summarise.thisTab', regenerate: true });
-// Parts already summarised come back from the cache, so resuming costs only what was lost.
-const resume = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false });
+// Resume asks the same question again: parts already answered come back from the cache, so it
+// costs only what was lost. Regenerate bypasses the cache.
+const again = (job: JobView, regenerate: boolean) =>
+  void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }) });
 
 export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
@@ -72,11 +74,11 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
                 </button>
               )}
               {job.status === 'interrupted' ? (
-                <button type="button" className="primary" onClick={resume}>
+                <button type="button" className="primary" onClick={() => again(job, false)}>
                   {t('resume')}
                 </button>
               ) : (
-                <button type="button" onClick={regenerate}>
+                <button type="button" onClick={() => again(job, true)}>
                   {t('regenerate')}
                 </button>
               )}

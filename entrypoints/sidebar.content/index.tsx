@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { applyUiLocale } from '../../components/locale';
 import { extractPage } from '../../lib/extract/page';
 import type { TabRequest } from '../../lib/messages';
 import { Sidebar, type SidebarContent } from './Sidebar';
@@ -24,7 +25,7 @@ export default defineContentScript({
     browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
       if (sender.id !== browser.runtime.id) return false;
       if (msg.type === 'page.extract') {
-        sendResponse(extractPage(document, location.href));
+        sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
       } else if (msg.type === 'sidebar.show') {
         void sidebar.show('jobId' in msg ? { jobId: msg.jobId } : { error: msg.error }).then(() => sendResponse(true));
         return true;
@@ -42,6 +43,7 @@ function createSidebar(ctx: ContentScriptContext) {
   };
   return {
     async show(content: SidebarContent) {
+      if (!ui) await applyUiLocale();
       ui ??= await createShadowRootUi(ctx, {
         name: 'precis-sidebar',
         css: sidebarCss + markdownCss,

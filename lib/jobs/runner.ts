@@ -59,6 +59,7 @@ export interface JobRunnerDeps {
 export interface StartJob {
   kind: JobRecord['kind'];
   title: string;
+  origin?: JobRecord['origin'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   run(io: JobIo): Promise<unknown>;
@@ -176,6 +177,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         id: newId(),
         kind: input.kind,
         title: input.title,
+        ...(input.origin && { origin: input.origin }),
         status: 'queued',
         text: '',
         createdAt: t,

@@ -1,6 +1,7 @@
 // The background's door: every message from a view or a content script is parsed here before
 // anything acts on it. Unknown types and malformed payloads are rejected with a clear error.
 import { z } from 'zod';
+import { preferencesPatch } from '../preferences';
 
 const httpUrl = z
   .string()
@@ -40,9 +41,15 @@ export const backgroundRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job.stop'), jobId }),
   z.object({ type: z.literal('job.forget'), jobId }),
   /** From the sidebar: summarise the tab it lives in again (Regenerate bypasses the cache). */
-  z.object({ type: z.literal('summarise.thisTab'), regenerate: z.boolean() }),
+  z.object({
+    type: z.literal('summarise.thisTab'),
+    regenerate: z.boolean(),
+    origin: z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() }).optional(),
+  }),
   z.object({ type: z.literal('options.open') }),
   z.object({ type: z.literal('cache.stats') }),
+  z.object({ type: z.literal('prefs.get') }),
+  z.object({ type: z.literal('prefs.save'), patch: preferencesPatch }),
   z.object({ type: z.literal('privacy.export') }),
   z.object({ type: z.literal('privacy.deleteAll') }),
 ]);

@@ -20,6 +20,12 @@ export interface Extension {
   configure(settings: { baseUrl: string; model: string; apiKey: string }): Promise<void>;
   /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
   summariseFromMenu(page: Page): Promise<unknown>;
+  /** Calls the handler behind a menu item (`summarise-page`, `summarise-selection`, `prompt:<id>`) for the tab showing `page`. */
+  menu(page: Page, menuItemId: string): Promise<unknown>;
+  /** Calls the keyboard shortcut's handler, as pressing it on `page` does. */
+  shortcut(page: Page): Promise<unknown>;
+  /** Saves preferences through the same path as the options page. */
+  setPreferences(patch: Record<string, unknown>): Promise<void>;
   /** Stops the service worker, as Chrome does to an idle one. */
   stopWorker(page: Page): Promise<void>;
   openExtensionPage(path: string): Promise<Page>;
@@ -72,13 +78,28 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
       async configure(settings) {
         await (await worker()).evaluate((s) => (globalThis as any).precisTest.saveSettings(s), settings);
       },
-      async summariseFromMenu(page) {
-        const url = page.url();
+      summariseFromMenu: (page) => extension.menu(page, 'summarise-page'),
+      async menu(page, menuItemId) {
+        await page.bringToFront();
+        return (await worker()).evaluate(
+          async ([pageUrl, id]) => {
+            const [tab] = await chrome.tabs.query({ url: pageUrl });
+            return (globalThis as any).precisTest.onMenuClicked({ menuItemId: id }, tab);
+          },
+          [page.url(), menuItemId] as const,
+        );
+      },
+      async shortcut(page) {
+        await page.bringToFront();
         return (await worker()).evaluate(async (pageUrl) => {
           const [tab] = await chrome.tabs.query({ url: pageUrl });
-          const hooks = (globalThis as any).precisTest;
-          return hooks.onMenuClicked({ menuItemId: 'summarise-page' }, tab);
-        }, url);
+          return (globalThis as any).precisTest.onCommand('summarise-page', tab);
+        }, page.url());
+      },
+      async setPreferences(patch) {
+        const options = await extension.openExtensionPage('options.html');
+        await options.evaluate((p) => chrome.runtime.sendMessage({ type: 'prefs.save', patch: p }), patch);
+        await options.close();
       },
       async stopWorker(page) {
         const cdp = await context.newCDPSession(page);
