@@ -8,6 +8,8 @@ import { CircuitBreaker, type BreakerView } from './breaker';
 import type { Now, Sleep } from './clock';
 import { errors, type LlmError } from './errors';
 import type { AdmissionState } from './persisted-state';
+import { RateGate } from './rate-gate';
+import type { QuotaSignal } from './retry-hints';
 import type { ClientStatus } from './types';
 
 export interface AdmissionOptions {
@@ -15,6 +17,7 @@ export interface AdmissionOptions {
   resumeSpreadMs: number;
   breakerFailureThreshold: number;
   breakerCoolDownMs: number;
+  breakerMaxCoolDownMs: number;
 }
 
 export interface AdmissionDeps {
@@ -34,7 +37,11 @@ export interface AdmitRequest {
   onStatus?(status: ClientStatus): void;
 }
 
-export type Outcome = { type: 'success' } | { type: 'failure'; error: LlmError } | { type: 'cancelled' };
+export type Outcome =
+  /** `quota`: what the response's rate-limit headers said, if anything. */
+  | { type: 'success'; quota?: QuotaSignal }
+  | { type: 'failure'; error: LlmError }
+  | { type: 'cancelled' };
 
 /** A held concurrency slot. `finish` reports how the attempt went and frees the slot. */
 export interface Ticket {
@@ -61,6 +68,8 @@ export class Admission {
   private readonly breaker: CircuitBreaker;
   private pausedUntil = 0;
   private pauseReason: PauseReason = 'rate_limited';
+  /** Mirrors the server's request bucket, when its responses describe it. */
+  private readonly gate = new RateGate();
   private queuedCount = 0;
   private inFlightCount = 0;
   private readonly listeners = new Set<() => void>();
@@ -71,12 +80,12 @@ export class Admission {
   ) {
     this.aimd = new AimdLimit(options.maxConcurrency);
     this.limit = pLimit(this.aimd.current);
-    this.breaker = new CircuitBreaker(options.breakerFailureThreshold, options.breakerCoolDownMs);
+    this.breaker = new CircuitBreaker(options.breakerFailureThreshold, options.breakerCoolDownMs, options.breakerMaxCoolDownMs);
   }
 
   configure(options: AdmissionOptions): void {
     this.options = options;
-    this.breaker.configure(options.breakerFailureThreshold, options.breakerCoolDownMs);
+    this.breaker.configure(options.breakerFailureThreshold, options.breakerCoolDownMs, options.breakerMaxCoolDownMs);
     this.aimd.setMax(options.maxConcurrency);
     this.applyLimit();
     this.deps.onStateChange();
@@ -91,6 +100,11 @@ export class Admission {
       breaker: this.breaker.view(now),
       pausedUntil: this.pausedUntil > now ? this.pausedUntil : 0,
     };
+  }
+
+  /** Open or half-open: nothing but the one probe goes out, so retries wait here rather than back off. */
+  circuitOpen(): boolean {
+    return this.breaker.view(this.deps.now()) !== 'closed';
   }
 
   snapshot(): AdmissionState {
@@ -143,6 +157,15 @@ export class Admission {
           continue;
         }
 
+        const ready = this.gate.readyAt(now);
+        if (ready > 0) {
+          if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now, undefined, false);
+          // Waiting for the server's next free turn is queueing, not a failure worth a banner.
+          say({ type: 'queued' });
+          await this.waitUntil(ready, req.signal, false);
+          continue;
+        }
+
         const gate = this.breaker.peek(now);
         if (!gate.pass) {
           if (now >= req.deadline) throw errors.circuitOpen(gate.until === undefined ? undefined : gate.until - now);
@@ -156,22 +179,26 @@ export class Admission {
           lastStatus = '';
           say({ type: 'queued' });
         });
-        // While we queued, a pause may have begun, the breaker opened, or another request taken the probe.
-        const verdict = this.pausedUntil > this.deps.now() ? undefined : this.breaker.take(this.deps.now());
+        // While we queued, a pause may have begun, the breaker opened, or another request taken
+        // the probe or the server's last free turn.
+        const admittedAt = this.deps.now();
+        const verdict =
+          this.pausedUntil > admittedAt || this.gate.readyAt(admittedAt) > 0 ? undefined : this.breaker.take(admittedAt);
         if (verdict === undefined || !verdict.pass) {
           release();
           continue;
         }
         leaveQueue();
         this.inFlightCount += 1;
-        return this.ticket(verdict.probe, release);
+        const seq = this.gate.take(admittedAt);
+        return this.ticket(verdict.probe, release, { seq, at: admittedAt });
       }
     } finally {
       leaveQueue();
     }
   }
 
-  private ticket(probe: boolean, release: () => void): Ticket {
+  private ticket(probe: boolean, release: () => void, sent: { seq: number; at: number }): Ticket {
     const epoch = this.aimd.epoch;
     let done = false;
     return {
@@ -181,18 +208,19 @@ export class Admission {
         done = true;
         this.inFlightCount -= 1;
         // Adjust the limit before freeing the slot, so the next request sees the new one.
-        this.record(outcome, epoch, probe);
+        this.record(outcome, epoch, probe, sent);
         release();
       },
     };
   }
 
-  private record(outcome: Outcome, epoch: number, probe: boolean): void {
+  private record(outcome: Outcome, epoch: number, probe: boolean, sent: { seq: number; at: number }): void {
     const now = this.deps.now();
     let changed = false;
     if (outcome.type === 'success') {
-      changed = this.aimd.onSuccess() || changed;
+      changed = this.aimd.onSuccess(outcome.quota?.exhausted === true) || changed;
       changed = this.breaker.onSuccess() || changed;
+      this.gate.sync(outcome.quota?.requests, sent.seq, sent.at, now);
     } else if (outcome.type === 'cancelled') {
       if (probe) this.breaker.releaseProbe();
     } else {

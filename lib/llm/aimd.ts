@@ -1,5 +1,7 @@
 // Loss-based adaptive concurrency: halve on a loss signal (429, a run of 503s, a timeout), grow by
 // one after a full window of successes. Latency is no signal for LLMs: it follows answer length.
+// A success that says the rate-limit window is empty (remaining 0) is like an ECN mark: no cut,
+// but no growth either, or the limit keeps climbing past the server's rate into a 429 each round.
 
 const CONSECUTIVE_503_LOSS = 3;
 
@@ -35,8 +37,13 @@ export class AimdLimit {
     this.value = clamp(value, this.max);
   }
 
-  onSuccess(): boolean {
+  /**
+   * A success. `atCapacity`: the server said its rate-limit window is empty, so growing would only
+   * buy a 429; such a success does not count towards the next increase.
+   */
+  onSuccess(atCapacity = false): boolean {
     this.consecutive503 = 0;
+    if (atCapacity) return false;
     this.successes += 1;
     if (this.successes < this.value) return false;
     this.successes = 0;

@@ -26,6 +26,8 @@ export interface ExchangeInput {
   /** Values to scrub from anything the server says back (the API key). */
   secrets: readonly string[];
   onConnecting?(): void;
+  /** The headers of a 2xx response, before its body is read. */
+  onResponse?(headers: Headers): void;
 }
 
 /** What a body reader gets: the response, and a way to report progress to the watchdog. */
@@ -71,6 +73,7 @@ export async function exchange<T>(input: ExchangeInput, read: BodyReader<T>): Pr
       throw errorFromResponse(response.status, response.headers, text.slice(0, ERROR_BODY_MAX_CHARS), now(), input.secrets);
     }
     bodyStarted = true;
+    input.onResponse?.(response.headers);
     return await read({
       response,
       signal: controller.signal,

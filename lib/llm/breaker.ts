@@ -1,5 +1,10 @@
 // Circuit breaker over consecutive upstream failures. Open: nothing is sent until the cool-down
 // ends. Half-open: one probe goes; its verdict closes or re-opens the circuit.
+//
+// The cool-down grows with the outage: at least `coolDownMs`, at least half of how long the circuit
+// has been open so far, at most `maxCoolDownMs`. So the wait after the server recovers is bounded by
+// max(coolDown, half the outage) (a 3 s brownout costs about a second, not a fixed 30 s), while a
+// long outage is probed ever more rarely. One probe per cool-down is no load worth sparing.
 
 export type BreakerView = 'closed' | 'open' | 'half-open';
 
@@ -7,7 +12,12 @@ export interface BreakerSnapshot {
   open: boolean;
   openUntil: number;
   failures: number;
+  /** When the circuit opened for this outage (the cool-down grows from there). */
+  openedAt?: number;
 }
+
+/** Each cool-down is at least this share of the time the circuit has been open. */
+const OUTAGE_SHARE = 0.5;
 
 export type BreakerVerdict = { pass: true; probe: boolean } | { pass: false; until: number | undefined };
 
@@ -15,16 +25,19 @@ export class CircuitBreaker {
   private failures = 0;
   private open = false;
   private openUntil = 0;
+  private openedAt = 0;
   private probing = false;
 
   constructor(
     private threshold: number,
     private coolDownMs: number,
+    private maxCoolDownMs: number = coolDownMs,
   ) {}
 
-  configure(threshold: number, coolDownMs: number): void {
+  configure(threshold: number, coolDownMs: number, maxCoolDownMs: number = coolDownMs): void {
     this.threshold = threshold;
     this.coolDownMs = coolDownMs;
+    this.maxCoolDownMs = maxCoolDownMs;
   }
 
   view(now: number): BreakerView {
@@ -60,17 +73,22 @@ export class CircuitBreaker {
   onFailure(now: number, wasProbe: boolean): boolean {
     if (wasProbe) {
       this.probing = false;
-      this.open = true;
-      this.openUntil = now + this.coolDownMs;
+      this.openAt(now);
       return true;
     }
     // Failures of requests sent before the circuit opened say nothing new.
     if (this.open) return false;
     this.failures += 1;
     if (this.failures < this.threshold) return false;
-    this.open = true;
-    this.openUntil = now + this.coolDownMs;
+    this.openAt(now);
     return true;
+  }
+
+  private openAt(now: number): void {
+    if (!this.open) this.openedAt = now;
+    this.open = true;
+    const grown = Math.max(this.coolDownMs, (now - this.openedAt) * OUTAGE_SHARE);
+    this.openUntil = now + Math.min(grown, Math.max(this.coolDownMs, this.maxCoolDownMs));
   }
 
   /** The probe ended without a verdict (cancelled, or a failure that is not the upstream's fault). */
@@ -79,13 +97,15 @@ export class CircuitBreaker {
   }
 
   snapshot(): BreakerSnapshot {
-    return { open: this.open, openUntil: this.openUntil, failures: this.failures };
+    return { open: this.open, openUntil: this.openUntil, failures: this.failures, openedAt: this.openedAt };
   }
 
   restore(s: BreakerSnapshot): void {
     this.open = s.open;
     this.openUntil = s.openUntil;
     this.failures = s.failures;
+    // State saved before openedAt existed: count the outage from the last opening.
+    this.openedAt = s.openedAt ?? s.openUntil - this.coolDownMs;
     this.probing = false;
   }
 }

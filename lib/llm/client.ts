@@ -123,13 +123,16 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
   function retryDelay(error: LlmError, attempt: number, deadline: number): number | undefined {
     if (!error.retryable || attempt >= options.maxAttempts) return undefined;
     if (error.retryAfterMs !== undefined && error.retryAfterMs > options.maxRetryAfterMs) return undefined;
-    // With a server hint, admission has paused the whole client; the wait happens there.
-    const delay = error.retryAfterMs !== undefined ? 0 : fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random);
+    // With a server hint, admission has paused the whole client; with the circuit open, admission
+    // lets one probe through per cool-down. Either way the wait, and the cap on load, are there.
+    const gated = error.retryAfterMs !== undefined || admission.circuitOpen();
+    const delay = gated ? 0 : fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random);
     const earliest = now() + (error.retryAfterMs ?? delay);
     if (earliest >= deadline) return undefined;
-    // A retry the server scheduled itself (retry-after, behind a client-wide pause) is not the
-    // blind extra load the budget exists to cap; only our own guesses are paid for.
-    if (error.retryAfterMs === undefined && !budget.tryWithdraw()) return undefined;
+    // A retry the server scheduled itself (retry-after, behind a client-wide pause) or one held
+    // behind the breaker is not the blind extra load the budget exists to cap; only our own
+    // guesses are paid for.
+    if (!gated && !budget.tryWithdraw()) return undefined;
     return delay;
   }
 

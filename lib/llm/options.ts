@@ -23,8 +23,12 @@ export interface ClientOptions {
   deadlineMs: number;
   /** Consecutive server/network/timeout failures that open the circuit breaker. */
   breakerFailureThreshold: number;
-  /** How long the breaker stays open before letting one probe through. */
+  /**
+   * How long the breaker stays open before letting one probe through, at first. Later cool-downs
+   * of the same outage grow to half its length so far, up to `breakerMaxCoolDownMs`.
+   */
   breakerCoolDownMs: number;
+  breakerMaxCoolDownMs: number;
   /** Retries earned per success (token bucket), so a failing upstream cannot multiply its load. */
   retryBudgetRatio: number;
   /** Bucket size, and the retries available before any success. */
@@ -47,7 +51,8 @@ export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   nonStreamingTimeoutMs: 120_000,
   deadlineMs: 300_000,
   breakerFailureThreshold: 5,
-  breakerCoolDownMs: 30_000,
+  breakerCoolDownMs: 1_000,
+  breakerMaxCoolDownMs: 30_000,
   retryBudgetRatio: 0.2,
   retryBudgetMax: 10,
   persistDebounceMs: 200,

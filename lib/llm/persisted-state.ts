@@ -18,6 +18,7 @@ const admissionStateSchema = z.object({
     open: z.boolean(),
     openUntil: z.number().finite(),
     failures: z.number().int().min(0),
+    openedAt: z.number().finite().optional(),
   }),
 });
 

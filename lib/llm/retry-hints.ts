@@ -1,6 +1,8 @@
 // What the server tells us about when to come back. Providers disagree on the header, so we read
 // them all; the most specific one wins.
 
+import type { RequestWindow } from './rate-gate';
+
 export interface RetryHint {
   /** Wait the server asked for, if it said. */
   retryAfterMs?: number;
@@ -59,6 +61,39 @@ export function retryHintFromHeaders(headers: Headers, now: number, status: numb
     if (reset !== undefined) hint.retryAfterMs = reset;
   }
   return hint;
+}
+
+/** What a successful response's rate-limit headers say about the room left upstream. */
+export interface QuotaSignal {
+  /**
+   * A rate-limit window is empty (`x-ratelimit-remaining-requests` or `-tokens` is 0): this request
+   * got through, but one more on top of it would not. A congestion mark without a loss.
+   */
+  exhausted: boolean;
+  /** The request window, when the server describes it in full (remaining, limit and reset). */
+  requests?: RequestWindow;
+}
+
+function headerNumber(headers: Headers, name: string): number | undefined {
+  const text = headers.get(name)?.trim();
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export function readQuota(headers: Headers): QuotaSignal {
+  const remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests');
+  const remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens');
+  const signal: QuotaSignal = {
+    exhausted: (remainingRequests !== undefined && remainingRequests <= 0) || (remainingTokens !== undefined && remainingTokens <= 0),
+  };
+  // Only the request window says how fast to send: a token window's pace depends on request size.
+  const limit = headerNumber(headers, 'x-ratelimit-limit-requests');
+  const resetMs = parseDuration(headers.get('x-ratelimit-reset-requests') ?? '');
+  if (remainingRequests !== undefined && limit !== undefined && limit >= 1 && resetMs !== undefined) {
+    signal.requests = { remaining: Math.max(0, remainingRequests), limit, resetMs };
+  }
+  return signal;
 }
 
 /** The reset of whichever window ran out; if the server does not say which, the longer one. */
