@@ -3,6 +3,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { CacheBodyRecord, CacheEntryRecord, CacheStatsRecord, MetaRecord } from './cache/records';
 import type { JobRecord, JobStore } from './jobs/runner';
 import { unfinishedStatuses } from './jobs/runner';
+import type { Conversation } from './chat/conversation';
 import type { ActivityRecord, AuditRecord } from './privacy/records';
 
 export type PrecisDb = Dexie & {
@@ -13,6 +14,7 @@ export type PrecisDb = Dexie & {
   meta: EntityTable<MetaRecord, 'key'>;
   activity: EntityTable<ActivityRecord, 'id'>;
   audit: EntityTable<AuditRecord, 'id'>;
+  conversations: EntityTable<Conversation, 'id'>;
 };
 
 export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeof IDBKeyRange): PrecisDb {
@@ -40,6 +42,8 @@ export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeo
           job.requestHashes ??= [];
         }),
     );
+  // v3 (issue #6): popup chat. updatedAt orders the conversation list.
+  db.version(3).stores({ conversations: 'id, updatedAt' });
   return db;
 }
 

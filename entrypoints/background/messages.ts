@@ -4,6 +4,7 @@ import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/mes
 import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
 import { database, jobRunner, llmClient, responseCache } from './services';
+import { deleteChat, getChat, listChats, retryChat, sendChat } from './chat';
 import { getPreferences, savePreferences } from './preferences';
 import { getPublicSettings, lockVault, saveSettings, unlockVault } from './settings';
 import { summariseTab } from './summarise';
@@ -61,6 +62,18 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
       return forgetJob(req.jobId);
     case 'options.open':
       return browser.runtime.openOptionsPage();
+    case 'chat.list':
+      return listChats();
+    case 'chat.get':
+      return getChat(req.conversationId);
+    case 'chat.send':
+      return sendChat(req);
+    case 'chat.retry':
+      return retryChat(req.conversationId);
+    case 'chat.delete':
+      return deleteChat(req.conversationId);
+    case 'models.list':
+      return llmClient().listModels();
     case 'prefs.get':
       return getPreferences();
     case 'prefs.save':

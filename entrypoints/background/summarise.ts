@@ -12,7 +12,7 @@ import { getProvider } from './settings';
 import { loadPackagedCounter } from './tokenizer';
 
 /** The built content script that holds page extraction and the sidebar UI. */
-const sidebarScript = '/content-scripts/sidebar.js';
+export const sidebarScript = '/content-scripts/sidebar.js';
 
 const restricted: SummariseOutcome = {
   ok: false,

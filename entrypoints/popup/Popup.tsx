@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { browser } from 'wxt/browser';
+import { ChatView } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
@@ -23,17 +24,17 @@ export function Popup() {
 
   return (
     <main>
-      <h1>{t('appName')}</h1>
-      <div className="actions">
+      <header className="popup-header">
+        <h1>{t('appName')}</h1>
         <button type="button" className="primary" onClick={() => void summarise()} disabled={busy}>
           {busy ? t('summarising') : t('summarisePage')}
         </button>
-        <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
-          {t('openOptions')}
+        <button type="button" className="quiet" onClick={() => void browser.runtime.openOptionsPage()} aria-label={t('openOptions')} title={t('openOptions')}>
+          ⚙
         </button>
-      </div>
-      <p className="help">{t('popupHint')}</p>
+      </header>
       {outcome && !outcome.ok && <ErrorPanel error={outcome} />}
+      <ChatView />
     </main>
   );
 }

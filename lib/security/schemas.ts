@@ -28,7 +28,8 @@ export const settingsInput = z.object({
 });
 export type SettingsInput = z.infer<typeof settingsInput>;
 
-const jobId = z.string().min(1).max(64);
+const id = z.string().min(1).max(64);
+const jobId = id;
 
 /** Requests from extension pages (popup, options, sidebar) to the background. */
 export const backgroundRequest = z.discriminatedUnion('type', [
@@ -48,6 +49,18 @@ export const backgroundRequest = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('options.open') }),
   z.object({ type: z.literal('cache.stats') }),
+  z.object({ type: z.literal('chat.list') }),
+  z.object({ type: z.literal('chat.get'), conversationId: id }),
+  z.object({
+    type: z.literal('chat.send'),
+    conversationId: id.optional(),
+    text: z.string().trim().min(1).max(100_000),
+    attachPage: z.boolean(),
+    model: z.string().trim().max(200).optional(),
+  }),
+  z.object({ type: z.literal('chat.retry'), conversationId: id }),
+  z.object({ type: z.literal('chat.delete'), conversationId: id }),
+  z.object({ type: z.literal('models.list') }),
   z.object({ type: z.literal('prefs.get') }),
   z.object({ type: z.literal('prefs.save'), patch: preferencesPatch }),
   z.object({ type: z.literal('privacy.export') }),

@@ -6,8 +6,8 @@ const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screensho
 const key = 'sk-test-screenshot-9f3a';
 
 for (const [locale, suffix, strings] of [
-  ['en-US', '', { save: 'Save', title: 'Precis settings', summarise: 'Summarise this page', done: 'Done' }],
-  ['zh-CN', '-zh', { save: '保存', title: 'Precis 设置', summarise: '总结此页面', done: '完成' }],
+  ['en-US', '', { save: 'Save', title: 'Precis settings', summarise: 'Summarise this page', done: 'Done', copy: 'Copy', question: 'Why are night trains coming back?' }],
+  ['zh-CN', '-zh', { save: '保存', title: 'Precis 设置', summarise: '总结此页面', done: '完成', copy: '复制', question: '夜间列车为什么回来了？' }],
 ] as const) {
   test.describe(`${locale} UI`, () => {
     test.use({ locale });
@@ -30,14 +30,18 @@ for (const [locale, suffix, strings] of [
       await page.screenshot({ path: `${outDir}/sidebar${suffix}.png` });
 
       const options = await extension.openExtensionPage('options.html');
-      await options.setViewportSize({ width: 900, height: 640 });
+      await options.setViewportSize({ width: 900, height: 1400 });
       await expect(options.getByRole('heading', { name: strings.title })).toBeVisible();
-      await expect(options.getByRole('button', { name: strings.save })).toBeVisible();
+      await expect(options.getByRole('button', { name: strings.save, exact: true })).toBeVisible();
       await options.screenshot({ path: `${outDir}/options${suffix}.png` });
 
       const popup = await extension.openExtensionPage('popup.html');
-      await popup.setViewportSize({ width: 372, height: 200 });
+      await popup.setViewportSize({ width: 420, height: 580 });
       await expect(popup.getByRole('button', { name: strings.summarise })).toBeVisible();
+      const box = popup.getByRole('textbox');
+      await box.fill(strings.question);
+      await box.press('Enter');
+      await expect(popup.getByTestId('assistant-turn').getByRole('button', { name: strings.copy })).toBeVisible();
       await popup.screenshot({ path: `${outDir}/popup${suffix}.png` });
     });
   });

@@ -60,7 +60,7 @@ test('the API key is stored only encrypted: no plaintext in storage.local or any
   await options.getByLabel('Base URL').fill(mock.baseUrl);
   await options.getByLabel('Model').fill('mock-model');
   await options.getByLabel('API key').fill(secret);
-  await options.getByRole('button', { name: 'Save' }).click();
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
 
   // The key still works: the background decrypts it for the request.
@@ -105,7 +105,7 @@ test('a passphrase-locked key is unusable until unlocked, and a wrong passphrase
   await options.getByLabel('Model').fill('mock-model');
   await options.getByLabel('API key').fill(secret);
   await options.getByLabel('Passphrase (optional)').fill('correct horse battery');
-  await options.getByRole('button', { name: 'Save' }).click();
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
   await options.getByRole('button', { name: 'Lock now' }).click();
   await expect(options.getByLabel('The API key is locked')).toBeVisible();

@@ -100,7 +100,7 @@ test('the options page saves a provider and tests the connection for real', asyn
   await options.getByLabel('Base URL').fill(mock.baseUrl);
   await options.getByLabel('Model').fill('mock-model');
   await options.getByLabel('API key').fill(key);
-  await options.getByRole('button', { name: 'Save' }).click();
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
   await expect(options.getByText('Stored: sk-…cdef')).toBeVisible();
   await expect(options.getByLabel('API key')).toHaveValue('');

@@ -3,8 +3,8 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../lib/db';
 
-describe('database migration v1 → v2', () => {
-  it('keeps existing jobs and adds the cache and privacy tables', async () => {
+describe('database migrations', () => {
+  it('v1 → current keeps existing jobs and adds the cache, privacy and chat tables', async () => {
     const name = `migration-${Math.random().toString(36).slice(2)}`;
     const v1 = new Dexie(name);
     v1.version(1).stores({ jobs: 'id, status, updatedAt' });
@@ -14,12 +14,12 @@ describe('database migration v1 → v2', () => {
 
     const db = openDb(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     expect(await db.jobs.get('j1')).toEqual({ ...job, requestHashes: [] });
     expect(await db.jobs.where('status').equals('interrupted').count()).toBe(1);
     await db.jobs.update('j1', { requestHashes: ['x', 'y'] });
     expect(await db.jobs.where('requestHashes').equals('y').count()).toBe(1);
-    expect(db.tables.map((t) => t.name).sort()).toEqual(['activity', 'audit', 'cacheBodies', 'cacheEntries', 'cacheStats', 'jobs', 'meta']);
+    expect(db.tables.map((t) => t.name).sort()).toEqual(['activity', 'audit', 'cacheBodies', 'cacheEntries', 'cacheStats', 'conversations', 'jobs', 'meta']);
     db.close();
     await db.delete();
   });

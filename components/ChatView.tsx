@@ -1,0 +1,203 @@
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { Conversation, Turn } from '../lib/chat/conversation';
+import type { ConversationSummary } from '../lib/chat/store';
+import { ErrorPanel } from './ErrorPanel';
+import { JobStatusLine } from './JobStatusLine';
+import { t } from './i18n';
+import { Markdown } from './markdown/Markdown';
+import { sendRequest } from './sendRequest';
+import { useJob } from './useJob';
+
+const live = new Set(['queued', 'running', 'waiting']);
+
+function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; last: boolean; onRetry: () => void; onSettled: () => void }) {
+  const job = useJob(turn.jobId);
+  const text = job?.text || turn.content;
+  const streaming = !!job && live.has(job.status);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (job && !live.has(job.status)) onSettled();
+  }, [job, onSettled]);
+  return (
+    <div className="turn assistant" data-testid="assistant-turn">
+      {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
+      {text && <Markdown text={text} className="answer" />}
+      {job?.error && <ErrorPanel error={job.error} onOpenOptions={() => void sendRequest({ type: 'options.open' })} />}
+      <div className="turn-actions">
+        {streaming && (
+          <button type="button" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id })}>
+            {t('stop')}
+          </button>
+        )}
+        {!streaming && text && (
+          <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(true))}>
+            {copied ? t('copied') : t('copy')}
+          </button>
+        )}
+        {last && job && ['error', 'stopped', 'interrupted'].includes(job.status) && (
+          <button type="button" onClick={onRetry}>
+            {t('retry')}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+export function ChatView() {
+  const [chats, setChats] = useState<ConversationSummary[]>([]);
+  const [conversation, setConversation] = useState<Conversation>();
+  const [showHistory, setShowHistory] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [attachPage, setAttachPage] = useState(false);
+  const [models, setModels] = useState<string[]>([]);
+  const [model, setModel] = useState('');
+  const [error, setError] = useState<{ kind: string; message: string }>();
+  const bottom = useRef<HTMLDivElement>(null);
+
+  const open = useCallback(async (id: string) => {
+    const c = await sendRequest<Conversation | undefined>({ type: 'chat.get', conversationId: id });
+    setConversation(c);
+    setModel(c?.model ?? '');
+  }, []);
+
+  const refreshList = useCallback(async () => {
+    const list = await sendRequest<ConversationSummary[]>({ type: 'chat.list' });
+    setChats(list);
+    return list;
+  }, []);
+
+  // Reopening the popup brings back the latest conversation, its answer still arriving if it was.
+  useEffect(() => {
+    void sendRequest<ConversationSummary[]>({ type: 'chat.list' }).then((list) => {
+      setChats(list);
+      if (list[0]) void open(list[0].id);
+    });
+    void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
+  }, [open]);
+
+  useEffect(() => {
+    // Braces matter: scrollIntoView returns a promise in current Chrome, which is no effect cleanup.
+    void bottom.current?.scrollIntoView({ block: 'end' });
+  }, [conversation?.turns.length]);
+
+  const reload = useCallback(() => {
+    if (conversation) void open(conversation.id);
+  }, [conversation, open]);
+
+  async function send() {
+    const text = draft.trim();
+    if (!text) return;
+    setError(undefined);
+    try {
+      const { conversationId } = await sendRequest<{ conversationId: string }>({
+        type: 'chat.send',
+        conversationId: conversation?.id,
+        text,
+        attachPage: attachPage && !conversation?.page,
+        model,
+      });
+      setDraft('');
+      setAttachPage(false);
+      await open(conversationId);
+      void refreshList();
+    } catch (err) {
+      setError({ kind: 'bad_request', message: (err as Error).message });
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  async function remove() {
+    if (!conversation) return;
+    await sendRequest({ type: 'chat.delete', conversationId: conversation.id });
+    setConversation(undefined);
+    void refreshList();
+  }
+
+  const lastTurn = conversation?.turns.at(-1);
+
+  return (
+    <section className="chat">
+      <div className="chat-bar">
+        <button type="button" onClick={() => (setConversation(undefined), setModel(''), setShowHistory(false))}>
+          {t('newChat')}
+        </button>
+        <button type="button" aria-expanded={showHistory} onClick={() => setShowHistory(!showHistory)}>
+          {t('history')}
+        </button>
+        {conversation && (
+          <button type="button" className="quiet" onClick={() => void remove()}>
+            {t('deleteChat')}
+          </button>
+        )}
+      </div>
+      {showHistory && (
+        <ul className="history" aria-label={t('history')}>
+          {chats.length === 0 && <li className="help">{t('noChats')}</li>}
+          {chats.map((c) => (
+            <li key={c.id}>
+              <button type="button" className={c.id === conversation?.id ? 'current' : ''} onClick={() => (setShowHistory(false), void open(c.id))}>
+                {c.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="turns" aria-live="polite">
+        {conversation?.page && <p className="help">{t('aboutPageAttached', { title: conversation.page.title || conversation.page.url })}</p>}
+        {conversation?.turns.map((turn, i) =>
+          turn.role === 'user' ? (
+            <div className="turn user" key={i} data-testid="user-turn">
+              {turn.content}
+            </div>
+          ) : (
+            <AssistantTurn
+              key={turn.jobId ?? i}
+              turn={turn}
+              last={turn === lastTurn}
+              onSettled={reload}
+              onRetry={() => void sendRequest({ type: 'chat.retry', conversationId: conversation.id }).then(reload)}
+            />
+          ),
+        )}
+        <div ref={bottom} />
+      </div>
+      {error && <ErrorPanel error={error} />}
+      <div className="composer">
+        <textarea
+          aria-label={t('askPlaceholder')}
+          placeholder={t('askPlaceholder')}
+          rows={2}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className="composer-row">
+          {!conversation?.page && (
+            <label className="check">
+              <input type="checkbox" checked={attachPage} onChange={(e) => setAttachPage(e.target.checked)} />
+              {t('aboutPage')}
+            </label>
+          )}
+          <select aria-label={t('model')} value={model} onChange={(e) => setModel(e.target.value)}>
+            <option value="">{t('defaultModel')}</option>
+            {models.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="primary" onClick={() => void send()} disabled={!draft.trim()}>
+            {t('send')}
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

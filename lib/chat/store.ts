@@ -1,0 +1,35 @@
+// Conversations in Dexie. Turns live inside their conversation: a chat is read and written whole,
+// and is small next to the page it may carry.
+import type { PrecisDb } from '../db';
+import type { Conversation } from './conversation';
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  updatedAt: number;
+  aboutPage?: string;
+}
+
+export function conversationStore(db: PrecisDb) {
+  return {
+    get: (id: string) => db.conversations.get(id),
+    put: async (conversation: Conversation) => void (await db.conversations.put(conversation)),
+    remove: (id: string) => db.conversations.delete(id),
+    /** Newest first, without turns or page text. */
+    async list(limit = 50): Promise<ConversationSummary[]> {
+      const rows = await db.conversations.orderBy('updatedAt').reverse().limit(limit).toArray();
+      return rows.map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, ...(c.page && { aboutPage: c.page.title || c.page.url }) }));
+    },
+    /** Applies `change` to the stored conversation in one transaction, so two writers cannot lose a turn. */
+    update: (id: string, change: (c: Conversation) => void) =>
+      db.transaction('rw', db.conversations, async () => {
+        const c = await db.conversations.get(id);
+        if (!c) return undefined;
+        change(c);
+        await db.conversations.put(c);
+        return c;
+      }),
+  };
+}
+
+export type ConversationStore = ReturnType<typeof conversationStore>;
