@@ -75,4 +75,6 @@ export interface JobView {
   /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
   cachedAt?: number;
   origin?: SummaryOrigin;
+  /** Written without a model: ranked sentences from the page, because no provider is set up. */
+  offline?: boolean;
 }

@@ -21,6 +21,8 @@ export const en = {
   cachedMinutes: 'cached · {n} min ago',
   cachedHours: 'cached · {n} h ago',
   cachedDays: 'cached · {n} d ago',
+  offlineTitle: 'Offline summary.',
+  offlineBody: 'No model is set up, so these are the page’s most central sentences, picked without AI. Add any OpenAI-compatible model (or a local one like Ollama) for a real summary.',
   regenerate: 'Regenerate',
   resume: 'Resume',
   forgetPage: 'Forget this page',

@@ -23,6 +23,8 @@ export const zh_CN: Record<MessageKey, string> = {
   cachedMinutes: '缓存 · {n} 分钟前',
   cachedHours: '缓存 · {n} 小时前',
   cachedDays: '缓存 · {n} 天前',
+  offlineTitle: '离线摘要。',
+  offlineBody: '尚未设置模型，以下是不借助 AI 从页面中挑出的最核心的句子。添加任意兼容 OpenAI 的模型（或 Ollama 等本地模型）即可获得真正的摘要。',
   regenerate: '重新生成',
   resume: '继续',
   forgetPage: '忘记此页面',

@@ -3,12 +3,13 @@
 import { browser, type Browser } from 'wxt/browser';
 import { readableText, runSummary } from '../../lib/jobs/summarise-plan';
 import type { PageContent, SummariseOutcome, SummaryOrigin, TabRequest } from '../../lib/messages';
+import { summariseOffline } from '../../lib/offline';
 import { withSelection, type Preferences } from '../../lib/preferences';
 import { pageContent } from '../../lib/security/schemas';
 import { keepAliveWhileBusy } from './housekeeping';
 import { getPreferences } from './preferences';
 import { jobRunner } from './services';
-import { getProvider } from './settings';
+import { getProvider, NotConfiguredError } from './settings';
 import { loadPackagedCounter } from './tokenizer';
 
 /** The built content script that holds page extraction and the sidebar UI. */
@@ -52,6 +53,27 @@ function templateFor(origin: SummaryOrigin, prefs: Preferences, page: PageConten
   return withSelection(prompt.template, page.text);
 }
 
+function notConfiguredAsUndefined(err: unknown): undefined {
+  if (err instanceof NotConfiguredError) return undefined;
+  throw err;
+}
+
+/**
+ * No provider yet: a first click still gets a useful summary, made here from the page's most
+ * central sentences, and the sidebar says plainly what it is and how to get a real one.
+ */
+async function offlineSummary(tabId: number, page: PageContent, origin: SummaryOrigin): Promise<SummariseOutcome> {
+  const job = jobRunner().start({
+    kind: 'summary',
+    title: page.title || page.url,
+    origin,
+    offline: true,
+    run: async (io) => io.onDelta(summariseOffline(page).markdown),
+  });
+  await send(tabId, { type: 'sidebar.show', jobId: job.id });
+  return { ok: true, jobId: job.id };
+}
+
 export async function summariseTab(
   tab: Browser.tabs.Tab | undefined,
   opts: { regenerate?: boolean; origin?: SummaryOrigin } = {},
@@ -68,7 +90,9 @@ export async function summariseTab(
     const useSelection = !!origin.selection || !!origin.promptId;
     const page = pageContent.parse(await send(tabId, { type: 'page.extract', useSelection }));
     readableText(page); // an empty page gets its message before any job or request exists
-    const [{ model }, prefs] = await Promise.all([getProvider(), getPreferences()]);
+    const [provider, prefs] = await Promise.all([getProvider().catch(notConfiguredAsUndefined), getPreferences()]);
+    if (!provider) return await offlineSummary(tabId, page, origin);
+    const { model } = provider;
     const template = templateFor(origin, prefs, page);
     const job = jobRunner().start({
       kind: 'summary',

@@ -48,6 +48,14 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
             {cachedAge(job.cachedAt, now)}
           </p>
         )}
+        {job?.offline && (
+          <div className="offline-note" role="note">
+            <strong>{t('offlineTitle')}</strong> {t('offlineBody')}{' '}
+            <button type="button" onClick={openOptions}>
+              {t('openOptions')}
+            </button>
+          </div>
+        )}
         {job?.text && (
           <div className="answer" data-testid="answer">
             <Markdown text={job.text} />
@@ -73,7 +81,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
                   {copied ? t('copied') : t('copy')}
                 </button>
               )}
-              {job.status === 'interrupted' ? (
+              {job.offline ? null : job.status === 'interrupted' ? (
                 <button type="button" className="primary" onClick={() => again(job, false)}>
                   {t('resume')}
                 </button>

@@ -60,6 +60,7 @@ export interface StartJob {
   kind: JobRecord['kind'];
   title: string;
   origin?: JobRecord['origin'];
+  offline?: boolean;
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   run(io: JobIo): Promise<unknown>;
@@ -178,6 +179,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         kind: input.kind,
         title: input.title,
         ...(input.origin && { origin: input.origin }),
+        ...(input.offline && { offline: true }),
         status: 'queued',
         text: '',
         createdAt: t,

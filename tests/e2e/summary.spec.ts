@@ -69,11 +69,24 @@ test('a page with no text gets a clear message and no request', async ({ extensi
   expect(mock.completions()).toHaveLength(0);
 });
 
-test('without a configured model the sidebar points to the options', async ({ extension, site }) => {
+test('without a provider the first click still gives an offline summary that says what it is', async ({ extension, mock, site }) => {
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
-  expect(await extension.summariseFromMenu(page)).toMatchObject({ ok: false, kind: 'not_configured' });
-  await expect(sidebar(page).getByRole('alert')).toContainText('No model set up yet');
+  expect(await extension.summariseFromMenu(page)).toMatchObject({ ok: true });
+  const panel = sidebar(page);
+  await expect(panel.getByRole('note')).toContainText('Offline summary.');
+  await expect(panel.getByRole('note').getByRole('button', { name: 'Open options' })).toBeVisible();
+  const answer = panel.getByTestId('answer');
+  await expect(answer.getByRole('heading', { name: 'TL;DR' })).toBeVisible();
+  await expect(answer.getByRole('heading', { name: 'Key points' })).toBeVisible();
+  await expect(answer).toContainText('sleeper trains are running again');
+  await expect(panel.getByRole('button', { name: 'Regenerate' })).toHaveCount(0);
+  expect(mock.requests).toHaveLength(0);
+
+  await page.goto(`${site.url}/zh-article.html`);
+  await extension.summariseFromMenu(page);
+  await expect(answer.getByRole('heading', { name: '一句话总结' })).toBeVisible();
+  await expect(answer).toContainText('纯电动公交车');
 });
 
 test('the sidebar survives hostile page CSS and overlays', async ({ extension, mock, site }) => {
