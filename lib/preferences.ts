@@ -32,7 +32,7 @@ export const defaultPreferences = {
   outputLanguage: '',
   summaryTemplate: '',
   customPrompts: [],
-  maxConcurrency: 4,
+  maxConcurrency: 8,
   maxAttempts: 4,
   cacheChatAnswers: false,
   summaryTtlDays: 7,

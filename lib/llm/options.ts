@@ -40,7 +40,7 @@ export interface ClientOptions {
 }
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
-  maxConcurrency: 4,
+  maxConcurrency: 8,
   maxAttempts: 4,
   backoffBaseMs: 500,
   backoffCapMs: 20_000,

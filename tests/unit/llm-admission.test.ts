@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type LlmError } from '../../lib/llm';
+import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmError } from '../../lib/llm';
 import { completionJson, deferred, jsonResponse, scriptedFetch, sseBody, sseResponse } from './llm/fakes';
 import { ask, outcome, provider, settle, setup, statusLog } from './llm/harness';
 
@@ -324,7 +324,7 @@ describe('persisted admission state', () => {
     for (const bad of [{ version: 99 }, 'junk', { version: 1, concurrency: 0, pausedUntil: 0, breaker: {} }]) {
       const { client } = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: memoryStore(bad).store });
       expect((await client.complete(ask())).text).toBe('ok');
-      expect(client.stats().concurrency).toBe(4);
+      expect(client.stats().concurrency).toBe(DEFAULT_CLIENT_OPTIONS.maxConcurrency);
     }
     const failing = {
       load: () => Promise.reject(new Error('storage gone')),

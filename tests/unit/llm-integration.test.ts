@@ -90,7 +90,7 @@ describe('against the mock OpenAI-compatible server', () => {
 
   it('429 with retry-after-ms: waits, then succeeds, pausing the whole client meanwhile', async () => {
     mock.fail({ kind: 'status', status: 429, headers: { 'retry-after-ms': '150' } });
-    const c = client();
+    const c = client({ maxConcurrency: 4 });
     const started = Date.now();
     const [a, b] = await Promise.all([c.chat(ask('first')), (async () => {
       await vi.waitFor(() => expect(c.stats().pausedUntil).toBeGreaterThan(0), { interval: 2 });

@@ -4,12 +4,12 @@ import { defaultPreferences, preferencesPatch, readPreferences, withSelection } 
 describe('preferences', () => {
   it('defaults everything when nothing is stored', () => {
     expect(readPreferences(undefined)).toEqual(defaultPreferences);
-    expect(defaultPreferences).toMatchObject({ uiLocale: 'auto', maxConcurrency: 4, customPrompts: [] });
+    expect(defaultPreferences).toMatchObject({ uiLocale: 'auto', maxConcurrency: 8, customPrompts: [] });
   });
 
   it('keeps valid fields and defaults invalid ones, one by one', () => {
     const prefs = readPreferences({ uiLocale: 'zh_CN', maxConcurrency: 999, outputLanguage: 'French', customPrompts: 'nope' });
-    expect(prefs).toMatchObject({ uiLocale: 'zh_CN', maxConcurrency: 4, outputLanguage: 'French', customPrompts: [] });
+    expect(prefs).toMatchObject({ uiLocale: 'zh_CN', maxConcurrency: 8, outputLanguage: 'French', customPrompts: [] });
   });
 
   it('refuses invalid or unknown fields on save', () => {

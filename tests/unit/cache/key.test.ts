@@ -24,7 +24,8 @@ function reorder(value: unknown, seed: number): unknown {
     [keys[i], keys[j]] = [keys[j]!, keys[i]!];
   }
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = reorder((value as Record<string, unknown>)[k], seed + 1);
+  // defineProperty, not assignment: a "__proto__" key must stay an own property.
+  for (const k of keys) Object.defineProperty(out, k, { value: reorder((value as Record<string, unknown>)[k], seed + 1), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
