@@ -23,8 +23,35 @@ const headingLevel: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5
 const cjkBreak =
   /([\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\u3000-\u303f\uff00-\uffef])[ \t\r\f]*\n[ \t\r\n\f]*(?=[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\u3000-\u303f\uff00-\uffef])/gu;
 
+/**
+ * Any code unit of a character `cjkBreak` looks for is in these ranges (astral ideographs are
+ * surrogate pairs, which are too), so a string without one cannot match: most text skips the
+ * Unicode-property scan.
+ */
+const mayHaveCjk = /[\u1100-\u11ff\u2e80-\uffff]/;
+const invisible = /[\u200b-\u200d\u2060\ufeff\u00ad]/;
+const invisibleAll = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Whitespace that collapsing would change: anything but a lone ASCII space. */
+const untidySpace = /[\t\n\r\f\u00a0]| {2}/;
+const spaceRun = /[ \t\n\r\f\u00a0]+/g;
+
+/**
+ * Inline text as a reader sees it: source line breaks between ideographs dropped, zero-width and
+ * soft-hyphen characters removed, every run of whitespace one space. Each step is skipped when a
+ * quick test shows it would change nothing (the common case): this runs on every text node.
+ */
+export function collapseInlineText(raw: string): string {
+  let s = raw;
+  if (s.includes('\n') && mayHaveCjk.test(s)) s = s.replace(cjkBreak, '$1');
+  if (invisible.test(s)) s = s.replace(invisibleAll, '');
+  if (untidySpace.test(s)) s = s.replace(spaceRun, ' ');
+  return s;
+}
+
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
+const SPACE = 32;
+const NEWLINE = 10;
 
 /**
  * Collects inline text into blocks and blocks into the output. Lists and tables are "tight": their
@@ -32,7 +59,14 @@ const TEXT_NODE = 3;
  */
 class Writer {
   private readonly out: string[] = [];
-  private inline = '';
+  /**
+   * The block being collected, as pieces joined at flush. Never a growing string: asking a
+   * concatenated string about its end flattens it, which made long blocks quadratic. Holds no
+   * empty pieces, no two spaces in a row, and no space right after a line break.
+   */
+  private inline: string[] = [];
+  /** Last code unit of the block so far, 0 when it is empty. */
+  private lastChar = 0;
   private lastGroup = 0;
   private nextGroupId = 1;
   /** The tight group (list or table) being written, or 0. */
@@ -53,39 +87,54 @@ class Writer {
   }
 
   text(raw: string) {
-    let s = raw;
-    if (s.includes('\n')) s = s.replace(cjkBreak, '$1');
-    s = s.replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '').replace(/[ \t\n\r\f\u00a0]+/g, ' ');
-    if (!s) return;
-    if (s.startsWith(' ') && (this.inline === '' || this.inline.endsWith(' ') || this.inline.endsWith('\n'))) {
+    let s = collapseInlineText(raw);
+    if (s.charCodeAt(0) === SPACE && (this.lastChar === 0 || this.lastChar === SPACE || this.lastChar === NEWLINE)) {
       s = s.slice(1);
     }
-    this.inline += s;
+    if (!s) return;
+    this.inline.push(s);
+    this.lastChar = s.charCodeAt(s.length - 1);
   }
 
   lineBreak() {
-    this.inline = `${this.inline.replace(/ +$/, '')}\n`;
+    // The invariant leaves at most one space to drop before the break.
+    if (this.lastChar === SPACE) {
+      const last = this.inline.length - 1;
+      const piece = this.inline[last]!.slice(0, -1);
+      if (piece) this.inline[last] = piece;
+      else this.inline.pop();
+    }
+    this.inline.push('\n');
+    this.lastChar = NEWLINE;
   }
 
   /** Ends the current block, if it has any text. */
   flush(lead = '') {
-    const body = this.inline
-      .split('\n')
-      .map((line) => line.trim())
-      .join('\n')
-      .replace(/^\n+|\n+$/g, '');
-    this.inline = '';
+    if (this.inline.length === 0) return;
+    const joined = this.inline.join('');
+    const body = joined.includes('\n')
+      ? joined
+          .split('\n')
+          .map((line) => line.trim())
+          .join('\n')
+          .replace(/^\n+|\n+$/g, '')
+      : joined.trim();
+    this.inline = [];
+    this.lastChar = 0;
     if (body) this.emit(lead + body);
   }
 
   /** Writes a finished block (which may hold several lines) with the current prefixes. */
   emit(block: string) {
-    const rest = this.indent.join('');
-    const marker = this.marker;
-    const first = marker ? this.indent.map((p, i) => (i === marker.at ? marker.text : p)).join('') : rest;
+    let text = block;
+    if (this.indent.length > 0) {
+      const rest = this.indent.join('');
+      const marker = this.marker;
+      const first = marker ? this.indent.map((p, i) => (i === marker.at ? marker.text : p)).join('') : rest;
+      const lines = block.split('\n');
+      text = lines.map((line, i) => (i === 0 ? first + line : line ? rest + line : rest.trimEnd())).join('\n');
+    }
     this.marker = undefined;
-    const lines = block.split('\n');
-    const text = lines.map((line, i) => (i === 0 ? first + line : line ? rest + line : rest.trimEnd())).join('\n');
     if (this.out.length) this.out.push(this.group && this.group === this.lastGroup ? '\n' : '\n\n');
     this.out.push(text);
     this.lastGroup = this.group;

@@ -1,9 +1,10 @@
 // Page → clean text. Takes the Document as an argument so it runs on a real page in the content
 // script and on a parsed fixture in tests alike.
-import { isProbablyReaderable, Readability } from '@mozilla/readability';
+import { isProbablyReaderable } from '@mozilla/readability';
 import type { PageContent } from '../messages';
 import { domToText } from './dom-text';
 import { normalisePlainText } from './plain-text';
+import { ArticleReader } from './readability';
 import { hiddenCheckFor } from './visibility';
 
 export interface ExtractOptions {
@@ -84,7 +85,8 @@ function readArticle(doc: Document) {
   if (!isProbablyReaderable(doc)) return null;
   // Readability rewrites the tree it reads: give it a copy so the page stays untouched. The
   // serializer hands back the article element itself, which we walk for structure.
-  const parsed = new Readability(doc.cloneNode(true) as Document, { serializer: (el: Node) => el }).parse();
+  // keepClasses skips a pass that strips class attributes; domToText never reads them.
+  const parsed = new ArticleReader(doc.cloneNode(true) as Document, { serializer: (el: Node) => el, keepClasses: true }).parse();
   if (!parsed?.content) return null;
   return { ...parsed, text: domToText(parsed.content as unknown as Node) };
 }
