@@ -1,0 +1,93 @@
+// Page extraction measured on the live page in Chromium (bundled by the browser harness and run in
+// the page's main world, like the content script). bench/extract-browser.bench.ts drives it.
+
+import { isProbablyReaderable, Readability } from '@mozilla/readability';
+import { domToText } from '../../lib/extract/dom-text';
+import { extractPage } from '../../lib/extract/page';
+import { ArticleReader } from '../../lib/extract/readability';
+import { hiddenCheckFor } from '../../lib/extract/visibility';
+
+export type Method = 'extractPage' | 'innerText' | 'readability' | 'visibleText';
+
+export interface Measurement {
+  method: Method;
+  ms: number;
+  /** The same call again on the same page (caches warm); extraction runs once per page in practice. */
+  againMs: number;
+  chars: number;
+  source?: string;
+  /** Which marker sentences the output contains. */
+  kept: Record<string, boolean>;
+}
+
+function runOnce(method: Method): { text: string; source?: string } {
+  switch (method) {
+    case 'extractPage': {
+      const page = extractPage(document, location.href);
+      return { text: page.text, ...(page.source ? { source: page.source } : {}) };
+    }
+    case 'innerText':
+      // What most summariser extensions send: everything rendered, menus and comments included.
+      return { text: document.body.innerText };
+    case 'readability': {
+      // Readability as its README says to call it: on a clone, since it rewrites the tree.
+      const article = new Readability(document.cloneNode(true) as Document).parse();
+      return { text: article?.textContent ?? '' };
+    }
+    case 'visibleText': {
+      // extractPage's own fallback half: the visible text of <main> (or <body>), without furniture.
+      const root = document.querySelector('main') ?? document.body;
+      return { text: domToText(root, { isHidden: hiddenCheckFor(document), skipFurniture: true, skipLinkMenus: root === document.body }) };
+    }
+  }
+}
+
+export function measure(method: Method, markers: Record<string, string>): Measurement {
+  let t = performance.now();
+  const out = runOnce(method);
+  const ms = performance.now() - t;
+  t = performance.now();
+  runOnce(method);
+  const againMs = performance.now() - t;
+  const squash = (s: string) => s.replace(/\s+/g, ' ');
+  const text = squash(out.text);
+  const kept = Object.fromEntries(Object.entries(markers).map(([name, sentence]) => [name, text.includes(squash(sentence))]));
+  return { method, ms, againMs, chars: out.text.length, ...(out.source ? { source: out.source } : {}), kept };
+}
+
+export function pageFacts(): { elements: number; htmlChars: number; textNodes: number } {
+  let textNodes = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) textNodes++;
+  return { elements: document.getElementsByTagName('*').length, htmlChars: document.documentElement.outerHTML.length, textNodes };
+}
+
+export type Step = 'visible text' | 'isProbablyReaderable' | 'clone the document' | 'Readability.parse' | 'article to text';
+
+/**
+ * extractPage's steps one by one, as page.ts runs them (same options), timed separately: where the
+ * time goes. A replica, so it can drift from page.ts; the extractPage row is the measurement.
+ */
+export function breakdown(): Record<Step, number> {
+  const out = {} as Record<Step, number>;
+  let t = performance.now();
+  const lap = (step: Step) => {
+    const now = performance.now();
+    out[step] = now - t;
+    t = now;
+  };
+  const main = document.querySelector('main, [role="main"]');
+  const root = main && (main.textContent ?? '').trim().length >= 200 ? main : document.body;
+  domToText(root, { isHidden: hiddenCheckFor(document), skipFurniture: true, skipLinkMenus: root === document.body });
+  lap('visible text');
+  const readerable = isProbablyReaderable(document);
+  lap('isProbablyReaderable');
+  if (!readerable) return out;
+  const clone = document.cloneNode(true) as Document;
+  lap('clone the document');
+  const parsed = new ArticleReader(clone, { serializer: (el: Node) => el, keepClasses: true }).parse();
+  lap('Readability.parse');
+  if (parsed?.content) domToText(parsed.content as unknown as Node);
+  lap('article to text');
+  return out;
+}
