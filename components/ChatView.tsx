@@ -10,7 +10,7 @@ import { useJob } from './useJob';
 
 const live = new Set(['queued', 'running', 'waiting']);
 
-function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; last: boolean; onRetry: () => void; onSettled: () => void }) {
+export function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; last: boolean; onRetry: () => void; onSettled: () => void }) {
   const job = useJob(turn.jobId);
   const text = job?.text || turn.content;
   const streaming = !!job && live.has(job.status);
@@ -152,7 +152,7 @@ export function ChatView() {
       <div className="turns" aria-live="polite">
         {conversation?.page && <p className="help">{t('aboutPageAttached', { title: conversation.page.title || conversation.page.url })}</p>}
         {conversation?.turns.map((turn, i) =>
-          turn.role === 'user' ? (
+          turn.context ? null : turn.role === 'user' ? (
             <div className="turn user" key={i} data-testid="user-turn">
               {turn.content}
             </div>

@@ -5,6 +5,7 @@ export type { BackgroundRequest, SettingsInput } from './security/schemas';
 
 /** What the background says to the content script in a tab. */
 export type TabRequest =
+  | { type: 'ping' }
   | { type: 'page.extract'; useSelection: boolean }
   | { type: 'sidebar.show'; jobId: string }
   | { type: 'sidebar.show'; error: { kind: string; message: string } };

@@ -31,6 +31,8 @@ export const en = {
   summarisePage: 'Summarise this page',
   summarising: 'Summarising…',
   popupHint: 'Or right-click any page and choose “Summarise page” (Alt+Shift+S).',
+  followUp: 'Ask a follow-up about this page…',
+  resize: 'Resize the sidebar',
   newChat: 'New chat',
   history: 'History',
   noChats: 'No conversations yet.',

@@ -33,6 +33,8 @@ export const zh_CN: Record<MessageKey, string> = {
   summarisePage: '总结此页面',
   summarising: '正在总结…',
   popupHint: '也可以在任意页面点击右键，选择“总结页面”（Alt+Shift+S）。',
+  followUp: '就此页面继续提问…',
+  resize: '调整侧栏宽度',
   newChat: '新对话',
   history: '历史',
   noChats: '还没有对话。',

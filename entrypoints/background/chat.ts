@@ -1,12 +1,12 @@
 // Popup chat: conversations persisted in Dexie, each answer a job like a summary, so closing the
 // popup mid-answer loses nothing and reopening it shows the answer still arriving.
-import { browser } from 'wxt/browser';
+import { browser, type Browser } from 'wxt/browser';
 import { attachablePage, chatRequest, titleFrom, type Conversation } from '../../lib/chat/conversation';
 import { conversationStore } from '../../lib/chat/store';
 import { pageContent } from '../../lib/security/schemas';
 import { keepAliveWhileBusy } from './housekeeping';
 import { database, jobRunner } from './services';
-import { canRunOn, sidebarScript } from './summarise';
+import { ensureContentScript } from './summarise';
 
 const store = () => conversationStore(database());
 
@@ -17,14 +17,14 @@ class PageUnavailableError extends Error {
   }
 }
 
-/** The page in the tab the user is looking at, for "about this page". */
-async function currentPage(): Promise<NonNullable<Conversation['page']>> {
-  const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
-  const [tab] = await browser.tabs.query({ active: true, windowId: win.id });
-  if (!tab?.id || !canRunOn(tab.url)) throw new PageUnavailableError();
-  await browser.scripting.executeScript({ target: { tabId: tab.id }, files: [sidebarScript] }).catch(() => {
-    throw new PageUnavailableError();
-  });
+/** The page in `tab`, or in the tab the user is looking at, for "about this page". */
+async function currentPage(fromTab?: Browser.tabs.Tab): Promise<NonNullable<Conversation['page']>> {
+  let tab = fromTab;
+  if (!tab) {
+    const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
+    [tab] = await browser.tabs.query({ active: true, windowId: win.id });
+  }
+  if (!tab?.id || !(await ensureContentScript(tab))) throw new PageUnavailableError();
   const page = pageContent.parse(await browser.tabs.sendMessage(tab.id, { type: 'page.extract', useSelection: false }));
   return attachablePage(page);
 }
@@ -69,12 +69,31 @@ async function answer(conversation: Conversation): Promise<string> {
   return job.id;
 }
 
-export async function sendChat(input: { conversationId?: string; text: string; attachPage: boolean; model?: string }) {
+export interface ChatInput {
+  conversationId?: string;
+  text: string;
+  attachPage: boolean;
+  model?: string;
+  afterSummaryJobId?: string;
+}
+
+/** `tab`: the sender's own tab when the sidebar asks, so a follow-up is about the page it sits on. */
+export async function sendChat(input: ChatInput, tab?: Browser.tabs.Tab) {
   const now = Date.now();
   const existing = input.conversationId ? await store().get(input.conversationId) : undefined;
   if (input.conversationId && !existing) throw new Error('That conversation was deleted.');
   const conversation: Conversation = existing ?? { id: crypto.randomUUID(), title: titleFrom(input.text), createdAt: now, updatedAt: now, turns: [] };
-  if (input.attachPage && !conversation.page) conversation.page = await currentPage();
+  if (input.attachPage && !conversation.page) conversation.page = await currentPage(tab);
+  if (!existing && input.afterSummaryJobId) {
+    // The summary the user just read is the context their follow-up refers to ("the second point…").
+    const summary = await jobRunner().get(input.afterSummaryJobId);
+    if (summary?.text) {
+      conversation.turns.push(
+        { role: 'user', content: 'Summarise this page.', at: now, context: true },
+        { role: 'assistant', content: summary.text, at: now, context: true },
+      );
+    }
+  }
   if (input.model !== undefined) conversation.model = input.model || undefined;
   conversation.turns.push({ role: 'user', content: input.text, at: now });
   const jobId = await answer(conversation);

@@ -25,6 +25,9 @@ const allowedFromContentScripts = new Set<BackgroundRequest['type']>([
   'summarise.thisTab',
   'options.open',
   'prefs.get',
+  // The sidebar's follow-up questions, always about the tab it lives in.
+  'chat.send',
+  'chat.get',
 ]);
 
 async function forgetJob(jobId: string) {
@@ -67,7 +70,7 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
     case 'chat.get':
       return getChat(req.conversationId);
     case 'chat.send':
-      return sendChat(req);
+      return sendChat(req, fromExtensionPage(sender) ? undefined : sender.tab);
     case 'chat.retry':
       return retryChat(req.conversationId);
     case 'chat.delete':

@@ -13,7 +13,7 @@ import { getProvider, NotConfiguredError } from './settings';
 import { loadPackagedCounter } from './tokenizer';
 
 /** The built content script that holds page extraction and the sidebar UI. */
-export const sidebarScript = '/content-scripts/sidebar.js';
+const sidebarScript = '/content-scripts/sidebar.js';
 
 const restricted: SummariseOutcome = {
   ok: false,
@@ -35,6 +35,24 @@ export function canRunOn(url: string | undefined): boolean {
 
 function send(tabId: number, msg: TabRequest): Promise<unknown> {
   return browser.tabs.sendMessage(tabId, msg);
+}
+
+/**
+ * Injects the content script unless it is already there. Injecting again would start a second
+ * instance, and WXT retires the first one's UI when that happens: an open sidebar would vanish.
+ * Returns false where the browser does not let extensions in.
+ */
+export async function ensureContentScript(tab: Browser.tabs.Tab | undefined): Promise<boolean> {
+  if (!tab?.id || !canRunOn(tab.url)) return false;
+  const present = await send(tab.id, { type: 'ping' }).then(
+    (answer) => answer === true,
+    () => false,
+  );
+  if (present) return true;
+  return browser.scripting.executeScript({ target: { tabId: tab.id }, files: [sidebarScript] }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Errors we expect (no provider, an empty page) carry a kind; anything else is a bug to report. */
@@ -78,14 +96,9 @@ export async function summariseTab(
   tab: Browser.tabs.Tab | undefined,
   opts: { regenerate?: boolean; origin?: SummaryOrigin } = {},
 ): Promise<SummariseOutcome> {
-  if (!tab?.id || !canRunOn(tab.url)) return restricted;
+  if (!tab?.id || !(await ensureContentScript(tab))) return restricted;
   const tabId = tab.id;
   const origin = opts.origin ?? {};
-  try {
-    await browser.scripting.executeScript({ target: { tabId }, files: [sidebarScript] });
-  } catch {
-    return restricted;
-  }
   try {
     const useSelection = !!origin.selection || !!origin.promptId;
     const page = pageContent.parse(await send(tabId, { type: 'page.extract', useSelection }));

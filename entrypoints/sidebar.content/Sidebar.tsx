@@ -7,6 +7,8 @@ import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
 import { useNow } from '../../components/useNow';
+import { FollowUp } from './FollowUp';
+import { useResizableWidth } from './useResizableWidth';
 import type { JobView } from '../../lib/messages';
 
 export type SidebarContent = { jobId: string } | { error: { kind: string; message: string } };
@@ -30,8 +32,26 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
     setForgotten(jobId);
   }
 
+  const { width, startDrag, onKey } = useResizableWidth();
   return (
-    <aside className="panel" aria-label={t('appName')}>
+    <aside
+      className="panel"
+      aria-label={t('appName')}
+      style={{ width }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <div
+        className="resize"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={t('resize')}
+        aria-valuenow={width}
+        tabIndex={0}
+        onPointerDown={startDrag}
+        onKeyDown={(e) => onKey(e.key)}
+      />
       <header>
         <span className="brand">{t('appName')}</span>
         <span className="title" title={job?.title}>
@@ -62,6 +82,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
           </div>
         )}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

@@ -24,7 +24,9 @@ export default defineContentScript({
     const sidebar = createSidebar(ctx);
     browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
       if (sender.id !== browser.runtime.id) return false;
-      if (msg.type === 'page.extract') {
+      if (msg.type === 'ping') {
+        sendResponse(true);
+      } else if (msg.type === 'page.extract') {
         sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
       } else if (msg.type === 'sidebar.show') {
         void sidebar.show('jobId' in msg ? { jobId: msg.jobId } : { error: msg.error }).then(() => sendResponse(true));

@@ -10,6 +10,8 @@ export interface Turn {
   at: number;
   /** The job that is writing (or wrote) this assistant turn: a view subscribes to it while it streams. */
   jobId?: string;
+  /** Sent to the model but not shown: the summary a sidebar follow-up starts from. */
+  context?: boolean;
 }
 
 export interface Conversation {

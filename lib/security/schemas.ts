@@ -57,6 +57,8 @@ export const backgroundRequest = z.discriminatedUnion('type', [
     text: z.string().trim().min(1).max(100_000),
     attachPage: z.boolean(),
     model: z.string().trim().max(200).optional(),
+    /** From the sidebar: start the conversation with this summary job's question and answer. */
+    afterSummaryJobId: id.optional(),
   }),
   z.object({ type: z.literal('chat.retry'), conversationId: id }),
   z.object({ type: z.literal('chat.delete'), conversationId: id }),
