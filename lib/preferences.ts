@@ -2,6 +2,7 @@
 // validates strictly (a bad value is refused with a message); reading is lenient (an old or
 // hand-edited value falls back to its default field by field, never to an error).
 import { z } from 'zod';
+import { priceTableInput } from './cache/prices';
 
 export const customPrompt = z.object({
   id: z.string().min(1).max(40),
@@ -25,6 +26,8 @@ const fields = {
   /** Chat answers are cached only when deterministic, unless the user opts in. */
   cacheChatAnswers: z.boolean(),
   summaryTtlDays: z.number().min(0).max(365),
+  /** The user's prices (USD per million tokens), laid over the built-in list for "saved" estimates. */
+  prices: priceTableInput,
 };
 
 export const defaultPreferences = {
@@ -36,6 +39,7 @@ export const defaultPreferences = {
   maxAttempts: 4,
   cacheChatAnswers: false,
   summaryTtlDays: 7,
+  prices: {},
 } satisfies z.infer<z.ZodObject<typeof fields>>;
 
 /** What a save may change: any subset of the fields, each valid. */

@@ -1,6 +1,7 @@
 // The background's doors: every message and port is checked before anything else happens.
 import { browser, type Browser } from 'wxt/browser';
 import { jobPortPrefix, type BackgroundRequest, type Reply } from '../../lib/messages';
+import { DEFAULT_PRICES } from '../../lib/cache';
 import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
 import { database, jobRunner, llmClient, responseCache } from './services';
@@ -81,8 +82,10 @@ async function handle(req: BackgroundRequest, sender: Browser.runtime.MessageSen
       return getPreferences();
     case 'prefs.save':
       return savePreferences(req.patch);
-    case 'cache.stats':
-      return responseCache().stats();
+    case 'cache.stats': {
+      const { prices } = await getPreferences();
+      return responseCache().stats({ prices: { ...DEFAULT_PRICES, ...prices } });
+    }
     case 'privacy.export':
       return exportUserData(database());
     case 'privacy.deleteAll':

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
 import type { CustomPrompt, Preferences } from '../../lib/preferences';
+import { PriceTable } from './PriceTable';
 
 const newPrompt = (): CustomPrompt => ({ id: crypto.randomUUID().slice(0, 8), name: '', template: '' });
 
@@ -81,6 +82,7 @@ export function PreferencesSection() {
           <input type="number" min={0} max={365} value={prefs.summaryTtlDays} onChange={(e) => set('summaryTtlDays', Number(e.target.value))} />
         </label>
       </div>
+      <PriceTable prices={prefs.prices} onChange={(prices) => set('prices', prices)} />
       <label className="check">
         <input type="checkbox" checked={prefs.cacheChatAnswers} onChange={(e) => set('cacheChatAnswers', e.target.checked)} />
         {t('cacheChatAnswers')}

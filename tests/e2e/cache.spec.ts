@@ -63,8 +63,12 @@ test('options show cache stats, export holds no page text, and Delete all data e
     await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
   }
 
+  await extension.setPreferences({ prices: { 'mock-model': { inputPerMTok: 1000, outputPerMTok: 1000 } } });
   const options = await extension.openExtensionPage('options.html');
   await expect(options.getByTestId('cache-stats')).toContainText('1 hits, 1 misses (50% hit rate) · 1 answers stored');
+  // The saved estimate uses the user's price for this model: not zero.
+  await expect(options.getByTestId('cache-stats')).toContainText(/about \$0\.(?!0000)\d{4}/);
+  await expect(options.getByLabel('mock-model Input')).toHaveValue('1000');
 
   const [download] = await Promise.all([options.waitForEvent('download'), options.getByRole('button', { name: 'Export my data' }).click()]);
   const exported = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
