@@ -1,8 +1,8 @@
 import { defineConfig } from 'wxt';
 import { rankTableAsset } from './lib/extract/tokenizer-ranks';
 
-// `--mode e2e` builds the same extension plus a host permission for 127.0.0.1, because
-// automation cannot click the toolbar or grant `activeTab` (see tests/e2e/README in TESTING.md).
+// `--mode e2e` and `--mode demo` build the same extension plus host permissions, because
+// automation cannot click the toolbar or grant `activeTab`.
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // Explicit imports: lib/ must never reach for `browser` by accident.
@@ -21,7 +21,8 @@ export default defineConfig({
     default_locale: 'en',
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
-    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : [],
+    // e2e: fixture pages and the mock LLM on 127.0.0.1. demo (`npm run demo`, never shipped): any page and API.
+    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : mode === 'demo' ? ['<all_urls>'] : [],
     ...(browser === 'firefox' && {
       // Firefox MV3 needs an id; 142 is the first release (desktop and Android) with every key we use.
       browser_specific_settings: {

@@ -16,8 +16,8 @@ export default defineBackground(() => {
   setupPreferenceSync();
   void jobRunner().markInterrupted();
   void warmUp();
-  if (import.meta.env.MODE === 'e2e') {
-    // Automation cannot click a context-menu item: e2e tests call the very handlers the clicks call.
+  if (import.meta.env.MODE === 'e2e' || import.meta.env.MODE === 'demo') {
+    // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
     Object.assign(globalThis, { precisTest: { onMenuClicked, onCommand, summariseTab, saveSettings, browser } });
   }
 });
