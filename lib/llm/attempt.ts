@@ -2,10 +2,11 @@
 // can go wrong into an LlmError. No retries here; the client decides what to do with the failure.
 
 import { Watchdog, type Now, type Sleep } from './clock';
-import { ChatStreamAssembler, readCompletion } from './chat-chunks';
+import { AnthropicStreamAssembler, readAnthropicMessage } from './anthropic';
+import { ChatStreamAssembler, readCompletion, type StreamAssembler } from './chat-chunks';
 import { errorFromResponse, errorFromStreamPayload, errors, isLlmError, LlmError, readServerError, snippet } from './errors';
 import { pumpSse, SseOverflowError } from './sse';
-import type { ChatResult } from './types';
+import type { ChatResult, ProviderKind } from './types';
 
 export interface ExchangeInput {
   fetch: typeof fetch;
@@ -123,11 +124,30 @@ async function readJsonBody(ctx: BodyContext): Promise<unknown> {
   return json;
 }
 
-export const readChatJson: BodyReader<ChatResult> = async (ctx) => {
-  const result = readCompletion(await readJsonBody(ctx));
-  if (result === undefined) throw errors.badResponse('the JSON is not a chat completion', ctx.response.status);
-  return result;
+/** How one wire protocol's answers read: a whole JSON answer, and a stream's events. */
+interface AnswerFormat {
+  readWhole(json: unknown): ChatResult | undefined;
+  what: string;
+  assembler(secrets: readonly string[]): StreamAssembler;
+}
+
+const FORMATS: Record<ProviderKind, AnswerFormat> = {
+  openai: { readWhole: readCompletion, what: 'a chat completion', assembler: (secrets) => new ChatStreamAssembler(secrets) },
+  azure: { readWhole: readCompletion, what: 'a chat completion', assembler: (secrets) => new ChatStreamAssembler(secrets) },
+  anthropic: { readWhole: readAnthropicMessage, what: 'a message', assembler: (secrets) => new AnthropicStreamAssembler(secrets) },
 };
+
+/** Reads a whole (non-streamed) answer in the given protocol's format. */
+export function readWholeAnswer(kind: ProviderKind = 'openai'): BodyReader<ChatResult> {
+  const format = FORMATS[kind];
+  return async (ctx) => {
+    const result = format.readWhole(await readJsonBody(ctx));
+    if (result === undefined) throw errors.badResponse(`the JSON is not ${format.what}`, ctx.response.status);
+    return result;
+  };
+}
+
+export const readChatJson: BodyReader<ChatResult> = readWholeAnswer('openai');
 
 /** Model ids from `GET /models`; accepts OpenAI's `{data:[{id}]}` and the `{models:[…]}` some servers use. */
 export const readModelList: BodyReader<string[]> = async (ctx) => {
@@ -148,7 +168,12 @@ export const readModelList: BodyReader<string[]> = async (ctx) => {
 };
 
 /** Streams a chat answer, calling `onDelta` per piece and `onStreaming` at the first data. */
-export function readChatStream(handlers: { onDelta(text: string): void; onStreaming?(): void }): BodyReader<ChatResult> {
+export function readChatStream(
+  handlers: { onDelta(text: string): void; onStreaming?(): void },
+  kind: ProviderKind = 'openai',
+): BodyReader<ChatResult> {
+  const format = FORMATS[kind];
+  const readWhole = readWholeAnswer(kind);
   return async (ctx) => {
     const contentType = ctx.response.headers.get('content-type') ?? '';
     if (isHtml(ctx.response)) {
@@ -157,7 +182,7 @@ export function readChatStream(handlers: { onDelta(text: string): void; onStream
     }
     // Some servers ignore `stream: true` and answer in one piece; that is still an answer.
     if (/application\/json/i.test(contentType)) {
-      const result = await readChatJson(ctx);
+      const result = await readWhole(ctx);
       handlers.onStreaming?.();
       if (result.text !== '') handlers.onDelta(result.text);
       return result;
@@ -165,7 +190,7 @@ export function readChatStream(handlers: { onDelta(text: string): void; onStream
     const body = ctx.response.body;
     if (body === null) throw errors.badResponse('an empty body', ctx.response.status);
 
-    const assembler = new ChatStreamAssembler(ctx.secrets);
+    const assembler = format.assembler(ctx.secrets);
     let streaming = false;
     let outcome;
     try {
@@ -174,6 +199,8 @@ export function readChatStream(handlers: { onDelta(text: string): void; onStream
         {
           onEvent(event) {
             const piece = assembler.accept(event.data, event.event);
+            // A keep-alive event proves the connection, not the answer: it must not hold off the idle timeout.
+            if (assembler.idle === true) return assembler.done;
             ctx.progressed();
             if (!streaming) {
               streaming = true;

@@ -14,7 +14,23 @@ export function readUsage(value: unknown): Usage | undefined {
   };
 }
 
-export class ChatStreamAssembler {
+/** Turns one protocol's stream events into answer text; one per streamed answer. */
+export interface StreamAssembler {
+  /** Answer text so far. */
+  readonly text: string;
+  readonly finishReason: string | undefined;
+  /** The stream's own end marker arrived (`[DONE]`, `message_stop`): stop reading. */
+  readonly done: boolean;
+  /** The last event was a keep-alive (Anthropic's `ping`): the connection lives, the answer did not progress. */
+  readonly idle?: boolean;
+  /** The answer is whole: the end marker or a finish reason was seen. */
+  readonly complete: boolean;
+  /** Takes one event; returns the new answer text it carries ('' if none). Throws an LlmError for an error event. */
+  accept(data: string, eventName?: string): string;
+  result(): ChatResult;
+}
+
+export class ChatStreamAssembler implements StreamAssembler {
   text = '';
   finishReason: string | undefined;
   usage: Usage | undefined;

@@ -2,14 +2,14 @@
 // Everything with a side effect (network, time, randomness, storage) comes in through `deps`.
 
 import { Admission, type Outcome } from './admission';
-import { exchange, readChatJson, readChatStream, readModelList, type ExchangeInput } from './attempt';
+import { exchange, readChatStream, readModelList, readWholeAnswer, type BodyReader, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
 import type { BreakerView } from './breaker';
 import { realSleep, type Now, type Sleep } from './clock';
 import { errors, isLlmError, type LlmError } from './errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './options';
 import { StatePersister, type StateStore } from './persisted-state';
-import { chatBody, endpoint, requestHeaders } from './request';
+import { chatBody, chatEndpoint, modelsEndpoint, providerKind, providerSecrets, requestHeaders } from './request';
 import { RetryBudget } from './retry-budget';
 import { readQuota, type QuotaSignal } from './retry-hints';
 import { SingleFlight, type FlightHooks } from './single-flight';
@@ -44,7 +44,10 @@ export interface LlmClient {
   chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult>;
   /** The same, without streaming. */
   complete(req: ChatRequest, opts?: Omit<ChatOptions, 'onDelta'>): Promise<ChatResult>;
-  /** `GET {baseUrl}/models`: one attempt, outside admission, so Options can test a key even while the breaker is open. */
+  /**
+   * `GET {baseUrl}/models`: one attempt, outside admission, so Options can test a key even while the
+   * breaker is open. An Azure deployment answers with itself, once the resource accepted the key.
+   */
   listModels(opts?: ListModelsOptions): Promise<string[]>;
   /** Opens the connection ahead of the first real request. Never throws. */
   warmUp(): Promise<void>;
@@ -60,6 +63,7 @@ interface Prepared {
   headers: Record<string, string>;
   body: string;
   mode: Mode;
+  secrets: string[];
 }
 
 export function createLlmClient(deps: LlmClientDeps): LlmClient {
@@ -113,7 +117,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       deadlineMs: options.deadlineMs,
       firstByteTimeoutMs: p.mode === 'stream' ? options.firstByteTimeoutMs : options.nonStreamingTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
-      secrets: [p.provider.apiKey],
+      secrets: p.secrets,
     };
     if (onConnecting) input.onConnecting = onConnecting;
     return input;
@@ -160,18 +164,22 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       try {
         const input = exchangeInput(p, hooks.signal, deadline, () => hooks.status({ type: 'connecting' }));
         input.onResponse = (headers) => {
-          quota = readQuota(headers);
+          quota = readQuota(headers, now());
         };
+        const kind = providerKind(p.provider);
         const reader =
           p.mode === 'stream'
-            ? readChatStream({
-                onDelta: (text) => {
-                  delivered += text;
-                  hooks.delta(text);
+            ? readChatStream(
+                {
+                  onDelta: (text) => {
+                    delivered += text;
+                    hooks.delta(text);
+                  },
+                  onStreaming: () => hooks.status({ type: 'streaming' }),
                 },
-                onStreaming: () => hooks.status({ type: 'streaming' }),
-              })
-            : readChatJson;
+                kind,
+              )
+            : readWholeAnswer(kind);
         result = await exchange(input, reader);
       } catch (error) {
         failure = error;
@@ -215,10 +223,11 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     if (opts.signal?.aborted) throw errors.aborted();
     const prepared: Prepared = {
       provider: config,
-      url: endpoint(config, 'chat/completions'),
+      url: chatEndpoint(config),
       headers: requestHeaders(config, { stream: mode === 'stream', hasBody: true }),
       body: JSON.stringify(chatBody(config, req, { stream: mode === 'stream', includeUsage: options.includeUsage })),
       mode,
+      secrets: providerSecrets(config),
     };
     // Same endpoint, same credentials and headers, same body: the same answer.
     const key = JSON.stringify([prepared.url, Object.entries(prepared.headers).sort(), prepared.body]);
@@ -228,12 +237,19 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
   async function listModels(opts: ListModelsOptions = {}): Promise<string[]> {
     const config = await provider();
     const timeout = options.firstByteTimeoutMs;
+    const deployment = config.model.trim();
+    // A 2xx from the resource is all Azure can tell: the key works there; the model is the deployment.
+    const azureDeployment: BodyReader<string[]> = async (ctx) => {
+      await ctx.response.text();
+      return deployment === '' ? [] : [deployment];
+    };
+    const reader = providerKind(config) === 'azure' ? azureDeployment : readModelList;
     return exchange(
       {
         fetch: deps.fetch,
         now,
         sleep,
-        url: endpoint(config, 'models'),
+        url: modelsEndpoint(config),
         method: 'GET',
         headers: requestHeaders(config, { stream: false, hasBody: false }),
         signal: opts.signal ?? new AbortController().signal,
@@ -241,9 +257,9 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         deadlineMs: timeout,
         firstByteTimeoutMs: timeout,
         idleTimeoutMs: timeout,
-        secrets: [config.apiKey],
+        secrets: providerSecrets(config),
       },
-      readModelList,
+      reader,
     );
   }
 

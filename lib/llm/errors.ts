@@ -226,10 +226,17 @@ export function errorFromResponse(
   now: number,
   secrets: readonly string[] = [],
 ): LlmError {
-  const server = readServerError(parseJson(bodyText));
-  const detail = snippet(server?.message ?? bodyText, secrets) || undefined;
+  const json = parseJson(bodyText);
   const hint = retryHintFromHeaders(headers, now, status);
-  const error = classifyStatus(status, server ?? {}, detail, hint.retryAfterMs);
+  let error: LlmError;
+  if (isAnthropicError(json)) {
+    const message = typeof json.error.message === 'string' ? json.error.message : undefined;
+    error = anthropicError(json.error.type, message, { status, retryAfterMs: hint.retryAfterMs, secrets });
+  } else {
+    const server = readServerError(json);
+    const detail = snippet(server?.message ?? bodyText, secrets) || undefined;
+    error = classifyStatus(status, server ?? {}, detail, hint.retryAfterMs);
+  }
   if (hint.shouldRetry !== undefined && error.kind !== 'quota') error.retryable = hint.shouldRetry;
   return error;
 }
@@ -253,6 +260,10 @@ function classifyStatus(status: number, server: ServerErrorBody, detail: string 
 
 /** An `error` object that arrived inside a 200 stream: classify by its code/type, default to server. */
 export function errorFromStreamPayload(payload: unknown, secrets: readonly string[] = []): LlmError {
+  if (isAnthropicError(payload)) {
+    const message = typeof payload.error.message === 'string' ? payload.error.message : undefined;
+    return anthropicError(payload.error.type, message, { secrets });
+  }
   const server = readServerError(payload) ?? {};
   const detail = server.message === undefined ? undefined : snippet(server.message, secrets);
   if (server.status !== undefined) return classifyStatus(server.status, server, detail);
@@ -263,4 +274,57 @@ export function errorFromStreamPayload(payload: unknown, secrets: readonly strin
   if (/auth|invalid_api_key|permission/.test(label)) return errors.auth(401, detail);
   if (/invalid_request/.test(label)) return errors.badRequest(400, detail);
   return errors.server(undefined, detail);
+}
+
+// Anthropic ------------------------------------------------------------------------------------
+
+/** `{type: 'error', error: {type, message}}`: the shape of every Anthropic error, in a body or an event. */
+export function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
+  if (typeof body !== 'object' || body === null) return false;
+  const r = body as Record<string, unknown>;
+  const inner = r.error;
+  return r.type === 'error' && typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).type === 'string';
+}
+
+const ANTHROPIC_CONTEXT_TEXT = /prompt is too long|too many tokens|context window|maximum context|exceeds? the (?:model'?s? )?context/i;
+const ANTHROPIC_QUOTA_TEXT = /credit balance|billing|spend limit|usage limits?/i;
+
+/**
+ * Anthropic's error `type` (and the HTTP status, when there is one) → LlmError. Errors inside a
+ * 200 stream carry no status; the type says the same thing the status would have.
+ */
+export function anthropicError(
+  type: string,
+  message: string | undefined,
+  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] } = {},
+): LlmError {
+  const detail = message === undefined ? undefined : snippet(message, opts.secrets ?? []) || undefined;
+  const status = opts.status;
+  switch (type) {
+    case 'authentication_error':
+      return errors.auth(status ?? 401, detail);
+    case 'permission_error':
+      return errors.auth(status ?? 403, detail);
+    case 'not_found_error':
+      return errors.notFound(detail);
+    case 'request_too_large':
+      return errors.contextLength(status ?? 413, detail);
+    case 'billing_error':
+      return errors.quota(status ?? 402, detail);
+    case 'rate_limit_error':
+      // A spend limit is also reported as a rate limit, but no wait will lift it.
+      return ANTHROPIC_QUOTA_TEXT.test(message ?? '') ? errors.quota(status ?? 429, detail) : errors.rateLimited(status ?? 429, opts.retryAfterMs, detail);
+    case 'overloaded_error':
+      return errors.server(status ?? 529, detail, true, opts.retryAfterMs);
+    case 'api_error':
+    case 'timeout_error':
+      return errors.server(status ?? 500, detail, true, opts.retryAfterMs);
+    case 'invalid_request_error':
+      if (ANTHROPIC_CONTEXT_TEXT.test(message ?? '')) return errors.contextLength(status ?? 400, detail);
+      if (/credit balance is too low/i.test(message ?? '')) return errors.quota(status ?? 400, detail);
+      return errors.badRequest(status ?? 400, detail);
+    default:
+      if (status !== undefined && status < 500) return errors.badRequest(status, detail);
+      return errors.server(status, detail, status !== 501, opts.retryAfterMs);
+  }
 }

@@ -57,10 +57,34 @@ export function retryHintFromHeaders(headers: Headers, now: number, status: numb
   }
   // The reset headers describe the window on every response; they only mean "wait" on a 429.
   if (status === 429) {
-    const reset = rateLimitResetMs(headers);
+    const reset = rateLimitResetMs(headers) ?? anthropicResetMs(headers, now);
     if (reset !== undefined) hint.retryAfterMs = reset;
   }
   return hint;
+}
+
+// Anthropic describes each window with `anthropic-ratelimit-{window}-remaining/-limit/-reset`,
+// the reset an RFC 3339 timestamp rather than a duration.
+const ANTHROPIC_WINDOWS = ['requests', 'tokens', 'input-tokens', 'output-tokens'];
+
+function anthropicReset(headers: Headers, window: string, now: number): number | undefined {
+  const text = headers.get(`anthropic-ratelimit-${window}-reset`)?.trim();
+  if (!text) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Like rateLimitResetMs, for Anthropic's headers: the exhausted window's reset, else the latest one. */
+function anthropicResetMs(headers: Headers, now: number): number | undefined {
+  const windows = ANTHROPIC_WINDOWS.map((name) => ({
+    reset: anthropicReset(headers, name, now),
+    exhausted: headers.get(`anthropic-ratelimit-${name}-remaining`)?.trim() === '0',
+  }));
+  const known = windows.filter((w) => w.reset !== undefined);
+  const exhausted = known.filter((w) => w.exhausted);
+  const relevant = exhausted.length > 0 ? exhausted : known;
+  if (relevant.length === 0) return undefined;
+  return Math.max(...relevant.map((w) => w.reset ?? 0));
 }
 
 /** What a successful response's rate-limit headers say about the room left upstream. */
@@ -81,7 +105,10 @@ function headerNumber(headers: Headers, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-export function readQuota(headers: Headers): QuotaSignal {
+export function readQuota(headers: Headers, now: number = Date.now()): QuotaSignal {
+  if (headers.has('anthropic-ratelimit-requests-remaining') || headers.has('anthropic-ratelimit-tokens-remaining')) {
+    return readAnthropicQuota(headers, now);
+  }
   const remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests');
   const remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens');
   const signal: QuotaSignal = {
@@ -107,4 +134,16 @@ function rateLimitResetMs(headers: Headers): number | undefined {
   const relevant = exhausted.length > 0 ? exhausted : known;
   if (relevant.length === 0) return undefined;
   return Math.max(...relevant.map((w) => w.reset ?? 0));
+}
+
+function readAnthropicQuota(headers: Headers, now: number): QuotaSignal {
+  const remaining = ANTHROPIC_WINDOWS.map((name) => headerNumber(headers, `anthropic-ratelimit-${name}-remaining`));
+  const signal: QuotaSignal = { exhausted: remaining.some((r) => r !== undefined && r <= 0) };
+  const remainingRequests = remaining[0];
+  const limit = headerNumber(headers, 'anthropic-ratelimit-requests-limit');
+  const resetMs = anthropicReset(headers, 'requests', now);
+  if (remainingRequests !== undefined && limit !== undefined && limit >= 1 && resetMs !== undefined) {
+    signal.requests = { remaining: Math.max(0, remainingRequests), limit, resetMs };
+  }
+  return signal;
 }

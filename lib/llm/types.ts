@@ -1,13 +1,36 @@
 // The contract between the LLM client (lib/llm) and everything that uses it (jobs, background,
 // benchmarks). Plain data only: nothing here touches the network or the browser.
 
+/**
+ * The wire protocol a provider speaks. `openai`: Chat Completions with a bearer key (OpenAI and
+ * every compatible server); `azure`: the same body on an Azure OpenAI deployment URL, with an
+ * `api-version` query parameter and an `api-key` header; `anthropic`: Anthropic's Messages API.
+ */
+export type ProviderKind = 'openai' | 'azure' | 'anthropic';
+
 export interface ProviderConfig {
-  /** OpenAI-compatible base URL, e.g. `https://api.openai.com/v1` (no trailing slash needed). */
+  /**
+   * Base URL the endpoint paths are joined to, e.g. `https://api.openai.com/v1` (no trailing slash
+   * needed). Azure: the deployment URL `https://{resource}.openai.azure.com/openai/deployments/{deployment}`
+   * (or the resource's `/openai/v1` URL). Anthropic: `https://api.anthropic.com/v1`.
+   */
   baseUrl: string;
   apiKey: string;
+  /** The model id; for an Azure deployment URL, the deployment's name (the server ignores it). */
   model: string;
-  /** Extra headers a gateway needs (team proxies, OpenRouter's referer…). */
+  /** Extra headers a gateway needs (team proxies, OpenRouter's referer…). They never replace the key's header. */
   headers?: Record<string, string>;
+  /** Default `openai`. */
+  kind?: ProviderKind;
+  /** Azure: the `api-version` query parameter (default 2024-10-21 on deployment URLs). */
+  apiVersion?: string;
+  /**
+   * `false` when the server rejects `stream_options` (Mistral answers 422): usage is then only
+   * read if the server sends it unasked. Default true (subject to the client's `includeUsage`).
+   */
+  streamUsage?: boolean;
+  /** Anthropic: `max_tokens` for requests that set none (the Messages API requires it). Default 4096. */
+  maxTokens?: number;
 }
 
 export interface ChatMessage {
@@ -59,7 +82,7 @@ export type LlmErrorKind =
   | 'timeout' // first byte, idle or overall deadline
   | 'aborted' // the caller cancelled
   | 'bad_response' // a body that is not an OpenAI-compatible answer
-  | 'stream_cut' // the stream ended without [DONE]/finish_reason
+  | 'stream_cut' // the stream ended without [DONE]/finish_reason (Anthropic: message_stop/stop_reason)
   | 'circuit_open'; // the breaker stayed open past the request's deadline
 
 export interface ChatOptions {
