@@ -2,7 +2,6 @@
 // validates strictly (a bad value is refused with a message); reading is lenient (an old or
 // hand-edited value falls back to its default field by field, never to an error).
 import { z } from 'zod';
-import { priceTableInput } from './cache/prices';
 
 export const customPrompt = z.object({
   id: z.string().min(1).max(40),
@@ -11,6 +10,12 @@ export const customPrompt = z.object({
   template: z.string().trim().min(1).max(8000),
 });
 export type CustomPrompt = z.infer<typeof customPrompt>;
+
+/** USD per million tokens, by model. */
+export const priceTableInput = z.record(
+  z.string().trim().min(1).max(200),
+  z.object({ inputPerMTok: z.number().nonnegative().finite(), outputPerMTok: z.number().nonnegative().finite() }),
+);
 
 const fields = {
   /** UI language; 'auto' follows the browser. */

@@ -20,7 +20,7 @@ export {
   type CachePolicyInput,
   type TtlTier,
 } from './policy';
-export { costUsd, DEFAULT_PRICES, priceFor, priceTableInput, type ModelPrice, type PriceTable } from './prices';
+export { costUsd, DEFAULT_PRICES, priceFor, type ModelPrice, type PriceTable } from './prices';
 export { isQuotaError } from './quota';
 export type { CacheBodyRecord, CacheEntryRecord, CacheStatsRecord, MetaRecord } from './records';
 export {

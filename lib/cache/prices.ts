@@ -1,6 +1,6 @@
 // Estimating what the cache saved needs a price per model. The table is plain data the user can
-// edit in Options; the defaults are list prices at the time of writing and only ever an estimate.
-import { z } from 'zod';
+// edit in Options (validated with the preferences); the defaults are list prices at the time of
+// writing and only ever an estimate. No schema library here: the options page imports this file.
 
 /** US dollars per million tokens. */
 export interface ModelPrice {
@@ -19,11 +19,6 @@ export const DEFAULT_PRICES: PriceTable = {
   'o3-mini': { inputPerMTok: 1.1, outputPerMTok: 4.4 },
   'o4-mini': { inputPerMTok: 1.1, outputPerMTok: 4.4 },
 };
-
-export const priceTableInput = z.record(
-  z.string().trim().min(1).max(200),
-  z.object({ inputPerMTok: z.number().nonnegative().finite(), outputPerMTok: z.number().nonnegative().finite() }),
-);
 
 /** A dated snapshot (`gpt-4o-2024-08-06`) or a tagged one (`llama3:8b`) costs what its family costs. */
 const versionSeparators = new Set(['-', ':', '@']);

@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CACHE_POLICY, isCacheable, resolveCachePolicy, ttlFor } from '../../../lib/cache/policy';
-import { costUsd, DEFAULT_PRICES, priceFor, priceTableInput } from '../../../lib/cache/prices';
+import { costUsd, DEFAULT_PRICES, priceFor } from '../../../lib/cache/prices';
+import { priceTableInput } from '../../../lib/preferences';
 import { isQuotaError } from '../../../lib/cache/quota';
 import { quotaError } from './helpers';
 
