@@ -84,6 +84,7 @@ export const en = {
   cacheChatAnswers: 'Also cache chat answers that are not deterministic',
   savePrefs: 'Save preferences',
   pricesTitle: 'Prices, for the “saved” estimate (USD per million tokens)',
+  pricedModel: 'Priced model',
   priceInput: 'Input',
   priceOutput: 'Output',
   addPrice: 'Add a model',

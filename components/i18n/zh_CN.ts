@@ -86,6 +86,7 @@ export const zh_CN: Record<MessageKey, string> = {
   cacheChatAnswers: '同时缓存非确定性的对话回答',
   savePrefs: '保存偏好',
   pricesTitle: '价格，用于估算节省的费用（美元/百万 token）',
+  pricedModel: '计价模型',
   priceInput: '输入',
   priceOutput: '输出',
   addPrice: '添加模型',

@@ -26,6 +26,7 @@ export function OptionsPage() {
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>();
+  const [models, setModels] = useState<string[]>([]);
 
   useEffect(() => {
     void sendRequest<PublicSettings>({ type: 'settings.get' }).then((s) => {
@@ -33,6 +34,8 @@ export function OptionsPage() {
       setBaseUrl(s.baseUrl);
       setModel(s.model);
     });
+    // Offer the provider's own model list where it has one; typing any name still works.
+    void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
   }, []);
 
   async function save(input: SettingsInput) {
@@ -51,6 +54,7 @@ export function OptionsPage() {
       setApiKey('');
       setPassphrase('');
       setNotice({ ok: true, text: t('saved') });
+      void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
     } catch (err) {
       setNotice({ ok: false, kind: 'bad_request', message: (err as Error).message });
     }
@@ -111,7 +115,12 @@ export function OptionsPage() {
         <input id="baseUrl" type="url" required value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
         <p className="help">{t('baseUrlHelp')}</p>
         <label htmlFor="model">{t('model')}</label>
-        <input id="model" required value={model} onChange={(e) => setModel(e.target.value)} />
+        <input id="model" required list="models" value={model} onChange={(e) => setModel(e.target.value)} />
+        <datalist id="models">
+          {models.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
         <label htmlFor="apiKey">{t('apiKey')}</label>
         <input
           id="apiKey"

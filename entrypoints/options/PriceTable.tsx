@@ -33,7 +33,7 @@ export function PriceTable({ prices, onChange }: { prices: Prices; onChange: (ne
           {rows.map(([model, price], i) => (
             <tr key={i}>
               <td>
-                <input aria-label={t('model')} value={model} onChange={(e) => setRow(i, [e.target.value, price])} />
+                <input aria-label={t('pricedModel')} value={model} onChange={(e) => setRow(i, [e.target.value, price])} />
               </td>
               <td>
                 <input

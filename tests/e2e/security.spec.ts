@@ -58,7 +58,7 @@ test('the API key is stored only encrypted: no plaintext in storage.local or any
   mock.set({ apiKey: secret, reply: 'Summary with an encrypted key.' });
   const options = await extension.openExtensionPage('options.html');
   await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('Model', { exact: true }).fill('mock-model');
   await options.getByLabel('API key').fill(secret);
   await options.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
@@ -102,7 +102,7 @@ test('a passphrase-locked key is unusable until unlocked, and a wrong passphrase
   mock.set({ apiKey: secret, reply: 'Unlocked summary.' });
   const options = await extension.openExtensionPage('options.html');
   await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('Model', { exact: true }).fill('mock-model');
   await options.getByLabel('API key').fill(secret);
   await options.getByLabel('Passphrase (optional)').fill('correct horse battery');
   await options.getByRole('button', { name: 'Save', exact: true }).click();

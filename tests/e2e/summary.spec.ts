@@ -111,12 +111,18 @@ test('the options page saves a provider and tests the connection for real', asyn
   mock.set({ apiKey: key, reply: 'OK' });
   const options = await extension.openExtensionPage('options.html');
   await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model').fill('mock-model');
+  await options.getByLabel('Model', { exact: true }).fill('mock-model');
   await options.getByLabel('API key').fill(key);
   await options.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
   await expect(options.getByText('Stored: sk-…cdef')).toBeVisible();
   await expect(options.getByLabel('API key')).toHaveValue('');
+  // The model field offers what the provider's /models lists.
+  await expect(options.locator('datalist#models option')).toHaveCount(2);
+  expect(await options.locator('datalist#models option').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value))).toEqual([
+    'mock-model',
+    'gpt-4o-mini',
+  ]);
 
   await options.getByRole('button', { name: 'Test connection' }).click();
   await expect(options.getByTestId('notice')).toContainText('Answered in');
