@@ -2,6 +2,7 @@
 // the Origin of the extension's own requests to them, and telling an Origin rejection (Ollama's
 // empty 403) from a refused key, against the mock server's `rejectExtensionOrigins`.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'wxt/browser';
 import { createLlmClient, type LlmError } from '../../lib/llm';
 import {
   isLocalBaseUrl,
@@ -107,6 +108,13 @@ describe('localOriginRule', () => {
     expect(localOriginRule('https://api.openai.com/v1', EXTENSION_ID)).toBeUndefined();
     expect(localOriginRule('nonsense', EXTENSION_ID)).toBeUndefined();
     expect(localOriginRule('http://localhost:1234/v1', undefined)?.condition).not.toHaveProperty('initiatorDomains');
+  });
+
+  it('is a declarativeNetRequest rule as the browser types describe it', () => {
+    const rule: Browser.declarativeNetRequest.Rule | undefined = localOriginRule('http://localhost:11434/v1', EXTENSION_ID);
+    const update: Browser.declarativeNetRequest.UpdateRuleOptions = localOriginRuleUpdate('http://localhost:11434/v1', EXTENSION_ID);
+    expect(rule).toBeDefined();
+    expect(update.addRules).toHaveLength(1);
   });
 
   it('the update replaces our rule, or only removes it when the provider is remote', () => {
