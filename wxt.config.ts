@@ -19,7 +19,9 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms'],
+    // declarativeNetRequestWithHostAccess: the Origin rewrite for local servers (Ollama), which acts
+    // only where we already have host access, and shows no install warning.
+    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // e2e: fixture pages and the mock LLM on 127.0.0.1. demo (`npm run demo`, never shipped): any page and API.
     host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : mode === 'demo' ? ['<all_urls>'] : [],

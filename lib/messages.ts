@@ -26,8 +26,15 @@ export interface PageContent {
 
 /** Settings as views see them: never the key itself. */
 export interface PublicSettings {
+  presetId: string;
   baseUrl: string;
   model: string;
+  kind?: 'openai' | 'anthropic';
+  azure?: { resource: string; deployment: string; apiVersion?: string };
+  /** Names of the extra headers; their values, which may be credentials, stay in the background. */
+  headerNames: string[];
+  /** Whether a provider was ever saved (until then summaries are made offline). */
+  configured: boolean;
   hasKey: boolean;
   keyMask: string;
   /** The key is sealed under the user's passphrase. */

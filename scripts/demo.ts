@@ -38,7 +38,7 @@ const context = await chromium.launchPersistentContext('', {
 try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const { LLM_BASE_URL: baseUrl, LLM_API_KEY: apiKey = '', LLM_MODEL: model = 'gpt-4o-mini' } = process.env;
-  if (baseUrl) await worker.evaluate((s) => (globalThis as any).precisTest.saveSettings(s), { baseUrl, apiKey, model });
+  if (baseUrl) await worker.evaluate((s) => (globalThis as any).precisTest.saveSettings(s), { presetId: 'custom', baseUrl, apiKey, model });
   console.error(baseUrl ? `Provider: ${baseUrl} (${model})` : 'No LLM_BASE_URL: using the built-in offline summariser.');
 
   const page = await context.newPage();

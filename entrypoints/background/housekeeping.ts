@@ -2,7 +2,7 @@
 // while a job streams: Chrome stops an idle worker after 30 s, and an extension API call resets that.
 import { browser } from 'wxt/browser';
 import { activityLog, jobRunner, llmClient, responseCache } from './services';
-import { getProvider } from './settings';
+import { applyLocalOriginRule, getProvider } from './settings';
 
 const pruneAlarm = 'precis-prune';
 const keepAliveMs = 20_000;
@@ -22,6 +22,8 @@ export function keepAliveWhileBusy() {
 export function setupHousekeeping() {
   browser.runtime.onInstalled.addListener(() => {
     void browser.alarms.create(pruneAlarm, { periodInMinutes: 60 });
+    // Dynamic rules outlive the worker, but an update may have changed how the rule is built.
+    void applyLocalOriginRule();
   });
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name !== pruneAlarm) return;

@@ -18,9 +18,19 @@ const httpUrl = z
 
 const passphrase = z.string().min(8, 'a passphrase needs at least 8 characters').max(1000);
 
+const headerName = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid header name');
+
 export const settingsInput = z.object({
-  baseUrl: httpUrl,
-  model: z.string().trim().min(1).max(200),
+  presetId: z.string().trim().min(1).max(40),
+  /** Empty: the preset's own base URL. */
+  baseUrl: z.union([httpUrl, z.literal('')]),
+  /** Empty: the preset's default model (Azure: the deployment is the model). */
+  model: z.string().trim().max(200),
+  /** Only for the custom preset: which API the endpoint speaks. */
+  kind: z.enum(['openai', 'anthropic']).optional(),
+  azure: z.object({ resource: z.string().trim().max(500), deployment: z.string().trim().max(200), apiVersion: z.string().trim().max(40).optional() }).optional(),
+  /** Extra headers for gateways (team proxies); their values are sealed like the key. Omitted: keep. */
+  headers: z.record(headerName, z.string().max(2000)).refine((h) => Object.keys(h).length <= 20, 'at most 20 headers').optional(),
   /** Omitted: keep the stored key. Empty string: delete it. */
   apiKey: z.string().trim().max(500).optional(),
   /** With a new key: seal it under this passphrase instead of the device key. */

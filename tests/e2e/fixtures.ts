@@ -17,7 +17,7 @@ export interface Extension {
   /** The background service worker, restarted on demand by `restartWorker`. */
   worker(): Promise<Worker>;
   /** Points the extension at a provider through the same function the options page's Save calls. */
-  configure(settings: { baseUrl: string; model: string; apiKey: string }): Promise<void>;
+  configure(settings: { baseUrl: string; model: string; apiKey: string; presetId?: string }): Promise<void>;
   /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
   summariseFromMenu(page: Page): Promise<unknown>;
   /** Calls the handler behind a menu item (`summarise-page`, `summarise-selection`, `prompt:<id>`) for the tab showing `page`. */
@@ -76,7 +76,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
       context,
       worker,
       async configure(settings) {
-        await (await worker()).evaluate((s) => (globalThis as any).precisTest.saveSettings(s), settings);
+        await (await worker()).evaluate((s) => (globalThis as any).precisTest.saveSettings(s), { presetId: 'custom', ...settings });
       },
       summariseFromMenu: (page) => extension.menu(page, 'summarise-page'),
       async menu(page, menuItemId) {

@@ -1,0 +1,289 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { browser } from 'wxt/browser';
+import { ErrorPanel } from '../../components/ErrorPanel';
+import { t, type MessageKey } from '../../components/i18n';
+import { sendRequest } from '../../components/sendRequest';
+import type { PublicSettings, SettingsInput, Verdict } from '../../lib/messages';
+import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../../lib/providers';
+
+type Notice = { ok: true; text: string } | { ok: false; kind: string; message: string };
+type HeaderRow = { name: string; value: string };
+
+/** The API's origin as a host-permission pattern: asked for at save time, not at install. */
+function originPattern(baseUrl: string): string | undefined {
+  try {
+    return `${new URL(baseUrl).origin}/*`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
+  const [settings, setSettings] = useState<PublicSettings>();
+  const [presetId, setPresetId] = useState('openai');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [model, setModel] = useState('');
+  const [kind, setKind] = useState<'openai' | 'anthropic'>('openai');
+  const [azure, setAzure] = useState({ resource: '', deployment: '', apiVersion: '' });
+  const [apiKey, setApiKey] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  // Header values are never read back from the background: edited rows replace all headers on save.
+  const [headers, setHeaders] = useState<HeaderRow[]>();
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice>();
+  const [models, setModels] = useState<string[]>([]);
+  const preset = presetById(presetId);
+
+  const loadModels = () => void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
+  useEffect(() => {
+    void sendRequest<PublicSettings>({ type: 'settings.get' }).then((s) => {
+      setSettings(s);
+      setPresetId(s.presetId);
+      setBaseUrl(s.baseUrl);
+      setModel(s.model);
+      if (s.kind) setKind(s.kind);
+      if (s.azure) setAzure({ ...s.azure, apiVersion: s.azure.apiVersion ?? '' });
+    });
+    // Offer the provider's own model list where it has one; typing any name still works.
+    loadModels();
+  }, []);
+
+  function choosePreset(id: string) {
+    setPresetId(id);
+    // The preset's own URL and model apply unless the user types others.
+    setBaseUrl('');
+    setModel('');
+    setModels(presetById(id)?.suggestedModels ?? []);
+  }
+
+  function input(extra: Partial<SettingsInput> = {}): SettingsInput {
+    return {
+      presetId,
+      baseUrl: baseUrl.trim(),
+      model: model.trim(),
+      ...(presetId === 'custom' && { kind }),
+      ...(preset?.kind === 'azure' && { azure: { resource: azure.resource, deployment: azure.deployment, ...(azure.apiVersion && { apiVersion: azure.apiVersion }) } }),
+      ...(headers && { headers: Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value])) }),
+      ...(apiKey && { apiKey }),
+      ...(apiKey && passphrase && { passphrase }),
+      ...extra,
+    };
+  }
+
+  async function save(next: SettingsInput) {
+    setNotice(undefined);
+    const asSettings: ProviderSettings = { ...next, apiKey: next.apiKey ?? (settings?.hasKey ? 'stored' : '') };
+    const problem = providerProblems(asSettings)[0];
+    if (problem) {
+      setNotice({ ok: false, kind: 'bad_request', message: t(`problem_${problem}` as MessageKey) });
+      return;
+    }
+    const pattern = originPattern(resolveProvider(asSettings).baseUrl);
+    // permissions.request must run inside the click's user gesture: before any other await.
+    const granted = pattern ? await browser.permissions.request({ origins: [pattern] }).catch(() => false) : false;
+    if (!granted) {
+      const origin = pattern?.slice(0, -2) ?? next.baseUrl;
+      setNotice({ ok: false, kind: 'permission', message: t('permissionDenied', { origin }) });
+      return;
+    }
+    try {
+      setSettings(await sendRequest<PublicSettings>({ type: 'settings.save', settings: next }));
+      setApiKey('');
+      setPassphrase('');
+      setHeaders(undefined);
+      setNotice({ ok: true, text: t('saved') });
+      loadModels();
+      onSaved?.();
+    } catch (err) {
+      setNotice({ ok: false, kind: 'bad_request', message: (err as Error).message });
+    }
+  }
+
+  async function vault(req: { type: 'vault.unlock'; passphrase: string } | { type: 'vault.lock' }) {
+    setNotice(undefined);
+    try {
+      setSettings(await sendRequest<PublicSettings>(req));
+      setPassphrase('');
+      if (req.type === 'vault.unlock') setNotice({ ok: true, text: t('unlocked') });
+    } catch (err) {
+      setNotice({ ok: false, kind: 'locked', message: (err as Error).message });
+    }
+  }
+
+  async function test() {
+    setBusy(true);
+    setNotice(undefined);
+    try {
+      const verdict = await sendRequest<Verdict>({ type: 'settings.test' });
+      setNotice(verdict.ok ? { ok: true, text: verdict.detail } : verdict);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    void save(input());
+  }
+
+  if (!settings) return null;
+  const headerRows = headers ?? settings.headerNames.map((name) => ({ name, value: '' }));
+  const editHeaders = (rows: HeaderRow[]) => setHeaders(rows);
+
+  return (
+    <>
+      {settings.locked && (
+        <form
+          className="unlock"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void vault({ type: 'vault.unlock', passphrase });
+          }}
+        >
+          <label htmlFor="unlock">{t('unlockTitle')}</label>
+          <div className="row">
+            <input id="unlock" type="password" required value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+            <button type="submit" className="primary">
+              {t('unlock')}
+            </button>
+          </div>
+        </form>
+      )}
+      {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
+      <form onSubmit={onSubmit}>
+        <h2>{t('providerSection')}</h2>
+        <label htmlFor="preset">{t('provider')}</label>
+        <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        {preset?.notes && <p className="help">{preset.notes}</p>}
+        {preset?.keyUrl && (
+          <p className="help">
+            <a href={preset.keyUrl} target="_blank" rel="noopener noreferrer">
+              {t('getKey')}
+            </a>
+          </p>
+        )}
+
+        {preset?.kind === 'azure' ? (
+          <div className="grid">
+            <label>
+              {t('azureResource')}
+              <input value={azure.resource} onChange={(e) => setAzure({ ...azure, resource: e.target.value })} placeholder="my-resource" />
+            </label>
+            <label>
+              {t('azureDeployment')}
+              <input value={azure.deployment} onChange={(e) => setAzure({ ...azure, deployment: e.target.value })} />
+            </label>
+            <label>
+              {t('azureApiVersion')}
+              <input value={azure.apiVersion} onChange={(e) => setAzure({ ...azure, apiVersion: e.target.value })} placeholder={preset.apiVersion} />
+            </label>
+          </div>
+        ) : (
+          <>
+            <label htmlFor="baseUrl">{t('baseUrl')}</label>
+            <input id="baseUrl" type="url" value={baseUrl} placeholder={preset?.baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={!preset?.baseUrl} />
+            <p className="help">{presetId === 'custom' ? t('baseUrlHelp') : t('baseUrlPresetHelp')}</p>
+            <label htmlFor="model">{t('model')}</label>
+            <input id="model" list="models" value={model} placeholder={preset?.defaultModel} onChange={(e) => setModel(e.target.value)} required={!preset?.defaultModel} />
+            <datalist id="models">
+              {(models.length ? models : (preset?.suggestedModels ?? [])).map((m) => (
+                <option key={m} value={m} />
+              ))}
+            </datalist>
+          </>
+        )}
+        {presetId === 'custom' && (
+          <>
+            <label htmlFor="kind">{t('apiKind')}</label>
+            <select id="kind" value={kind} onChange={(e) => setKind(e.target.value as 'openai' | 'anthropic')}>
+              <option value="openai">OpenAI-compatible</option>
+              <option value="anthropic">Anthropic Messages API</option>
+            </select>
+          </>
+        )}
+
+        <label htmlFor="apiKey">{preset?.needsKey === false ? t('apiKeyOptional') : t('apiKey')}</label>
+        <input
+          id="apiKey"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          placeholder={settings.keyMask}
+          onChange={(e) => setApiKey(e.target.value)}
+        />
+        <p className="help">{settings.hasKey ? t('apiKeyStored', { mask: settings.keyMask }) : t('apiKeyNone')}</p>
+        {apiKey && (
+          <>
+            <label htmlFor="passphrase">{t('passphrase')}</label>
+            <input
+              id="passphrase"
+              type="password"
+              autoComplete="new-password"
+              minLength={8}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+            />
+            <p className="help">{t('passphraseHelp')}</p>
+          </>
+        )}
+
+        <details open={headerRows.length > 0}>
+          <summary>{t('headersTitle')}</summary>
+          <p className="help">{t('headersHelp')}</p>
+          {headerRows.map((h, i) => (
+            <div className="header-row" key={i}>
+              <input aria-label={t('headerName')} placeholder={t('headerName')} value={h.name} onChange={(e) => editHeaders(headerRows.map((r, j) => (i === j ? { ...r, name: e.target.value } : r)))} />
+              <input
+                aria-label={t('headerValue')}
+                type="password"
+                placeholder={headers ? t('headerValue') : '••••••'}
+                value={h.value}
+                onChange={(e) => editHeaders(headerRows.map((r, j) => (i === j ? { ...r, value: e.target.value } : r)))}
+              />
+              <button type="button" onClick={() => editHeaders(headerRows.filter((_, j) => j !== i))}>
+                {t('remove')}
+              </button>
+            </div>
+          ))}
+          <button type="button" onClick={() => editHeaders([...headerRows, { name: '', value: '' }])}>
+            {t('addHeader')}
+          </button>
+        </details>
+
+        <div className="row">
+          <button type="submit" className="primary">
+            {t('save')}
+          </button>
+          <button type="button" onClick={() => void test()} disabled={busy || !settings.configured}>
+            {busy ? t('testing') : t('testConnection')}
+          </button>
+          {settings.hasKey && (
+            <button type="button" onClick={() => void save(input({ apiKey: '' }))}>
+              {t('deleteKey')}
+            </button>
+          )}
+          {settings.passphraseProtected && !settings.locked && (
+            <button type="button" onClick={() => void vault({ type: 'vault.lock' })}>
+              {t('lockNow')}
+            </button>
+          )}
+        </div>
+      </form>
+      <div className="row" aria-live="polite">
+        {notice?.ok && (
+          <p className="ok" data-testid="notice">
+            {notice.text}
+          </p>
+        )}
+        {notice && !notice.ok && <ErrorPanel error={notice} />}
+      </div>
+    </>
+  );
+}
