@@ -6,6 +6,9 @@ export type { BackgroundRequest, SettingsInput } from './security/schemas';
 /** What the background says to the content script in a tab. */
 export type TabRequest =
   | { type: 'ping' }
+  | { type: 'ondevice.ready' }
+  /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
+  | { type: 'ondevice.run'; token: string }
   | { type: 'page.extract'; useSelection: boolean }
   | { type: 'sidebar.show'; jobId: string }
   | { type: 'sidebar.show'; error: { kind: string; message: string } };
@@ -59,6 +62,10 @@ export interface SummaryOrigin {
 
 /** Ports are named by purpose: `job:<id>` streams one job to one view. */
 export const jobPortPrefix = 'job:';
+/** `ondevice:<token>`: the content script streams an on-device summary to the background job. */
+export const onDevicePortPrefix = 'ondevice:';
+
+export type OnDevicePortMessage = { type: 'delta'; text: string } | { type: 'done' } | { type: 'error'; message: string };
 
 export type JobPortMessage =
   | { type: 'snapshot'; job: JobView }
@@ -83,6 +90,6 @@ export interface JobView {
   /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
   cachedAt?: number;
   origin?: SummaryOrigin;
-  /** Written without a model: ranked sentences from the page, because no provider is set up. */
-  offline?: boolean;
+  /** No provider is set up: written without one, by ranking the page's sentences or by the browser's own model. */
+  offline?: 'extractive' | 'on-device';
 }

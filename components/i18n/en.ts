@@ -23,6 +23,8 @@ export const en = {
   cachedDays: 'cached · {n} d ago',
   offlineTitle: 'Offline summary.',
   offlineBody: 'No model is set up, so these are the page’s most central sentences, picked without AI. Add any OpenAI-compatible model (or a local one like Ollama) for a real summary.',
+  onDeviceTitle: 'Summarised on your device.',
+  onDeviceBody: 'No model is set up, so Chrome’s built-in model wrote this, without sending the page anywhere. Add a model for longer pages and chat.',
   regenerate: 'Regenerate',
   resume: 'Resume',
   forgetPage: 'Forget this page',

@@ -25,6 +25,8 @@ export const zh_CN: Record<MessageKey, string> = {
   cachedDays: '缓存 · {n} 天前',
   offlineTitle: '离线摘要。',
   offlineBody: '尚未设置模型，以下是不借助 AI 从页面中挑出的最核心的句子。添加任意兼容 OpenAI 的模型（或 Ollama 等本地模型）即可获得真正的摘要。',
+  onDeviceTitle: '在本机生成的摘要。',
+  onDeviceBody: '尚未设置模型，这段摘要由 Chrome 内置模型在本机生成，页面内容没有发送到任何地方。添加模型即可处理更长的页面并对话。',
   regenerate: '重新生成',
   resume: '继续',
   forgetPage: '忘记此页面',

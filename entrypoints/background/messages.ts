@@ -5,6 +5,7 @@ import { DEFAULT_PRICES } from '../../lib/cache';
 import { deleteAllData, exportUserData } from '../../lib/privacy';
 import { parseRequest } from '../../lib/security/schemas';
 import { database, jobRunner, llmClient, responseCache } from './services';
+import { acceptOnDevicePort } from './on-device';
 import { deleteChat, getChat, listChats, retryChat, sendChat } from './chat';
 import { getPreferences, savePreferences } from './preferences';
 import { getPublicSettings, lockVault, saveSettings, unlockVault } from './settings';
@@ -106,6 +107,7 @@ export function setupMessages() {
   });
 
   browser.runtime.onConnect.addListener((port) => {
+    if (port.sender && fromOurExtension(port.sender) && acceptOnDevicePort(port)) return;
     if (!port.sender || !fromOurExtension(port.sender) || !port.name.startsWith(jobPortPrefix)) {
       port.disconnect();
       return;

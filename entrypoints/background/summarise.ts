@@ -8,6 +8,7 @@ import { withSelection, type Preferences } from '../../lib/preferences';
 import { pageContent } from '../../lib/security/schemas';
 import { keepAliveWhileBusy } from './housekeeping';
 import { getPreferences } from './preferences';
+import { onDeviceReady, runOnDevice } from './on-device';
 import { jobRunner } from './services';
 import { getProvider, NotConfiguredError } from './settings';
 import { loadPackagedCounter } from './tokenizer';
@@ -81,12 +82,14 @@ function notConfiguredAsUndefined(err: unknown): undefined {
  * central sentences, and the sidebar says plainly what it is and how to get a real one.
  */
 async function offlineSummary(tabId: number, page: PageContent, origin: SummaryOrigin): Promise<SummariseOutcome> {
+  // The browser's own model when it is already downloaded (Chrome 138+), else ranked sentences.
+  const onDevice = await onDeviceReady(tabId);
   const job = jobRunner().start({
     kind: 'summary',
     title: page.title || page.url,
     origin,
-    offline: true,
-    run: async (io) => io.onDelta(summariseOffline(page).markdown),
+    offline: onDevice ? 'on-device' : 'extractive',
+    run: async (io) => (onDevice ? runOnDevice(tabId, io) : io.onDelta(summariseOffline(page).markdown)),
   });
   await send(tabId, { type: 'sidebar.show', jobId: job.id });
   return { ok: true, jobId: job.id };

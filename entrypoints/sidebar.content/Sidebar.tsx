@@ -70,7 +70,8 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
         )}
         {job?.offline && (
           <div className="offline-note" role="note">
-            <strong>{t('offlineTitle')}</strong> {t('offlineBody')}{' '}
+            <strong>{t(job.offline === 'on-device' ? 'onDeviceTitle' : 'offlineTitle')}</strong>{' '}
+            {t(job.offline === 'on-device' ? 'onDeviceBody' : 'offlineBody')}{' '}
             <button type="button" onClick={openOptions}>
               {t('openOptions')}
             </button>

@@ -7,7 +7,8 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { applyUiLocale } from '../../components/locale';
 import { extractPage } from '../../lib/extract/page';
-import type { TabRequest } from '../../lib/messages';
+import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/messages';
+import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 import { Sidebar, type SidebarContent } from './Sidebar';
 import markdownCss from '../../components/markdown/markdown.css?inline';
 import sidebarCss from './sidebar.css?inline';
@@ -26,6 +27,12 @@ export default defineContentScript({
       if (sender.id !== browser.runtime.id) return false;
       if (msg.type === 'ping') {
         sendResponse(true);
+      } else if (msg.type === 'ondevice.ready') {
+        void onDeviceReady(summarizerApi()).then(sendResponse);
+        return true;
+      } else if (msg.type === 'ondevice.run') {
+        void streamOnDevice(msg.token);
+        sendResponse(true);
       } else if (msg.type === 'page.extract') {
         sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
       } else if (msg.type === 'sidebar.show') {
@@ -36,6 +43,21 @@ export default defineContentScript({
     });
   },
 });
+
+/** Chrome's Summarizer API, where this page's window has it. */
+const summarizerApi = () => (globalThis as { Summarizer?: SummarizerApi }).Summarizer;
+
+async function streamOnDevice(token: string) {
+  const port = browser.runtime.connect({ name: onDevicePortPrefix + token });
+  const post = (msg: OnDevicePortMessage) => port.postMessage(msg);
+  try {
+    const page = extractPage(document, location.href, { useSelection: false });
+    for await (const text of summariseOnDevice(summarizerApi()!, page.text, page.title)) post({ type: 'delta', text });
+    post({ type: 'done' });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).message });
+  }
+}
 
 function createSidebar(ctx: ContentScriptContext) {
   let ui: ShadowRootContentScriptUi<Root> | undefined;

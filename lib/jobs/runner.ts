@@ -60,7 +60,7 @@ export interface StartJob {
   kind: JobRecord['kind'];
   title: string;
   origin?: JobRecord['origin'];
-  offline?: boolean;
+  offline?: JobRecord['offline'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   run(io: JobIo): Promise<unknown>;
@@ -179,7 +179,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
         kind: input.kind,
         title: input.title,
         ...(input.origin && { origin: input.origin }),
-        ...(input.offline && { offline: true }),
+        ...(input.offline && { offline: input.offline }),
         status: 'queued',
         text: '',
         createdAt: t,
