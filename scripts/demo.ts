@@ -1,9 +1,9 @@
 // `npm run demo -- <url-or-file>`: opens the page in headless Chromium with the built extension,
 // runs "Summarise page", prints the summary as it streams and saves a screenshot of the sidebar.
 // Provider: LLM_BASE_URL / LLM_API_KEY / LLM_MODEL when set, else the built-in default (offline).
-import { chromium } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { launchWithExtension } from '../tests/support/chromium';
 import { startStaticServer } from '../tests/support/static-server';
 
 declare const chrome: any;
@@ -20,21 +20,7 @@ const extensionDir = resolve('.output/chrome-mv3-demo');
 const server = existsSync(target) ? await startStaticServer(dirname(resolve(target))) : undefined;
 const url = server ? `${server.url}/${encodeURIComponent(basename(target))}` : target;
 
-const context = await chromium.launchPersistentContext('', {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1280, height: 860 },
-  args: [
-    `--disable-extensions-except=${extensionDir}`,
-    `--load-extension=${extensionDir}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const context = await launchWithExtension(extensionDir, { viewport: { width: 1280, height: 860 } });
 try {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const { LLM_BASE_URL: baseUrl, LLM_API_KEY: apiKey = '', LLM_MODEL: model = 'gpt-4o-mini' } = process.env;

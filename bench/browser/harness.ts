@@ -17,15 +17,10 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from '../../tests/support/chromium';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const CHROMIUM_ARGS = chromiumArgs;
+
 
 export interface ServedFile {
   body: string | Buffer;
@@ -138,7 +133,7 @@ export async function startBrowserHarness(opts: BrowserHarnessOptions): Promise<
 
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumExecutable, args: chromiumArgs });
   } catch (err) {
     server.close();
     throw err;

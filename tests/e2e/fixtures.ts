@@ -1,6 +1,7 @@
 // The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
-import { chromium, test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
+import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
@@ -9,7 +10,6 @@ import { longReport } from './pages/generate';
 declare const chrome: any;
 
 const extensionDir = resolve('.output/chrome-mv3-e2e');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Extension {
   id: string;
@@ -53,22 +53,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
   extension: async ({ locale: requested }, use) => {
     const locale = requested ?? 'en-US';
-    const context = await chromium.launchPersistentContext('', {
-      executablePath,
-      headless: true,
-      locale,
-      args: [
-        `--disable-extensions-except=${extensionDir}`,
-        `--load-extension=${extensionDir}`,
-        `--lang=${locale}`,
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const context = await launchWithExtension(extensionDir, { locale });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
     const extension: Extension = {

@@ -3,7 +3,7 @@ import { expect, sidebar, test } from './fixtures';
 const key = 'sk-test-1234567890abcdef';
 
 test('"Summarise page" streams the summary token by token into the sidebar', async ({ extension, mock, site }) => {
-  mock.set({ apiKey: key, reply: 'TL;DR: night trains are back across Europe, driven by demand and subsidies.', tokenDelayMs: 40 });
+  mock.set({ apiKey: key, reply: 'TL;DR: night trains are back across Europe, driven by demand and subsidies.', tokenDelayMs: 150 });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
