@@ -37,7 +37,7 @@ test('a three-turn chat streams, sends its history, and is all there when the po
 
 test('closing the popup mid-answer loses nothing: reopened, the answer is still arriving, then complete', async ({ extension, mock }) => {
   const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-  mock.set({ reply: words, tokenDelayMs: 60 });
+  mock.set({ reply: words, tokenDelayMs: 150 });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   let popup = await extension.openExtensionPage('popup.html');
   await ask(popup, 'Tell me a long story');

@@ -2,7 +2,7 @@ import { expect, sidebar, test } from './fixtures';
 
 test('a long page is summarised by map-reduce with per-part progress, then the final summary', async ({ extension, mock, site }) => {
   mock.set({
-    latencyMs: 400,
+    latencyMs: 800,
     reply: ({ messages }) => {
       const prompt = messages.at(-1)?.content ?? '';
       if (prompt.includes('<part>')) return 'Notes on one part of the report.';
