@@ -1,6 +1,5 @@
 import { expect, test, type Extension } from './fixtures';
 
-declare const chrome: any;
 const key = 'sk-test-chat';
 
 async function ask(popup: Awaited<ReturnType<Extension['openExtensionPage']>>, text: string) {
@@ -57,10 +56,7 @@ test('"About this page" sends the page with every turn', async ({ extension, moc
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
-  const [popup] = await Promise.all([
-    extension.context.waitForEvent('page'),
-    (await extension.worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
-  ]);
+  const popup = await extension.openPopupWindow();
   await popup.getByLabel('About this page').check();
   await ask(popup, 'What is this page about?');
   await expect(popup.getByTestId('assistant-turn')).toContainText('It is about night trains.');

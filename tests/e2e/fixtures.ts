@@ -29,6 +29,8 @@ export interface Extension {
   /** Stops the service worker, as Chrome does to an idle one. */
   stopWorker(page: Page): Promise<void>;
   openExtensionPage(path: string): Promise<Page>;
+  /** The popup in a popup window of its own: automation cannot click the toolbar icon. */
+  openPopupWindow(): Promise<Page>;
 }
 
 interface Fixtures {
@@ -92,6 +94,13 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
         await cdp.send('ServiceWorker.stopAllWorkers');
         await cdp.detach();
       },
+      async openPopupWindow() {
+        const [popup] = await Promise.all([
+          context.waitForEvent('page'),
+          (await worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
+        ]);
+        return popup;
+      },
       async openExtensionPage(path) {
         const page = await context.newPage();
         await page.goto(`chrome-extension://${id}/${path}`);
@@ -102,6 +111,16 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await context.close();
   },
 });
+
+/** Fills in and saves the provider form of the options page, as a user does. */
+export async function saveProviderInOptions(options: Page, fields: { baseUrl: string; model: string; apiKey: string; passphrase?: string }) {
+  await options.getByLabel('Base URL').fill(fields.baseUrl);
+  await options.getByLabel('Model', { exact: true }).fill(fields.model);
+  await options.getByLabel('API key').fill(fields.apiKey);
+  if (fields.passphrase) await options.getByLabel('Passphrase (optional)').fill(fields.passphrase);
+  await options.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+}
 
 /** The sidebar's shadow root content; Playwright's CSS locators pierce open shadow roots. */
 export function sidebar(page: Page) {

@@ -1,7 +1,7 @@
 // Functions passed to `evaluate` on extension pages may use the extension APIs.
 declare const chrome: any;
 
-import { expect, sidebar, test } from './fixtures';
+import { expect, saveProviderInOptions, sidebar, test } from './fixtures';
 
 const key = 'sk-test-security-77aa';
 
@@ -57,11 +57,7 @@ test('the API key is stored only encrypted: no plaintext in storage.local or any
   const secret = 'sk-proj-PLAINTEXT-canary-0123456789abcdef';
   mock.set({ apiKey: secret, reply: 'Summary with an encrypted key.' });
   const options = await extension.openExtensionPage('options.html');
-  await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model', { exact: true }).fill('mock-model');
-  await options.getByLabel('API key').fill(secret);
-  await options.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+  await saveProviderInOptions(options, { baseUrl: mock.baseUrl, model: 'mock-model', apiKey: secret });
 
   // The key still works: the background decrypts it for the request.
   const page = await extension.context.newPage();
@@ -101,12 +97,7 @@ test('a passphrase-locked key is unusable until unlocked, and a wrong passphrase
   const secret = 'sk-proj-locked-key-4242';
   mock.set({ apiKey: secret, reply: 'Unlocked summary.' });
   const options = await extension.openExtensionPage('options.html');
-  await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model', { exact: true }).fill('mock-model');
-  await options.getByLabel('API key').fill(secret);
-  await options.getByLabel('Passphrase (optional)').fill('correct horse battery');
-  await options.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+  await saveProviderInOptions(options, { baseUrl: mock.baseUrl, model: 'mock-model', apiKey: secret, passphrase: 'correct horse battery' });
   await options.getByRole('button', { name: 'Lock now' }).click();
   await expect(options.getByLabel('The API key is locked')).toBeVisible();
 

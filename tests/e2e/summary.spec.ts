@@ -1,4 +1,4 @@
-import { expect, sidebar, test } from './fixtures';
+import { expect, saveProviderInOptions, sidebar, test } from './fixtures';
 
 const key = 'sk-test-1234567890abcdef';
 
@@ -110,11 +110,7 @@ test('the sidebar survives hostile page CSS and overlays', async ({ extension, m
 test('the options page saves a provider and tests the connection for real', async ({ extension, mock }) => {
   mock.set({ apiKey: key, reply: 'OK' });
   const options = await extension.openExtensionPage('options.html');
-  await options.getByLabel('Base URL').fill(mock.baseUrl);
-  await options.getByLabel('Model', { exact: true }).fill('mock-model');
-  await options.getByLabel('API key').fill(key);
-  await options.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(options.getByTestId('notice')).toHaveText('Saved.');
+  await saveProviderInOptions(options, { baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   await expect(options.getByText('Stored: sk-…cdef')).toBeVisible();
   await expect(options.getByLabel('API key')).toHaveValue('');
   // The model field offers what the provider's /models lists.

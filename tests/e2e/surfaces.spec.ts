@@ -19,11 +19,7 @@ test("the popup's button summarises the tab the user is looking at", async ({ ex
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
-  // The toolbar cannot be clicked by automation: open the popup in a popup window of its own.
-  const [popup] = await Promise.all([
-    extension.context.waitForEvent('page'),
-    (await extension.worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
-  ]);
+  const popup = await extension.openPopupWindow();
   await popup.getByRole('button', { name: 'Summarise this page' }).click();
   await expect(sidebar(page).getByTestId('answer')).toHaveText('Summary from the popup.');
   expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('sleeper trains');
