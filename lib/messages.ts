@@ -3,9 +3,13 @@
 // Types only: views import this file, and must not pull the schema library into their bundles.
 export type { BackgroundRequest, SettingsInput } from './security/schemas';
 
-/** What the background says to the content script in a tab. */
+/** Our two content scripts: the page reader, and the sidebar's UI. */
+export type ContentScriptName = 'reader' | 'sidebar';
+
+/** What the background says to the content scripts in a tab. */
 export type TabRequest =
-  | { type: 'ping' }
+  /** Is this content script already in the tab? Answered only by the one named. */
+  | { type: 'ping'; script: ContentScriptName }
   | { type: 'ondevice.ready' }
   /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
   | { type: 'ondevice.run'; token: string }

@@ -24,7 +24,7 @@ async function currentPage(fromTab?: Browser.tabs.Tab): Promise<NonNullable<Conv
     const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
     [tab] = await browser.tabs.query({ active: true, windowId: win.id });
   }
-  if (!tab?.id || !(await ensureContentScript(tab))) throw new PageUnavailableError();
+  if (!tab?.id || !(await ensureContentScript(tab, 'reader'))) throw new PageUnavailableError();
   const page = pageContent.parse(await browser.tabs.sendMessage(tab.id, { type: 'page.extract', useSelection: false }));
   return attachablePage(page);
 }

@@ -2,7 +2,7 @@
 // menu, the keyboard shortcut, the popup and the sidebar's Regenerate and Resume.
 import { browser, type Browser } from 'wxt/browser';
 import { readableText, runSummary } from '../../lib/jobs/summarise-plan';
-import type { PageContent, SummariseOutcome, SummaryOrigin, TabRequest } from '../../lib/messages';
+import type { ContentScriptName, PageContent, SummariseOutcome, SummaryOrigin, TabRequest } from '../../lib/messages';
 import { summariseOffline } from '../../lib/offline';
 import { withSelection, type Preferences } from '../../lib/preferences';
 import { pageContent } from '../../lib/security/schemas';
@@ -13,8 +13,11 @@ import { jobRunner } from './services';
 import { getProvider, NotConfiguredError } from './settings';
 import { loadPackagedCounter } from './tokenizer';
 
-/** The built content script that holds page extraction and the sidebar UI. */
-const sidebarScript = '/content-scripts/sidebar.js';
+/** The built content scripts: the page reader (small, no UI) and the sidebar's UI. */
+const scriptFiles = {
+  reader: '/content-scripts/reader.js',
+  sidebar: '/content-scripts/sidebar.js',
+} as const satisfies Record<ContentScriptName, string>;
 
 const restricted: SummariseOutcome = {
   ok: false,
@@ -39,21 +42,27 @@ function send(tabId: number, msg: TabRequest): Promise<unknown> {
 }
 
 /**
- * Injects the content script unless it is already there. Injecting again would start a second
+ * Injects a content script unless it is already there. Injecting again would start a second
  * instance, and WXT retires the first one's UI when that happens: an open sidebar would vanish.
  * Returns false where the browser does not let extensions in.
  */
-export async function ensureContentScript(tab: Browser.tabs.Tab | undefined): Promise<boolean> {
+export async function ensureContentScript(tab: Browser.tabs.Tab | undefined, script: ContentScriptName): Promise<boolean> {
   if (!tab?.id || !canRunOn(tab.url)) return false;
-  const present = await send(tab.id, { type: 'ping' }).then(
+  const present = await send(tab.id, { type: 'ping', script }).then(
     (answer) => answer === true,
     () => false,
   );
   if (present) return true;
-  return browser.scripting.executeScript({ target: { tabId: tab.id }, files: [sidebarScript] }).then(
+  return browser.scripting.executeScript({ target: { tabId: tab.id }, files: [scriptFiles[script]] }).then(
     () => true,
     () => false,
   );
+}
+
+/** Shows the sidebar with a job (or an error), bringing in its UI first if the tab lacks it. */
+async function showSidebar(tab: Browser.tabs.Tab & { id: number }, content: { jobId: string } | { error: { kind: string; message: string } }) {
+  if (!(await ensureContentScript(tab, 'sidebar'))) return;
+  await send(tab.id, { type: 'sidebar.show', ...content });
 }
 
 /** Errors we expect (no provider, an empty page) carry a kind; anything else is a bug to report. */
@@ -81,7 +90,8 @@ function notConfiguredAsUndefined(err: unknown): undefined {
  * No provider yet: a first click still gets a useful summary, made here from the page's most
  * central sentences, and the sidebar says plainly what it is and how to get a real one.
  */
-async function offlineSummary(tabId: number, page: PageContent, origin: SummaryOrigin): Promise<SummariseOutcome> {
+async function offlineSummary(tab: Browser.tabs.Tab & { id: number }, page: PageContent, origin: SummaryOrigin): Promise<SummariseOutcome> {
+  const tabId = tab.id;
   // The browser's own model when it is already downloaded (Chrome 138+), else ranked sentences.
   const onDevice = await onDeviceReady(tabId);
   const job = jobRunner().start({
@@ -91,7 +101,7 @@ async function offlineSummary(tabId: number, page: PageContent, origin: SummaryO
     offline: onDevice ? 'on-device' : 'extractive',
     run: async (io) => (onDevice ? runOnDevice(tabId, io) : io.onDelta(summariseOffline(page).markdown)),
   });
-  await send(tabId, { type: 'sidebar.show', jobId: job.id });
+  await showSidebar(tab, { jobId: job.id });
   return { ok: true, jobId: job.id };
 }
 
@@ -99,15 +109,16 @@ export async function summariseTab(
   tab: Browser.tabs.Tab | undefined,
   opts: { regenerate?: boolean; origin?: SummaryOrigin } = {},
 ): Promise<SummariseOutcome> {
-  if (!tab?.id || !(await ensureContentScript(tab))) return restricted;
+  if (!tab?.id || !(await ensureContentScript(tab, 'reader'))) return restricted;
   const tabId = tab.id;
+  const target = { ...tab, id: tabId };
   const origin = opts.origin ?? {};
   try {
     const useSelection = !!origin.selection || !!origin.promptId;
     const page = pageContent.parse(await send(tabId, { type: 'page.extract', useSelection }));
     readableText(page); // an empty page gets its message before any job or request exists
     const [provider, prefs] = await Promise.all([getProvider().catch(notConfiguredAsUndefined), getPreferences()]);
-    if (!provider) return await offlineSummary(tabId, page, origin);
+    if (!provider) return await offlineSummary(target, page, origin);
     const { model } = provider;
     const template = templateFor(origin, prefs, page);
     const job = jobRunner().start({
@@ -125,11 +136,11 @@ export async function summariseTab(
         }),
     });
     keepAliveWhileBusy();
-    await send(tabId, { type: 'sidebar.show', jobId: job.id });
+    await showSidebar(target, { jobId: job.id });
     return { ok: true, jobId: job.id };
   } catch (err) {
     const outcome = outcomeOf(err);
-    await send(tabId, { type: 'sidebar.show', error: outcome }).catch(() => {});
+    await showSidebar(target, { error: outcome }).catch(() => {});
     return outcome;
   }
 }

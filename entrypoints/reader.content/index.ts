@@ -1,0 +1,51 @@
+// The page reader: extraction and the browser's on-device model, with no UI, so that reading a
+// page (for a summary or a chat about it) injects only this small script. The sidebar's UI is a
+// second script, injected only when a sidebar is shown. Both are injected on demand (activeTab +
+// scripting), never on every page.
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import { extractPage } from '../../lib/extract/page';
+import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/messages';
+import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
+
+// Injecting again re-runs this file in the same isolated world: listen once.
+const installed = Symbol.for('precis.reader');
+
+/** Chrome's Summarizer API, where this page's window has it. */
+const summarizerApi = () => (globalThis as { Summarizer?: SummarizerApi }).Summarizer;
+
+async function streamOnDevice(token: string) {
+  const port = browser.runtime.connect({ name: onDevicePortPrefix + token });
+  const post = (msg: OnDevicePortMessage) => port.postMessage(msg);
+  try {
+    const page = extractPage(document, location.href, { useSelection: false });
+    for await (const text of summariseOnDevice(summarizerApi()!, page.text, page.title)) post({ type: 'delta', text });
+    post({ type: 'done' });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).message });
+  }
+}
+
+export default defineContentScript({
+  registration: 'runtime',
+  main() {
+    const world = globalThis as { [installed]?: boolean };
+    if (world[installed]) return;
+    world[installed] = true;
+    browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
+      if (sender.id !== browser.runtime.id) return false;
+      if (msg.type === 'ping' && msg.script === 'reader') {
+        sendResponse(true);
+      } else if (msg.type === 'page.extract') {
+        sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
+      } else if (msg.type === 'ondevice.ready') {
+        void onDeviceReady(summarizerApi()).then(sendResponse);
+        return true;
+      } else if (msg.type === 'ondevice.run') {
+        void streamOnDevice(msg.token);
+        sendResponse(true);
+      }
+      return false;
+    });
+  },
+});
