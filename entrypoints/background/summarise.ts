@@ -33,7 +33,7 @@ class UnknownPromptError extends Error {
   }
 }
 
-export function canRunOn(url: string | undefined): boolean {
+function canRunOn(url: string | undefined): boolean {
   return !!url && /^https?:\/\//.test(url);
 }
 
