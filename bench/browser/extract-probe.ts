@@ -3,8 +3,9 @@
 
 import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { domToText } from '../../lib/extract/dom-text';
-import { extractPage } from '../../lib/extract/page';
+import { clearArticleShare, extractPage, maxReaderElements } from '../../lib/extract/page';
 import { ArticleReader } from '../../lib/extract/readability';
+import { isThread, readerCopy, scanPage } from '../../lib/extract/structure';
 import { hiddenCheckFor } from '../../lib/extract/visibility';
 
 export type Method = 'extractPage' | 'innerText' | 'readability' | 'visibleText';
@@ -62,14 +63,22 @@ export function pageFacts(): { elements: number; htmlChars: number; textNodes: n
   return { elements: document.getElementsByTagName('*').length, htmlChars: document.documentElement.outerHTML.length, textNodes };
 }
 
-export type Step = 'visible text' | 'isProbablyReaderable' | 'clone the document' | 'Readability.parse' | 'article to text';
+export type Step =
+  | 'look at the structure'
+  | 'isProbablyReaderable'
+  | 'copy for Readability'
+  | 'Readability.parse'
+  | 'article to text'
+  | 'visible text';
 
 /**
- * extractPage's steps one by one, as page.ts runs them (same options), timed separately: where the
- * time goes. A replica, so it can drift from page.ts; the extractPage row is the measurement.
+ * extractPage's steps one by one, as page.ts runs them (same options and rules), timed separately:
+ * where the time goes. Steps the page does not need are left out (a thread skips Readability; an
+ * article holding enough of the page's text skips the visible-text walk). A replica, so it can
+ * drift from page.ts; the extractPage row is the measurement.
  */
-export function breakdown(): Record<Step, number> {
-  const out = {} as Record<Step, number>;
+export function breakdown(): Partial<Record<Step, number>> {
+  const out: Partial<Record<Step, number>> = {};
   let t = performance.now();
   const lap = (step: Step) => {
     const now = performance.now();
@@ -77,17 +86,37 @@ export function breakdown(): Record<Step, number> {
     t = now;
   };
   const main = document.querySelector('main, [role="main"]');
-  const root = main && (main.textContent ?? '').trim().length >= 200 ? main : document.body;
-  domToText(root, { isHidden: hiddenCheckFor(document), skipFurniture: true, skipLinkMenus: root === document.body });
-  lap('visible text');
+  const mainText = main?.textContent ?? '';
+  const root = main && mainText.trim().length >= 200 ? main : document.body;
+  const scan = scanPage(root, root === main ? mainText.length : undefined);
+  const tooBig = !isThread(scan) && scan.elements - scan.pruned > maxReaderElements;
+  const visibleText = () => {
+    t = performance.now();
+    const exclude = tooBig ? { exclude: new Set(scan.prune) } : {};
+    const text = domToText(root, { isHidden: hiddenCheckFor(document), skipFurniture: true, skipLinkMenus: root === document.body, ...exclude });
+    lap('visible text');
+    return text;
+  };
+  lap('look at the structure');
+  const posts = scan.posts;
+  if (isThread(scan) || tooBig) {
+    visibleText();
+    return out;
+  }
   const readerable = isProbablyReaderable(document);
   lap('isProbablyReaderable');
-  if (!readerable) return out;
-  const clone = document.cloneNode(true) as Document;
-  lap('clone the document');
-  const parsed = new ArticleReader(clone, { serializer: (el: Node) => el, keepClasses: true }).parse();
+  if (!readerable) {
+    visibleText();
+    return out;
+  }
+  const copy = readerCopy(document, root, scan.prune);
+  lap('copy for Readability');
+  const parsed = new ArticleReader(copy, { serializer: (el: Node) => el, keepClasses: true, textOnly: true }).parse();
   lap('Readability.parse');
-  if (parsed?.content) domToText(parsed.content as unknown as Node);
+  const text = parsed?.content ? domToText(parsed.content as unknown as Node) : '';
   lap('article to text');
+  const rawChars = parsed?.length ?? 0;
+  if (!parsed || (posts && rawChars <= posts.longest) || text.length < 200) visibleText();
+  else if (rawChars < scan.textChars * clearArticleShare) visibleText();
   return out;
 }

@@ -9,6 +9,8 @@ export interface DomTextOptions {
   skipFurniture?: boolean;
   /** Also drop link-only lists (menus without a `nav`); only sensible when reading all of `body`. */
   skipLinkMenus?: boolean;
+  /** Subtrees to leave out, whatever they are (the comment sections a page scan found). */
+  exclude?: ReadonlySet<Element>;
 }
 
 const blockTags = new Set([
@@ -35,17 +37,31 @@ const invisibleAll = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
 const untidySpace = /[\t\n\r\f\u00a0]| {2}/;
 const spaceRun = /[ \t\n\r\f\u00a0]+/g;
 
+/** The characters `spaceRun` collapses. */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13 || code === 12 || code === 0xa0;
+}
+
 /**
  * Inline text as a reader sees it: source line breaks between ideographs dropped, zero-width and
  * soft-hyphen characters removed, every run of whitespace one space. Each step is skipped when a
  * quick test shows it would change nothing (the common case): this runs on every text node.
+ * Whitespace at the ends (source indentation, the line break after a `<br />`) is counted off
+ * directly, so a regex replace only runs for text whose inside needs it.
  */
 export function collapseInlineText(raw: string): string {
   let s = raw;
   if (s.includes('\n') && mayHaveCjk.test(s)) s = s.replace(cjkBreak, '$1');
   if (invisible.test(s)) s = s.replace(invisibleAll, '');
-  if (untidySpace.test(s)) s = s.replace(spaceRun, ' ');
-  return s;
+  const length = s.length;
+  let start = 0;
+  while (start < length && isSpace(s.charCodeAt(start))) start++;
+  if (start === length) return length === 0 ? '' : ' ';
+  let end = length;
+  while (isSpace(s.charCodeAt(end - 1))) end--;
+  let inner = start === 0 && end === length ? s : s.slice(start, end);
+  if (untidySpace.test(inner)) inner = inner.replace(spaceRun, ' ');
+  return start === 0 && end === length ? inner : `${start > 0 ? ' ' : ''}${inner}${end < length ? ' ' : ''}`;
 }
 
 const ELEMENT_NODE = 1;
@@ -158,8 +174,10 @@ function walkInline(node: Node, w: Writer, opts: DomTextOptions) {
     if (child.nodeType === TEXT_NODE) w.text(child.nodeValue ?? '');
     else if (child.nodeType === ELEMENT_NODE) {
       const el = child as Element;
-      if (skip(el, opts)) continue;
-      if (el.localName === 'br') w.text(' ');
+      if (el.localName === 'br') {
+        // Not worth a style lookup: at worst a line break the page does not show.
+        if (!hiddenByMarkup(el)) w.text(' ');
+      } else if (skip(el, opts)) continue;
       else {
         if (blockTags.has(el.localName) || el.localName in headingLevel) w.text(' ');
         walkInline(el, w, opts);
@@ -173,7 +191,7 @@ function skip(el: Element, opts: DomTextOptions): boolean {
   if (skippedTags.has(el.localName)) return true;
   if ((opts.isHidden ?? hiddenByMarkup)(el)) return true;
   if (opts.skipFurniture && isPageFurniture(el)) return true;
-  return false;
+  return opts.exclude !== undefined && opts.exclude.has(el);
 }
 
 /**
@@ -240,14 +258,18 @@ function walkBlock(node: Node, w: Writer, opts: DomTextOptions) {
     if (child.nodeType !== ELEMENT_NODE) continue;
     const el = child as Element;
     const tag = el.localName;
+    if (tag === 'br') {
+      // Not worth a style lookup (a thread's pasted log has thousands): at worst a line break the
+      // page does not show.
+      if (!hiddenByMarkup(el)) w.lineBreak();
+      continue;
+    }
     if (skip(el, opts)) continue;
     const level = headingLevel[tag];
     if (level) {
       w.flush();
       const text = flatText(el, opts);
       if (text) w.emit(`${'#'.repeat(level)} ${text}`);
-    } else if (tag === 'br') {
-      w.lineBreak();
     } else if (tag === 'pre') {
       writePre(el, w);
     } else if (tag === 'table') {

@@ -8,6 +8,8 @@ export type HiddenCheck = (el: Element) => boolean;
 
 /** Hidden by markup alone: the `hidden` attribute, `aria-hidden`, or an inline `display: none`. */
 export function hiddenByMarkup(el: Element): boolean {
+  // Most elements of a page have no attributes at all: one call answers for them.
+  if (!el.hasAttributes()) return false;
   if (el.hasAttribute('hidden')) return true;
   if (el.getAttribute('aria-hidden') === 'true') return true;
   const style = el.getAttribute('style');
@@ -46,7 +48,21 @@ const furnitureRoles = new Set([
 /** `header`/`footer` are landmarks only outside sectioning content (HTML's banner/contentinfo rule). */
 const sectioning = 'article, aside, main, nav, section, [role="main"], [role="article"]';
 
-const consentish = /(?:^|[\s_-])(?:cookie|consent|gdpr|cc-banner|newsletter-signup|skip-link)/i;
+/** Class or id words of consent banners and the like, at the start of a word (`cc-cookie-bar`). */
+const consentWords = ['cookie', 'consent', 'gdpr', 'cc-banner', 'newsletter-signup', 'skip-link'];
+/**
+ * Whole class or id tokens of furniture without a landmark element or role: trails, page links and
+ * copyright lines (Readability drops most of these as unlikely candidates too). Not `signature`,
+ * which ends forum posts but also names function signatures in API docs.
+ */
+const furnitureWords = ['breadcrumbs?', 'navbar', 'pagination', 'pager', 'pagenav', 'copyright'];
+const consentish = new RegExp(`(?:^|[\\s_-])(?:${consentWords.join('|')})`, 'i');
+const furnitureToken = new RegExp(`(?:^|\\s)(?:${furnitureWords.join('|')})(?:\\s|$)`, 'i');
+/** Any class or id that `isPageFurniture` accepts contains one of these (scans test it first). */
+export const furnitureMarker = new RegExp([...consentWords, ...furnitureWords].join('|'), 'i');
+
+/** Elements `isPageFurniture` may accept by name alone; any other it accepts has a role, or a class or id matching `furnitureMarker`. */
+export const furnitureTags = new Set(['nav', 'aside', 'header', 'footer']);
 
 /**
  * Site navigation, banners, sidebars, cookie notices: what the fallback extractor drops when it
@@ -54,12 +70,24 @@ const consentish = /(?:^|[\s_-])(?:cookie|consent|gdpr|cc-banner|newsletter-sign
  */
 export function isPageFurniture(el: Element): boolean {
   const tag = el.localName;
+  if (!el.hasAttributes()) return tag === 'nav' || tag === 'aside' || ((tag === 'header' || tag === 'footer') && isLandmark(el));
+  return isFurnitureWith(el, el.getAttribute('role'), el.getAttribute('id'), el.getAttribute('class'));
+}
+
+function isLandmark(el: Element): boolean {
+  return !el.parentElement?.closest(sectioning);
+}
+
+/** `isPageFurniture` with the attributes already read (scans that test several rules read them once). */
+export function isFurnitureWith(el: Element, role: string | null, id: string | null, cls: string | null): boolean {
+  const tag = el.localName;
   if (tag === 'nav' || tag === 'aside') return true;
-  if ((tag === 'header' || tag === 'footer') && !el.parentElement?.closest(sectioning)) return true;
-  const role = el.getAttribute('role');
+  if ((tag === 'header' || tag === 'footer') && isLandmark(el)) return true;
   if (role && furnitureRoles.has(role)) return true;
-  const marker = `${el.getAttribute('id') ?? ''} ${el.getAttribute('class') ?? ''}`;
-  return marker.length > 1 && consentish.test(marker);
+  return (
+    (id !== null && (consentish.test(id) || furnitureToken.test(id))) ||
+    (cls !== null && (consentish.test(cls) || furnitureToken.test(cls)))
+  );
 }
 
 /**

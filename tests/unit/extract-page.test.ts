@@ -67,6 +67,26 @@ describe('extractPage on fixtures', () => {
     for (const absent of ['Search', 'Post reply', 'Write a reply', 'Forums', 'Rules']) expect(p.text).not.toContain(absent);
   });
 
+  it('reads every post of a thread with one very long post (a pasted log), not just that post', () => {
+    // The log is over a third of the page: Readability takes that post for the article.
+    const p = page('forum-long-post');
+    expect(p.source).toBe('page');
+    const order = [
+      'Every night at about 3am our application server stops answering',
+      'Can you post the full application log from last night?',
+      'Here is the full log:\n\n[00000] WARN GC pause 41 ms',
+      '[00159] INFO slow query on orders_by_customer took 1.9 s\nEnd of the pasted log.',
+      'Move the backup to a replica and the freezes will stop.',
+      'Solved: with the backup running on the replica',
+    ];
+    const positions = order.map((s) => p.text.indexOf(s));
+    expect(positions.every((at) => at >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(p.text).toContain('sysadmin_sam');
+    // Breadcrumbs, page links and the copyright line are furniture.
+    for (const absent of ['Board index', 'Page 1 of 1', 'Powered by']) expect(p.text).not.toContain(absent);
+  });
+
   it('keeps a docs page\'s code, definitions and nested lists, not its sidebar or buttons', () => {
     const p = page('docs');
     expect(p.text).toContain('```\n[server]\nport = 8080\n\n[cache]\nsize_mb = 256\n```');
@@ -153,6 +173,70 @@ describe('extractPage: other kinds of page', () => {
     );
     const p = extractPage(doc, 'https://example.com/');
     expect(p.text).toBe('# Notes\n\nBody text.\n\n- A point with a link inside a sentence.\n- Another point.\n- Third.');
+  });
+
+  it('reads the whole page when Readability keeps one post of a thread that holds under two thirds of the page', () => {
+    // Link lists outside the posts keep them under the thread share, so Readability runs; the long
+    // answer is over a third of the page, and no longer than the post it is: a post, not an article.
+    const links = Array.from({ length: 30 }, (_, i) => `<li><a href="/t/${i}">Thread number ${i} about baking bread with a long descriptive title</a></li>`).join('');
+    const answer = Array.from(
+      { length: 12 },
+      (_, i) => `<p>Paragraph ${i} of the long answer: rye flour ferments faster, feeds the yeast well, and gives the starter a sour, fruity smell, so a spoon of it in each feed helps.</p>`,
+    ).join('');
+    const doc = html(
+      `<div class="links"><h3>More threads</h3><ul>${links}</ul></div><div class="thread">` +
+        '<div class="post" id="p1"><div class="author">crumbly_kate</div><div class="content"><p>Which flour do you use for your starter? I have plain white flour and a bag of rye.</p></div></div>' +
+        `<div class="post" id="p2"><div class="author">levain_lars</div><div class="content">${answer}</div></div>` +
+        '<div class="post" id="p3"><div class="author">crumbly_kate</div><div class="content"><p>Thanks, that is exactly what I needed: rye it is, and a warmer spot for the jar.</p></div></div></div>',
+    );
+    const p = extractPage(doc, 'https://example.com/t/1');
+    expect(p.source).toBe('page');
+    expect(p.text).toContain('Which flour do you use for your starter?');
+    expect(p.text).toContain('Paragraph 11 of the long answer');
+    expect(p.text).toContain('rye it is, and a warmer spot for the jar.');
+  });
+
+  it('reads an article without its comment section, and a short article drowned in comments whole', () => {
+    const paragraphs = (n: number, what: string) =>
+      Array.from({ length: n }, (_, i) => `<p>${what} paragraph ${i}, with enough words, commas, and clauses to be scored as content by Readability.</p>`).join('');
+    const comments = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<li class="comment" id="comment-${i}"><div class="comment-author">reader${i}</div><div class="comment-body"><p>Comment ${i}: I disagree with the second point, and here is why, in a few sentences of my own.</p></div></li>`).join('');
+    const article = (body: string, n: number) =>
+      html(`<main><article><h1>Night trains</h1>${body}</article><section id="comments"><h2>Comments</h2><ol class="commentlist">${comments(n)}</ol></section></main>`);
+
+    const read = extractPage(article(paragraphs(20, 'Article'), 12), 'https://example.com/a');
+    expect(read.source).toBe('article');
+    expect(read.text).toContain('Article paragraph 19');
+    expect(read.text).not.toContain('Comment 0:');
+
+    // Comments hold over two thirds of the page: a discussion under a few lines, read as the page.
+    const drowned = extractPage(article(paragraphs(2, 'Article'), 30), 'https://example.com/b');
+    expect(drowned.source).toBe('page');
+    expect(drowned.text).toContain('Article paragraph 1');
+    expect(drowned.text).toContain('Comment 29:');
+  });
+
+  it('skips Readability on pages with more elements than it reads quickly, and its comments too', () => {
+    const body =
+      `<main><article><h1>Long</h1>${Array.from({ length: 30 }, (_, i) => `<p>Paragraph ${i} of the article, <em>long</em> enough, with commas, to be content.</p>`).join('')}</article>` +
+      '<div id="comments"><div class="comment"><p>First comment.</p></div><div class="comment"><p>Second comment.</p></div></div></main>';
+    expect(extractPage(html(body), 'https://example.com/').source).toBe('article');
+    // 67 elements in <main>, 5 of them in the comment section.
+    expect(extractPage(html(body), 'https://example.com/', { maxReaderElements: 62 }).source).toBe('article');
+    const capped = extractPage(html(body), 'https://example.com/', { maxReaderElements: 61 });
+    expect(capped.source).toBe('page');
+    expect(capped.text).toContain('# Long\n\nParagraph 0 of the article');
+    expect(capped.text).toContain('Paragraph 29 of the article');
+    expect(capped.text).not.toContain('comment');
+  });
+
+  it('drops breadcrumb trails, page links and copyright lines by class or id, and keeps signatures', () => {
+    const doc = html(
+      '<div class="breadcrumbs"><a href="/">Home</a> › Docs</div><div id="navbar">Docs · Blog</div>' +
+        '<h1>connect</h1><div class="signature">connect(host, port, timeout)</div><p>Opens a connection to the server.</p>' +
+        '<div class="pagination">« 1 2 3 »</div><p class="legal copyright">© Example</p>',
+    );
+    expect(extractPage(doc, 'https://example.com/').text).toBe('# connect\n\nconnect(host, port, timeout)\n\nOpens a connection to the server.');
   });
 
   it('cuts very long pages at a paragraph boundary and says so', () => {
