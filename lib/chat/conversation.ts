@@ -30,7 +30,10 @@ export interface Conversation {
 export const pageCharBudget = 60_000;
 
 export function attachablePage(page: PageContent): NonNullable<Conversation['page']> {
-  const text = page.text.length > pageCharBudget ? `${page.text.slice(0, pageCharBudget)}\n\n[…]` : page.text;
+  if (page.text.length <= pageCharBudget) return { url: page.url, title: page.title, text: page.text };
+  // Never end on the first half of a surrogate pair.
+  const cut = /[\ud800-\udbff]/.test(page.text.charAt(pageCharBudget - 1)) ? pageCharBudget - 1 : pageCharBudget;
+  const text = `${page.text.slice(0, cut)}\n\n[…]`;
   return { url: page.url, title: page.title, text };
 }
 

@@ -164,19 +164,3 @@ export async function runSummary(page: PageContent, opts: RunSummaryOptions): Pr
   );
   return { text, chunks: plan.chunks.length, pageTokens: plan.pageTokens };
 }
-
-/**
- * One request for the whole page, cut at a character budget, without loading the tokenizer.
- * Kept for callers not yet moved to `runSummary`, which plans by tokens and handles long pages.
- */
-export const singleRequestCharBudget = 60_000;
-
-export function summariseRequest(page: PageContent, language?: string): ChatRequest {
-  const text = readableText(page);
-  let cut = singleRequestCharBudget;
-  // Never end on the first half of a surrogate pair.
-  if (/[\ud800-\udbff]/.test(text.charAt(cut - 1))) cut--;
-  const body = text.length > singleRequestCharBudget ? `${text.slice(0, cut)}\n\n[…]` : text;
-  const prompts = promptSet({ title: page.title || page.url, url: page.url, language: outputLanguage(language, page.lang) });
-  return prompts.request('summary', body);
-}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { domToText } from '../../lib/extract/dom-text';
 import { extractPage } from '../../lib/extract/page';
 import { normalisePlainText } from '../../lib/extract/plain-text';
-import { EmptyPageError, summariseRequest } from '../../lib/jobs/summarise-plan';
+import { EmptyPageError, readableText } from '../../lib/jobs/summarise-plan';
 
 function fixture(name: string) {
   const html = readFileSync(new URL(`../fixtures/pages/${name}.html`, import.meta.url), 'utf8');
@@ -122,8 +122,8 @@ describe('extractPage on fixtures', () => {
   it('finds nothing on a page of images, canvas and scripts, and the summary says so clearly', () => {
     const p = page('empty');
     expect(p.text).toBe('');
-    expect(() => summariseRequest(p)).toThrow(EmptyPageError);
-    expect(() => summariseRequest(p)).toThrow(/no readable text/);
+    expect(() => readableText(p)).toThrow(EmptyPageError);
+    expect(() => readableText(p)).toThrow(/no readable text/);
   });
 });
 

@@ -11,8 +11,8 @@ describe('message schemas at the background door', () => {
   it('accepts well-formed requests', () => {
     expect(parseRequest({ type: 'settings.get' })).toEqual({ type: 'settings.get' });
     expect(
-      parseRequest({ type: 'settings.save', settings: { baseUrl: ' https://api.example.com/v1 ', model: 'm', apiKey: 'sk-x' } }),
-    ).toEqual({ type: 'settings.save', settings: { baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-x' } });
+      parseRequest({ type: 'settings.save', settings: { presetId: 'custom', baseUrl: ' https://api.example.com/v1 ', model: 'm', apiKey: 'sk-x' } }),
+    ).toEqual({ type: 'settings.save', settings: { presetId: 'custom', baseUrl: 'https://api.example.com/v1', model: 'm', apiKey: 'sk-x' } });
     expect(parseRequest({ type: 'job.stop', jobId: 'abc' })).toEqual({ type: 'job.stop', jobId: 'abc' });
   });
 
@@ -21,10 +21,11 @@ describe('message schemas at the background door', () => {
       null, 'settings.get', 42, [], {}, { type: 'eval' }, { type: 'job.stop' }, { type: 'job.stop', jobId: 7 },
       { type: 'job.stop', jobId: '' }, { type: 'job.stop', jobId: 'x'.repeat(65) },
       { type: 'summarise.thisTab' }, { type: 'summarise.thisTab', regenerate: 'yes' },
-      { type: 'settings.save', settings: { baseUrl: 'javascript:alert(1)', model: 'm' } },
-      { type: 'settings.save', settings: { baseUrl: 'file:///etc/passwd', model: 'm' } },
-      { type: 'settings.save', settings: { baseUrl: 'https://ok.example', model: '' } },
-      { type: 'settings.save', settings: { baseUrl: 'https://ok.example', model: 'm', apiKey: 'k'.repeat(501) } },
+      { type: 'settings.save', settings: { baseUrl: 'https://ok.example', model: 'm' } },
+      { type: 'settings.save', settings: { presetId: 'custom', baseUrl: 'javascript:alert(1)', model: 'm' } },
+      { type: 'settings.save', settings: { presetId: 'custom', baseUrl: 'file:///etc/passwd', model: 'm' } },
+      { type: 'settings.save', settings: { presetId: 'custom', baseUrl: 'https://ok.example', model: 'm', apiKey: 'k'.repeat(501) } },
+      { type: 'settings.save', settings: { presetId: 'custom', baseUrl: '', model: 'm', headers: { 'Bad Header': 'x' } } },
     ]) {
       expect(() => parseRequest(bad), JSON.stringify(bad)).toThrow(/Rejected message/);
     }

@@ -5,8 +5,6 @@ import {
   EmptyPageError,
   planSummary,
   runSummary,
-  singleRequestCharBudget,
-  summariseRequest,
 } from '../../lib/jobs/summarise-plan';
 import { defaultSummaryTemplate, outputLanguage, renderTemplate } from '../../lib/jobs/summary-prompt';
 import type { ChatOptions, ChatRequest, ChatResult } from '../../lib/llm/types';
@@ -125,15 +123,5 @@ describe('runSummary, single request', () => {
     expect(deltas.join('')).toBe(result.text);
     expect(statuses).toEqual(['streaming']);
     expect(progress).toEqual([]);
-  });
-});
-
-describe('summariseRequest (one request, no tokenizer)', () => {
-  it('cuts long pages at the character budget without splitting a surrogate pair', () => {
-    const text = `${'a'.repeat(singleRequestCharBudget - 1)}𠮷${'b'.repeat(100)}`;
-    const content = user(summariseRequest(page(text)));
-    expect(content).toContain('[…]');
-    expect(content.isWellFormed()).toBe(true);
-    expect(content).not.toContain('bb');
   });
 });
