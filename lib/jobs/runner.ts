@@ -4,6 +4,7 @@
 import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
 import type { JobPortMessage, JobStatus, JobView } from '../messages';
 import { describeError } from './describe-error';
+import type { Progress } from './map-reduce';
 
 export interface JobRecord extends JobView {
   createdAt: number;
@@ -27,12 +28,6 @@ export interface JobChatOptions extends ChatOptions {
 /** The LLM client, usually behind the response cache, which adds `hash` and `cached`. */
 export interface ChatClient {
   chat(req: ChatRequest, opts?: JobChatOptions): Promise<ChatResult & { hash?: string; cached?: { at: number } }>;
-}
-
-export interface Progress {
-  phase: 'map' | 'reduce';
-  done: number;
-  total: number;
 }
 
 /** What a job's body gets: the client bound to this job, and where its output goes. */

@@ -4,9 +4,9 @@
 import { chunkText, minChunkBudget, type Chunk, type CountTokens } from '../extract/chunk';
 import { modelLimits, summaryBudget, type ContextOverrides, type ModelLimits } from '../extract/context-window';
 import { estimateCounter, type TokenCounter } from '../extract/tokens';
-import type { ChatRequest, ClientStatus } from '../llm/types';
+import type { ChatRequest } from '../llm/types';
 import type { PageContent } from '../messages';
-import { runMapReduce, type ChatFn, type Progress } from './map-reduce';
+import { runMapReduce, type MapReduceIo } from './map-reduce';
 import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
 export type { ChatFn, Progress } from './map-reduce';
@@ -120,15 +120,7 @@ export async function planSummary(page: PageContent, opts: PlanOptions): Promise
   return { kind: 'map-reduce', chunks, pageTokens, budgets, limits, prompts, count };
 }
 
-export interface RunSummaryOptions extends PlanOptions {
-  chat: ChatFn;
-  signal?: AbortSignal;
-  onDelta?: (text: string) => void;
-  onStatus?: (status: ClientStatus) => void;
-  onProgress?: (progress: Progress) => void;
-  /** Chunk requests in flight at once (default 16); the client's admission control still applies. */
-  concurrency?: number;
-}
+export interface RunSummaryOptions extends PlanOptions, MapReduceIo {}
 
 export interface SummaryResult {
   text: string;
@@ -139,14 +131,9 @@ export interface SummaryResult {
 
 export async function runSummary(page: PageContent, opts: RunSummaryOptions): Promise<SummaryResult> {
   const plan = await planSummary(page, opts);
-  const io = {
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.onDelta ? { onDelta: opts.onDelta } : {}),
-    ...(opts.onStatus ? { onStatus: opts.onStatus } : {}),
-  };
   if (plan.kind === 'single') {
     // No progress events: the streamed answer is the progress.
-    const result = await opts.chat(plan.request, io);
+    const result = await opts.chat(plan.request, { signal: opts.signal, onDelta: opts.onDelta, onStatus: opts.onStatus });
     return { text: result.text, chunks: 1, pageTokens: plan.pageTokens };
   }
   const { prompts } = plan;
@@ -160,7 +147,7 @@ export async function runSummary(page: PageContent, opts: RunSummaryOptions): Pr
       finalBudget: plan.budgets.final,
       count: plan.count,
     },
-    { ...io, chat: opts.chat, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) },
+    opts,
   );
   return { text, chunks: plan.chunks.length, pageTokens: plan.pageTokens };
 }
