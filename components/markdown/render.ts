@@ -42,3 +42,11 @@ export function renderMarkdown(src: string): string {
     ALLOWED_URI_REGEXP: safeUrl,
   });
 }
+
+/**
+ * marked and DOMPurify set themselves up on first use (about 9 ms measured in Chromium). A sidebar
+ * calls this while it waits for the model, so the first token does not pay for it.
+ */
+export function warmUpMarkdown(): void {
+  renderMarkdown('*warm* [up](https://example.org)');
+}

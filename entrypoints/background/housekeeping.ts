@@ -32,11 +32,19 @@ export function setupHousekeeping() {
   });
 }
 
+const lastWarmUpKey = 'lastWarmUp';
+/** A warm connection lasts minutes; a worker that wakes for every message must not call each time. */
+const warmUpEveryMs = 5 * 60_000;
+
 /** Opens the connection to a configured provider, so the user's first request skips the handshake. */
-export async function warmUp() {
+export async function warmUp(now = Date.now()) {
+  const last = (await browser.storage.session.get(lastWarmUpKey))[lastWarmUpKey];
+  if (typeof last === 'number' && now - last < warmUpEveryMs) return;
   const configured = await getProvider().then(
     () => true,
     () => false,
   );
-  if (configured) await llmClient().warmUp();
+  if (!configured) return;
+  await browser.storage.session.set({ [lastWarmUpKey]: now });
+  await llmClient().warmUp();
 }

@@ -6,6 +6,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { applyUiLocale } from '../../components/locale';
+import { warmUpMarkdown } from '../../components/markdown/render';
 import type { TabRequest } from '../../lib/messages';
 import { Sidebar, type SidebarContent } from './Sidebar';
 import markdownCss from '../../components/markdown/markdown.css?inline';
@@ -53,7 +54,10 @@ function createSidebar(ctx: ContentScriptContext) {
         onMount: (container) => createRoot(container),
         onRemove: (root) => root?.unmount(),
       });
-      if (!ui.mounted) ui.mount();
+      if (!ui.mounted) {
+        ui.mount();
+        setTimeout(warmUpMarkdown, 0);
+      }
       ui.mounted?.render(<Sidebar content={content} onClose={close} />);
     },
   };
