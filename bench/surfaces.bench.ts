@@ -1089,7 +1089,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
               `${q50(ttft.steps.map((s) => s.toDom))} from that frame's callbacks to the text in the DOM (React render and commit; the task that commits it takes ${q50(ttft.steps.map((s) => s.commitTaskCpu))} of CPU). ` +
               `In those runs: added p50 ${q50(ttft.traced.map((s) => s.added))}. ` +
               `The first \`renderMarkdown\` call in a freshly evaluated script (a plain page, ${ttft.cold.length} times) takes ${q50(ttft.cold.map((c) => c.coldMs))}, the next ones ${q50(ttft.cold.map((c) => c.warmMs))}: ` +
-              'marked and DOMPurify compile and set up on first use, and every page gets a fresh content script, so every first token pays for it.',
+              'marked and DOMPurify compile and set up on first use, and every page gets a fresh sidebar script: a sidebar that has not paid for that before the first token pays for it on the first token (the CPU of the task that commits it, above, tells which).',
             '',
           ]
         : []),
@@ -1189,7 +1189,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         ['peer: warm worker', q(coldStart.warm, 50), q(coldStart.warm, 95), ms(Math.max(...coldStart.warm), 1)],
       ]),
       '',
-      `Requests the worker made to the provider during these ${COLD_RUNS} starts: ${coldStart.wakeRequests.length} (${models} \`GET /v1/models\`, the connection warm-up at every start).`,
+      `Requests the worker made to the provider during these ${COLD_RUNS} starts: ${coldStart.wakeRequests.length} (${models} \`GET /v1/models\`, the connection warm-up).`,
       '',
     );
   }
