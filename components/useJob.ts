@@ -1,5 +1,6 @@
 // Subscribes a view to one job over a `job:<id>` port: a snapshot, then deltas and status changes.
 import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { browser, type Browser } from 'wxt/browser';
 import { jobPortPrefix, type JobPortMessage, type JobView } from '../lib/messages';
 
@@ -36,7 +37,10 @@ export function useJob(jobId: string | undefined): JobView | undefined {
       frame = 0;
       const batch = pending;
       pending = [];
-      setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined) }));
+      // flushSync: commit inside this frame's callbacks, so the text is painted in this frame, not the next.
+      flushSync(() =>
+        setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined) })),
+      );
     };
     const connect = () => {
       try {

@@ -34,13 +34,15 @@ const allowedTags = [
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input',
 ];
 
+// Set once: passing the config to every sanitize() call re-parses it per render.
+purify.setConfig({
+  ALLOWED_TAGS: allowedTags,
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'type', 'checked', 'disabled', 'target', 'rel'],
+  ALLOWED_URI_REGEXP: safeUrl,
+});
+
 export function renderMarkdown(src: string): string {
-  const html = marked.parse(src, { async: false });
-  return purify.sanitize(html, {
-    ALLOWED_TAGS: allowedTags,
-    ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'type', 'checked', 'disabled', 'target', 'rel'],
-    ALLOWED_URI_REGEXP: safeUrl,
-  });
+  return purify.sanitize(marked.parse(src, { async: false }));
 }
 
 /**
