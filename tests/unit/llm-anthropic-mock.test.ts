@@ -2,8 +2,9 @@
 // checks, and its faults driven through the real client. Real timers, short bounded waits.
 import { createParser } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ClientOptions, type LlmError, type ProviderConfig } from '../../lib/llm';
+import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../lib/llm';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
+import { failure } from './llm/harness';
 
 const KEY = 'sk-ant-mock-key-0123456789';
 let mock: MockLlm;
@@ -37,15 +38,6 @@ function client(options: Partial<ClientOptions> = {}, over: Partial<ProviderConf
 }
 
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
-
-async function failure(promise: Promise<unknown>): Promise<LlmError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as LlmError,
-  );
-}
 
 describe('mock Messages endpoint: wire format', () => {
   it('streams named events in Anthropic\'s order', async () => {

@@ -4,12 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLlmClient, type ProviderConfig } from '../../lib/llm';
 import { anthropicBody, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../lib/llm/anthropic';
-import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from '../../lib/llm/attempt';
+import { exchange, readChatStream, readWholeAnswer } from '../../lib/llm/attempt';
 import { realSleep } from '../../lib/llm/clock';
 import { errorFromResponse, errorFromStreamPayload, LlmError } from '../../lib/llm/errors';
 import { chatEndpoint, requestHeaders } from '../../lib/llm/request';
 import { readQuota, retryHintFromHeaders } from '../../lib/llm/retry-hints';
 import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from './llm/fakes';
+import { exchangeHelpers } from './llm/exchange';
 import { outcome, settle, statusLog } from './llm/harness';
 
 const KEY = 'sk-ant-api03-test-key-abcdef123456';
@@ -40,40 +41,7 @@ function messageStream(pieces: string[], opts: { stopReason?: string; end?: bool
   return out;
 }
 
-function input(fetchFn: typeof fetch, over: Partial<ExchangeInput> = {}): ExchangeInput {
-  return {
-    fetch: fetchFn,
-    now: () => Date.now(),
-    sleep: realSleep,
-    url: 'https://api.anthropic.test/v1/messages',
-    method: 'POST',
-    headers: {},
-    body: '{}',
-    signal: new AbortController().signal,
-    deadline: Date.now() + 300_000,
-    deadlineMs: 300_000,
-    firstByteTimeoutMs: 30_000,
-    idleTimeoutMs: 30_000,
-    secrets: [KEY],
-    ...over,
-  };
-}
-
-async function stream(response: Response, over: Partial<ExchangeInput> = {}) {
-  const deltas: string[] = [];
-  const { fetch } = scriptedFetch(() => response);
-  const result = await exchange(input(fetch, over), readChatStream({ onDelta: (t) => deltas.push(t) }, 'anthropic'));
-  return { result, deltas };
-}
-
-async function streamError(response: Response, over: Partial<ExchangeInput> = {}): Promise<LlmError> {
-  const error = await stream(response, over).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LlmError);
-  return error as LlmError;
-}
+const { input, stream, streamError } = exchangeHelpers({ url: 'https://api.anthropic.test/v1/messages', secrets: [KEY] }, 'anthropic');
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,8 +1,9 @@
 // The client against a real local HTTP server (tests/support/mock-llm.ts): the same fetch, socket
 // and stream path as production. Real timers, so every wait here is short and bounded.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ClientOptions, type LlmError, type ProviderConfig } from '../../lib/llm';
+import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../lib/llm';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
+import { failure } from './llm/harness';
 
 let mock: MockLlm;
 const KEY = 'sk-integration-key-0123456789';
@@ -23,15 +24,6 @@ function client(options: Partial<ClientOptions> = {}, over: Partial<ProviderConf
 }
 
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
-
-async function failure(promise: Promise<unknown>): Promise<LlmError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a failure');
-    },
-    (e: unknown) => e as LlmError,
-  );
-}
 
 describe('against the mock OpenAI-compatible server', () => {
   it('streams end to end, with usage', async () => {

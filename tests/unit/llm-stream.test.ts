@@ -1,43 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exchange, readChatJson, readChatStream, readModelList, type ExchangeInput } from '../../lib/llm/attempt';
-import { realSleep } from '../../lib/llm/clock';
+import { exchange, readChatJson, readChatStream, readModelList } from '../../lib/llm/attempt';
 import { LlmError } from '../../lib/llm/errors';
+import { exchangeHelpers } from './llm/exchange';
 import { bytesStream, chunk, completionJson, controlledStream, jsonResponse, scriptedFetch, splitBytes, sseBody, sseResponse } from './llm/fakes';
 
-function input(fetchFn: typeof fetch, over: Partial<ExchangeInput> = {}): ExchangeInput {
-  return {
-    fetch: fetchFn,
-    now: () => Date.now(),
-    sleep: realSleep,
-    url: 'https://api.test/v1/chat/completions',
-    method: 'POST',
-    headers: {},
-    body: '{}',
-    signal: new AbortController().signal,
-    deadline: Date.now() + 300_000,
-    deadlineMs: 300_000,
-    firstByteTimeoutMs: 30_000,
-    idleTimeoutMs: 30_000,
-    secrets: ['sk-secret-key-123456'],
-    ...over,
-  };
-}
-
-async function stream(response: Response | (() => Response), over: Partial<ExchangeInput> = {}) {
-  const deltas: string[] = [];
-  const { fetch } = scriptedFetch(() => (typeof response === 'function' ? response() : response));
-  const result = await exchange(input(fetch, over), readChatStream({ onDelta: (t) => deltas.push(t) }));
-  return { result, deltas };
-}
-
-async function streamError(response: Response, over: Partial<ExchangeInput> = {}): Promise<LlmError> {
-  const error = await stream(response, over).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LlmError);
-  return error as LlmError;
-}
+const { input, stream, streamError } = exchangeHelpers({ url: 'https://api.test/v1/chat/completions', secrets: ['sk-secret-key-123456'] });
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,6 +1,6 @@
 // Builds a client around scripted fetch handlers, with fake timers driving every wait.
 import { vi } from 'vitest';
-import { createLlmClient, type LlmClientDeps } from '../../../lib/llm';
+import { createLlmClient, type LlmClientDeps, type LlmError } from '../../../lib/llm';
 import type { ClientStatus, ProviderConfig } from '../../../lib/llm/types';
 import { scriptedFetch } from './fakes';
 
@@ -40,4 +40,14 @@ export function statusLog() {
 /** Catches a rejection as a value, so a test can assert on it after driving the clock. */
 export function outcome<T>(promise: Promise<T>): Promise<T | Error> {
   return promise.catch((e: unknown) => e as Error);
+}
+
+/** The error a request fails with; a request that succeeds fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<LlmError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as LlmError,
+  );
 }
