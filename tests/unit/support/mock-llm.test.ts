@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockLlm, type MockLlm } from '../support/mock-llm';
-import { TokenBucket, formatResetDuration } from '../support/token-bucket';
+import { startMockLlm, type MockLlm } from '../../support/mock-llm';
+import { TokenBucket, formatResetDuration } from '../../support/token-bucket';
 
 let mock: MockLlm;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, LlmError } from '../../lib/llm';
-import { completionJson, controlledStream, chunk, deferred, jsonResponse, sseBody, sseResponse } from './llm/fakes';
-import { ask, outcome, provider, settle, setup, statusLog } from './llm/harness';
+import { createLlmClient, LlmError } from '../../../lib/llm';
+import { completionJson, controlledStream, chunk, deferred, jsonResponse, sseBody, sseResponse } from './fakes';
+import { ask, outcome, provider, settle, setup, statusLog } from './harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmError } from '../../lib/llm';
-import { completionJson, deferred, jsonResponse, scriptedFetch, sseBody, sseResponse } from './llm/fakes';
-import { ask, outcome, provider, settle, setup, statusLog } from './llm/harness';
+import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmError } from '../../../lib/llm';
+import { completionJson, deferred, jsonResponse, scriptedFetch, sseBody, sseResponse } from './fakes';
+import { ask, outcome, provider, settle, setup, statusLog } from './harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -353,7 +353,7 @@ describe('single-flight', () => {
   });
 
   it('a late joiner gets the text so far first, then the rest', async () => {
-    const { controlledStream, chunk } = await import('./llm/fakes');
+    const { controlledStream, chunk } = await import('./fakes');
     const body = controlledStream();
     const { client, calls } = setup([() => sseResponse(body.stream)]);
     const first: string[] = [];
@@ -376,7 +376,7 @@ describe('single-flight', () => {
   });
 
   it('callers abort independently; the upstream is cancelled only when all have left', async () => {
-    const { controlledStream, chunk } = await import('./llm/fakes');
+    const { controlledStream, chunk } = await import('./fakes');
     const body = controlledStream();
     const { client, calls } = setup([() => sseResponse(body.stream)]);
     const a = new AbortController();

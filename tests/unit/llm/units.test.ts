@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { redact } from '../../lib/security/redact';
-import { parseDuration, parseRetryAfter, retryHintFromHeaders } from '../../lib/llm/retry-hints';
-import { fullJitterDelay } from '../../lib/llm/backoff';
-import { RetryBudget } from '../../lib/llm/retry-budget';
-import { AimdLimit } from '../../lib/llm/aimd';
-import { CircuitBreaker } from '../../lib/llm/breaker';
-import { errorFromStreamPayload, snippet } from '../../lib/llm/errors';
-import { DEFAULT_CLIENT_OPTIONS, resolveOptions } from '../../lib/llm/options';
-import { endpoint } from '../../lib/llm/request';
+import { redact } from '../../../lib/security/redact';
+import { parseDuration, parseRetryAfter, retryHintFromHeaders } from '../../../lib/llm/retry-hints';
+import { fullJitterDelay } from '../../../lib/llm/backoff';
+import { RetryBudget } from '../../../lib/llm/retry-budget';
+import { AimdLimit } from '../../../lib/llm/aimd';
+import { CircuitBreaker } from '../../../lib/llm/breaker';
+import { errorFromStreamPayload, snippet } from '../../../lib/llm/errors';
+import { DEFAULT_CLIENT_OPTIONS, resolveOptions } from '../../../lib/llm/options';
+import { endpoint } from '../../../lib/llm/request';
 
 describe('redact', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exchange, readChatJson, readChatStream, readModelList } from '../../lib/llm/attempt';
-import { LlmError } from '../../lib/llm/errors';
-import { exchangeHelpers } from './llm/exchange';
-import { bytesStream, chunk, completionJson, controlledStream, jsonResponse, scriptedFetch, splitBytes, sseBody, sseResponse } from './llm/fakes';
+import { exchange, readChatJson, readChatStream, readModelList } from '../../../lib/llm/attempt';
+import { LlmError } from '../../../lib/llm/errors';
+import { exchangeHelpers } from './exchange';
+import { bytesStream, chunk, completionJson, controlledStream, jsonResponse, scriptedFetch, splitBytes, sseBody, sseResponse } from './fakes';
 
 const { input, stream, streamError } = exchangeHelpers({ url: 'https://api.test/v1/chat/completions', secrets: ['sk-secret-key-123456'] });
 

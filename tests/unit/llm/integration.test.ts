@@ -1,9 +1,9 @@
 // The client against a real local HTTP server (tests/support/mock-llm.ts): the same fetch, socket
 // and stream path as production. Real timers, so every wait here is short and bounded.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../lib/llm';
-import { startMockLlm, type MockLlm } from '../support/mock-llm';
-import { failure } from './llm/harness';
+import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../../lib/llm';
+import { startMockLlm, type MockLlm } from '../../support/mock-llm';
+import { failure } from './harness';
 
 let mock: MockLlm;
 const KEY = 'sk-integration-key-0123456789';

@@ -1,11 +1,11 @@
 // Rate-limit headers as a pacing signal, and a breaker whose cool-down grows with the outage.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AimdLimit } from '../../lib/llm/aimd';
-import { CircuitBreaker } from '../../lib/llm/breaker';
-import { RateGate } from '../../lib/llm/rate-gate';
-import { readQuota } from '../../lib/llm/retry-hints';
-import { completionJson, jsonResponse } from './llm/fakes';
-import { ask, outcome, settle, setup, statusLog } from './llm/harness';
+import { AimdLimit } from '../../../lib/llm/aimd';
+import { CircuitBreaker } from '../../../lib/llm/breaker';
+import { RateGate } from '../../../lib/llm/rate-gate';
+import { readQuota } from '../../../lib/llm/retry-hints';
+import { completionJson, jsonResponse } from './fakes';
+import { ask, outcome, settle, setup, statusLog } from './harness';
 
 const emptyWindow = { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' };
 

@@ -2,9 +2,9 @@
 // checks, and its faults driven through the real client. Real timers, short bounded waits.
 import { createParser } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../lib/llm';
-import { startMockLlm, type MockLlm } from '../support/mock-llm';
-import { failure } from './llm/harness';
+import { createLlmClient, type ClientOptions, type ProviderConfig } from '../../../lib/llm';
+import { startMockLlm, type MockLlm } from '../../support/mock-llm';
+import { failure } from '../llm/harness';
 
 const KEY = 'sk-ant-mock-key-0123456789';
 let mock: MockLlm;

@@ -2,16 +2,16 @@
 // byte by byte), whole messages, error bodies and events, retry hints, and the retries, timeouts
 // and single-flight that apply to it unchanged.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ProviderConfig } from '../../lib/llm';
-import { anthropicBody, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../lib/llm/anthropic';
-import { exchange, readChatStream, readWholeAnswer } from '../../lib/llm/attempt';
-import { realSleep } from '../../lib/llm/clock';
-import { errorFromResponse, errorFromStreamPayload, LlmError } from '../../lib/llm/errors';
-import { chatEndpoint, requestHeaders } from '../../lib/llm/request';
-import { readQuota, retryHintFromHeaders } from '../../lib/llm/retry-hints';
-import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from './llm/fakes';
-import { exchangeHelpers } from './llm/exchange';
-import { outcome, settle, statusLog } from './llm/harness';
+import { createLlmClient, type ProviderConfig } from '../../../../lib/llm';
+import { anthropicBody, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../../../lib/llm/anthropic';
+import { exchange, readChatStream, readWholeAnswer } from '../../../../lib/llm/attempt';
+import { realSleep } from '../../../../lib/llm/clock';
+import { errorFromResponse, errorFromStreamPayload, LlmError } from '../../../../lib/llm/errors';
+import { chatEndpoint, requestHeaders } from '../../../../lib/llm/request';
+import { readQuota, retryHintFromHeaders } from '../../../../lib/llm/retry-hints';
+import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from '../fakes';
+import { exchangeHelpers } from '../exchange';
+import { outcome, settle, statusLog } from '../harness';
 
 const KEY = 'sk-ant-api03-test-key-abcdef123456';
 const anthropic: ProviderConfig = { kind: 'anthropic', baseUrl: 'https://api.anthropic.test/v1', apiKey: KEY, model: 'claude-x' };
