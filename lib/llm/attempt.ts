@@ -2,14 +2,15 @@
 // can go wrong into an LlmError. No retries here; the client decides what to do with the failure.
 
 import { Watchdog, type Now, type Sleep } from './clock';
-import { AnthropicStreamAssembler, readAnthropicMessage } from './anthropic';
-import { ChatStreamAssembler, readCompletion, type StreamAssembler } from './chat-chunks';
-import { errorFromResponse, errorFromStreamPayload, errors, isLlmError, LlmError, readServerError, snippet } from './errors';
+import type { Dialect } from './dialects/types';
+import { afterText, errorFromResponse, errors, isLlmError, LlmError, parseJson, readServerError, snippet } from './errors';
 import { pumpSse, SseOverflowError } from './sse';
-import type { ChatResult, ProviderKind } from './types';
+import type { ChatResult } from './types';
 
 export interface ExchangeInput {
   fetch: typeof fetch;
+  /** Reads the server's error bodies. */
+  dialect: Pick<Dialect, 'errorFromBody'>;
   now: Now;
   sleep: Sleep;
   url: string;
@@ -71,7 +72,7 @@ export async function exchange<T>(input: ExchangeInput, read: BodyReader<T>): Pr
     const response = await input.fetch(input.url, init);
     if (!response.ok) {
       const text = await response.text();
-      throw errorFromResponse(response.status, response.headers, text.slice(0, ERROR_BODY_MAX_CHARS), now(), input.secrets);
+      throw errorFromResponse(input.dialect, response.status, response.headers, text.slice(0, ERROR_BODY_MAX_CHARS), now(), input.secrets);
     }
     bodyStarted = true;
     input.onResponse?.(response.headers);
@@ -85,9 +86,11 @@ export async function exchange<T>(input: ExchangeInput, read: BodyReader<T>): Pr
       },
     });
   } catch (error) {
-    // Our own abort wins over whatever the fetch machinery made of it.
-    if (controller.signal.aborted && isLlmError(controller.signal.reason)) throw controller.signal.reason;
+    // An LlmError is our abort's reason (or the reader's copy of it, with the text shown before it)
+    // or the reader's own verdict; anything else after our abort is the fetch machinery's
+    // rendering of that abort, and the reason wins.
     if (isLlmError(error)) throw error;
+    if (controller.signal.aborted && isLlmError(controller.signal.reason)) throw controller.signal.reason;
     if (error instanceof SseOverflowError) throw errors.badResponse('an endless line instead of server-sent events');
     // The connection dropped: before the answer began it is a network failure, after, a cut stream.
     if (bodyStarted) throw errors.streamCut();
@@ -104,76 +107,30 @@ function isHtml(response: Response): boolean {
   return /\btext\/html\b|application\/xhtml/i.test(response.headers.get('content-type') ?? '');
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A whole JSON body, with HTML pages and JSON `error` objects turned into errors. */
-async function readJsonBody(ctx: BodyContext): Promise<unknown> {
+export async function readJsonBody(ctx: BodyContext, dialect: Pick<Dialect, 'errorFromPayload'>): Promise<unknown> {
   const text = await ctx.response.text();
   ctx.progressed();
   const json = isHtml(ctx.response) ? undefined : parseJson(text);
   if (json === undefined) throw errors.badResponse(snippet(text, ctx.secrets) || undefined, ctx.response.status);
   if (typeof json === 'object' && json !== null && 'error' in json && readServerError(json) !== undefined) {
-    throw errorFromStreamPayload(json, ctx.secrets);
+    throw dialect.errorFromPayload(json, ctx.secrets);
   }
   return json;
 }
 
-/** How one wire protocol's answers read: a whole JSON answer, and a stream's events. */
-interface AnswerFormat {
-  readWhole(json: unknown): ChatResult | undefined;
-  what: string;
-  assembler(secrets: readonly string[]): StreamAssembler;
-}
-
-const FORMATS: Record<ProviderKind, AnswerFormat> = {
-  openai: { readWhole: readCompletion, what: 'a chat completion', assembler: (secrets) => new ChatStreamAssembler(secrets) },
-  azure: { readWhole: readCompletion, what: 'a chat completion', assembler: (secrets) => new ChatStreamAssembler(secrets) },
-  anthropic: { readWhole: readAnthropicMessage, what: 'a message', assembler: (secrets) => new AnthropicStreamAssembler(secrets) },
-};
-
-/** Reads a whole (non-streamed) answer in the given protocol's format. */
-export function readWholeAnswer(kind: ProviderKind = 'openai'): BodyReader<ChatResult> {
-  const format = FORMATS[kind];
+/** Reads a whole (non-streamed) answer in the dialect's format. */
+export function readWholeAnswer(dialect: Dialect): BodyReader<ChatResult> {
   return async (ctx) => {
-    const result = format.readWhole(await readJsonBody(ctx));
-    if (result === undefined) throw errors.badResponse(`the JSON is not ${format.what}`, ctx.response.status);
+    const result = dialect.readAnswer(await readJsonBody(ctx, dialect));
+    if (result === undefined) throw errors.badResponse(`the JSON is not ${dialect.answerName}`, ctx.response.status);
     return result;
   };
 }
 
-export const readChatJson: BodyReader<ChatResult> = readWholeAnswer('openai');
-
-/** Model ids from `GET /models`; accepts OpenAI's `{data:[{id}]}` and the `{models:[…]}` some servers use. */
-export const readModelList: BodyReader<string[]> = async (ctx) => {
-  const json = await readJsonBody(ctx);
-  const record = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const list = Array.isArray(record.data) ? record.data : Array.isArray(record.models) ? record.models : Array.isArray(json) ? json : undefined;
-  if (list === undefined) throw errors.badResponse('the JSON is not a model list', ctx.response.status);
-  const ids: string[] = [];
-  for (const item of list) {
-    if (typeof item === 'string') ids.push(item);
-    else if (typeof item === 'object' && item !== null) {
-      const { id, name } = item as Record<string, unknown>;
-      if (typeof id === 'string') ids.push(id);
-      else if (typeof name === 'string') ids.push(name);
-    }
-  }
-  return ids;
-};
-
 /** Streams a chat answer, calling `onDelta` per piece and `onStreaming` at the first data. */
-export function readChatStream(
-  handlers: { onDelta(text: string): void; onStreaming?(): void },
-  kind: ProviderKind = 'openai',
-): BodyReader<ChatResult> {
-  const format = FORMATS[kind];
-  const readWhole = readWholeAnswer(kind);
+export function readChatStream(handlers: { onDelta(text: string): void; onStreaming?(): void }, dialect: Dialect): BodyReader<ChatResult> {
+  const readWhole = readWholeAnswer(dialect);
   return async (ctx) => {
     const contentType = ctx.response.headers.get('content-type') ?? '';
     if (isHtml(ctx.response)) {
@@ -190,7 +147,7 @@ export function readChatStream(
     const body = ctx.response.body;
     if (body === null) throw errors.badResponse('an empty body', ctx.response.status);
 
-    const assembler = format.assembler(ctx.secrets);
+    const assembler = dialect.streamAssembler(ctx.secrets);
     let streaming = false;
     let outcome;
     try {
@@ -217,13 +174,8 @@ export function readChatStream(
       const cancelledByCaller = ctx.signal.aborted && isLlmError(ctx.signal.reason) && ctx.signal.reason.kind === 'aborted';
       const lateFailure = !isLlmError(error) || ctx.signal.aborted;
       if (assembler.finishReason !== undefined && lateFailure && !cancelledByCaller) return assembler.result();
-      if (isLlmError(error) && error.partialText === undefined && assembler.text !== '') {
-        error.partialText = assembler.text;
-        error.retryable = false;
-      }
-      if (!isLlmError(error) && !ctx.signal.aborted && !(error instanceof SseOverflowError)) {
-        throw errors.streamCut(assembler.text);
-      }
+      if (isLlmError(error)) throw error.partialText === undefined && assembler.text !== '' ? afterText(error, assembler.text) : error;
+      if (!ctx.signal.aborted && !(error instanceof SseOverflowError)) throw errors.streamCut(assembler.text);
       throw error;
     }
     if (outcome.events === 0 && outcome.unparsed.trim() !== '') {

@@ -1,19 +1,20 @@
-// The client: request shaping → single-flight → admission → one attempt → retry decision.
+// The client: request shaping → single-flight → admission → one attempt → retry policy.
 // Everything with a side effect (network, time, randomness, storage) comes in through `deps`.
 
-import { Admission, type Outcome } from './admission';
-import { exchange, readChatStream, readModelList, readWholeAnswer, type BodyReader, type ExchangeInput } from './attempt';
+import { Admission } from './admission';
+import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
 import type { BreakerView } from './breaker';
 import { realSleep, type Now, type Sleep } from './clock';
-import { errors, isLlmError, type LlmError } from './errors';
+import { errors, isLlmError } from './errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './options';
 import { StatePersister, type StateStore } from './persisted-state';
-import { chatBody, chatEndpoint, modelsEndpoint, providerKind, providerSecrets, requestHeaders } from './request';
+import { chatRequest, modelListRequest, type PreparedChat } from './request';
 import { RetryBudget } from './retry-budget';
 import { readQuota, type QuotaSignal } from './retry-hints';
+import { decideRetry } from './retry-policy';
 import { SingleFlight, type FlightHooks } from './single-flight';
-import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, ProviderConfig } from './types';
+import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from './types';
 
 export interface LlmClientDeps {
   fetch: typeof fetch;
@@ -39,11 +40,21 @@ export interface ClientStats {
   pausedUntil: number;
 }
 
-export interface LlmClient {
+/** Chat against one provider. */
+export interface ChatClient {
   /** Streams the answer, calling `opts.onDelta` with each piece of text. */
   chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult>;
   /** The same, without streaming. */
   complete(req: ChatRequest, opts?: Omit<ChatOptions, 'onDelta'>): Promise<ChatResult>;
+}
+
+export interface LlmClient extends ChatClient {
+  /**
+   * The same client (admission, retries, single-flight shared) for provider settings the caller
+   * has already read, e.g. to key a cache: `deps.getProvider`, which may decrypt the key, is not
+   * called again.
+   */
+  withProvider(provider: ProviderConfig): ChatClient;
   /**
    * `GET {baseUrl}/models`: one attempt, outside admission, so Options can test a key even while the
    * breaker is open. An Azure deployment answers with itself, once the resource accepted the key.
@@ -57,13 +68,8 @@ export interface LlmClient {
 
 type Mode = 'stream' | 'json';
 
-interface Prepared {
-  provider: ProviderConfig;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
+interface Prepared extends PreparedChat {
   mode: Mode;
-  secrets: string[];
 }
 
 export function createLlmClient(deps: LlmClientDeps): LlmClient {
@@ -88,15 +94,17 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       if (state !== undefined) admission.restore(state);
     }));
 
-  async function provider(): Promise<ProviderConfig> {
-    let config: ProviderConfig;
+  async function readProvider(): Promise<ProviderConfig> {
     try {
-      config = await deps.getProvider();
+      return await deps.getProvider();
     } catch (error) {
       // Errors that already say what is wrong (not configured, key locked) reach the user as they are.
       if (isLlmError(error) || (error instanceof Error && 'kind' in error)) throw error;
       throw errors.invalidProvider('they could not be read');
     }
+  }
+
+  function usable(config: ProviderConfig): ProviderConfig {
     if (!config || typeof config.baseUrl !== 'string' || config.baseUrl.trim() === '') {
       throw errors.invalidProvider('no base URL is set');
     }
@@ -106,6 +114,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
   function exchangeInput(p: Prepared, signal: AbortSignal, deadline: number, onConnecting?: () => void): ExchangeInput {
     const input: ExchangeInput = {
       fetch: deps.fetch,
+      dialect: p.dialect,
       now,
       sleep,
       url: p.url,
@@ -121,29 +130,6 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     };
     if (onConnecting) input.onConnecting = onConnecting;
     return input;
-  }
-
-  /** How long to back off before the next attempt, or undefined to give up now. */
-  function retryDelay(error: LlmError, attempt: number, deadline: number): number | undefined {
-    if (!error.retryable || attempt >= options.maxAttempts) return undefined;
-    if (error.retryAfterMs !== undefined && error.retryAfterMs > options.maxRetryAfterMs) return undefined;
-    // With a server hint, admission has paused the whole client; with the circuit open, admission
-    // lets one probe through per cool-down. Either way the wait, and the cap on load, are there.
-    const gated = error.retryAfterMs !== undefined || admission.circuitOpen();
-    const delay = gated ? 0 : fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random);
-    const earliest = now() + (error.retryAfterMs ?? delay);
-    if (earliest >= deadline) return undefined;
-    // A retry the server scheduled itself (retry-after, behind a client-wide pause) or one held
-    // behind the breaker is not the blind extra load the budget exists to cap; only our own
-    // guesses are paid for.
-    if (!gated && !budget.tryWithdraw()) return undefined;
-    return delay;
-  }
-
-  function waitingReason(error: LlmError): Extract<ClientStatus, { type: 'waiting' }>['reason'] {
-    if (error.kind === 'rate_limited') return 'rate_limited';
-    if (error.kind === 'server') return 'server_error';
-    return 'network';
   }
 
   async function runWithRetries(p: Prepared, hooks: FlightHooks): Promise<ChatResult> {
@@ -166,7 +152,6 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         input.onResponse = (headers) => {
           quota = readQuota(headers, now());
         };
-        const kind = providerKind(p.provider);
         const reader =
           p.mode === 'stream'
             ? readChatStream(
@@ -177,9 +162,9 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
                   },
                   onStreaming: () => hooks.status({ type: 'streaming' }),
                 },
-                kind,
+                p.dialect,
               )
-            : readWholeAnswer(kind);
+            : readWholeAnswer(p.dialect);
         result = await exchange(input, reader);
       } catch (error) {
         failure = error;
@@ -194,22 +179,26 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         ticket.finish({ type: 'cancelled' });
         throw failure;
       }
-      const error = failure;
-      if (delivered !== '') {
-        // Shown text cannot be unsent; a silent retry would repeat it. The caller decides.
-        error.partialText = delivered;
-        error.retryable = false;
-      }
-      error.attempts = attempt;
-      const outcome: Outcome = { type: 'failure', error };
-      ticket.finish(outcome);
-
-      const delay = retryDelay(error, attempt, deadline);
-      if (delay === undefined) throw error;
-      if (delay > 0) {
-        hooks.status({ type: 'waiting', reason: waitingReason(error), until: now() + delay, attempt: attempt + 1 });
+      // Admission learns from the failure first, so the policy sees the breaker as it now stands.
+      ticket.finish({ type: 'failure', error: failure });
+      const decision = decideRetry({
+        error: failure,
+        attempt,
+        maxAttempts: options.maxAttempts,
+        delivered,
+        now: now(),
+        deadline,
+        maxRetryAfterMs: options.maxRetryAfterMs,
+        circuitOpen: admission.circuitOpen(),
+        budget: budget.available,
+        backoffMs: () => fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random),
+      });
+      if (decision.action === 'fail') throw decision.error;
+      if (decision.spendsBudget) budget.tryWithdraw();
+      if (decision.delayMs > 0) {
+        hooks.status({ type: 'waiting', reason: decision.waitReason, until: now() + decision.delayMs, attempt: attempt + 1 });
         try {
-          await sleep(delay, hooks.signal);
+          await sleep(decision.delayMs, hooks.signal);
         } catch {
           throw errors.aborted();
         }
@@ -217,64 +206,51 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     }
   }
 
-  async function send(req: ChatRequest, opts: ChatOptions, mode: Mode): Promise<ChatResult> {
+  async function send(req: ChatRequest, opts: ChatOptions, mode: Mode, known?: ProviderConfig): Promise<ChatResult> {
     if (opts.signal?.aborted) throw errors.aborted();
-    const config = await provider();
+    const config = usable(known ?? (await readProvider()));
     if (opts.signal?.aborted) throw errors.aborted();
-    const prepared: Prepared = {
-      provider: config,
-      url: chatEndpoint(config),
-      headers: requestHeaders(config, { stream: mode === 'stream', hasBody: true }),
-      body: JSON.stringify(chatBody(config, req, { stream: mode === 'stream', includeUsage: options.includeUsage })),
-      mode,
-      secrets: providerSecrets(config),
-    };
+    const prepared: Prepared = { ...chatRequest(config, req, { stream: mode === 'stream', includeUsage: options.includeUsage }), mode };
     // Same endpoint, same credentials and headers, same body: the same answer.
     const key = JSON.stringify([prepared.url, Object.entries(prepared.headers).sort(), prepared.body]);
     return flights.run(key, opts, (hooks) => runWithRetries(prepared, hooks));
   }
 
-  async function listModels(opts: ListModelsOptions = {}): Promise<string[]> {
-    const config = await provider();
-    const timeout = options.firstByteTimeoutMs;
-    const deployment = config.model.trim();
-    // A 2xx from the resource is all Azure can tell: the key works there; the model is the deployment.
-    const azureDeployment: BodyReader<string[]> = async (ctx) => {
-      await ctx.response.text();
-      return deployment === '' ? [] : [deployment];
+  function chatClient(known?: ProviderConfig): ChatClient {
+    return {
+      chat: (req, opts = {}) => send(req, opts, 'stream', known),
+      complete: (req, { signal, onStatus } = {}) => send(req, { signal, onStatus }, 'json', known),
     };
-    const reader = providerKind(config) === 'azure' ? azureDeployment : readModelList;
+  }
+
+  async function listModels(opts: ListModelsOptions = {}): Promise<string[]> {
+    const request = modelListRequest(usable(await readProvider()));
+    const timeout = options.firstByteTimeoutMs;
     return exchange(
       {
         fetch: deps.fetch,
+        dialect: request.dialect,
         now,
         sleep,
-        url: modelsEndpoint(config),
+        url: request.url,
         method: 'GET',
-        headers: requestHeaders(config, { stream: false, hasBody: false }),
+        headers: request.headers,
         signal: opts.signal ?? new AbortController().signal,
         deadline: now() + timeout,
         deadlineMs: timeout,
         firstByteTimeoutMs: timeout,
         idleTimeoutMs: timeout,
-        secrets: providerSecrets(config),
+        secrets: request.secrets,
       },
-      reader,
+      request.read,
     );
   }
 
   let warming: Promise<void> | undefined;
 
   return {
-    chat(req, opts = {}) {
-      return send(req, opts, 'stream');
-    },
-
-    complete(req, opts = {}) {
-      const { signal, onStatus } = opts;
-      return send(req, { signal, onStatus }, 'json');
-    },
-
+    ...chatClient(),
+    withProvider: chatClient,
     listModels,
 
     warmUp() {

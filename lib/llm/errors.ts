@@ -1,8 +1,10 @@
-// One error type for everything the client can fail with. `kind` is what code (and the UI's
-// translations) switch on; `message` is a readable English fallback.
+// What the model's API can fail with: LlmError, the application's one error type (lib/errors.ts)
+// with the fields the client and the views need, and the dialect-neutral pieces every dialect
+// classifies with (status codes, the error-body fields most servers share, the server's retry hints).
 
+import { AppError, type LlmErrorKind } from '../errors';
 import { redact } from '../security/redact';
-import type { LlmErrorKind } from './types';
+import type { Dialect } from './dialects/types';
 import { retryHintFromHeaders } from './retry-hints';
 
 export type TimeoutPhase = 'first_byte' | 'idle' | 'response' | 'deadline';
@@ -17,36 +19,51 @@ export interface LlmErrorFields {
   /** Answer text that had already been delivered before the failure. */
   partialText?: string;
   timeoutPhase?: TimeoutPhase;
+  attempts?: number;
   cause?: unknown;
 }
 
-export class LlmError extends Error {
+/** What `with()` may change in a copy. */
+export type LlmErrorPatch = Partial<
+  Pick<LlmError, 'retryable' | 'status' | 'retryAfterMs' | 'detail' | 'partialText' | 'timeoutPhase' | 'attempts'>
+>;
+
+export class LlmError extends AppError<LlmErrorKind> {
   override readonly name = 'LlmError';
-  readonly kind: LlmErrorKind;
-  status?: number;
-  retryAfterMs?: number;
-  detail?: string;
-  retryable: boolean;
-  partialText?: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly detail?: string;
+  readonly partialText?: string;
   /** For `timeout`: which clock ran out. Only `deadline` (the caller's whole budget) is final. */
-  timeoutPhase?: TimeoutPhase;
+  readonly timeoutPhase?: TimeoutPhase;
   /** Attempts made before giving up (set by the client). */
-  attempts?: number;
+  readonly attempts?: number;
 
   constructor(kind: LlmErrorKind, message: string, fields: LlmErrorFields = {}) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.kind = kind;
-    this.retryable = fields.retryable ?? false;
+    super(kind, message, { retryable: fields.retryable, cause: fields.cause });
     if (fields.status !== undefined) this.status = fields.status;
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
     if (fields.detail !== undefined && fields.detail !== '') this.detail = fields.detail;
     if (fields.partialText !== undefined) this.partialText = fields.partialText;
     if (fields.timeoutPhase !== undefined) this.timeoutPhase = fields.timeoutPhase;
+    if (fields.attempts !== undefined) this.attempts = fields.attempts;
+  }
+
+  override with(patch: LlmErrorPatch): this {
+    return super.with(patch as Partial<Pick<this, 'retryable'>>);
   }
 }
 
 export function isLlmError(value: unknown): value is LlmError {
   return value instanceof LlmError;
+}
+
+/**
+ * The error, carrying the answer text shown before it. Text already shown cannot be taken back,
+ * so once there is some, a retry would duplicate it.
+ */
+export function afterText(error: LlmError, text: string): LlmError {
+  return error.with(text === '' ? { partialText: text } : { partialText: text, retryable: false });
 }
 
 const SNIPPET_CHARS = 300;
@@ -85,12 +102,8 @@ export const errors = {
       detail,
     });
   },
-  badRequest(status: number, detail?: string, retryable = false): LlmError {
-    return new LlmError('bad_request', withDetail(`The server refused the request (${status}).`, detail), {
-      status,
-      detail,
-      retryable,
-    });
+  badRequest(status: number, detail?: string): LlmError {
+    return new LlmError('bad_request', withDetail(`The server refused the request (${status}).`, detail), { status, detail });
   },
   contextLength(status: number | undefined, detail?: string): LlmError {
     return new LlmError(
@@ -202,15 +215,15 @@ const CONTEXT_LENGTH_TEXT =
   /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|reduce the length/i;
 const QUOTA_TEXT = /insufficient_quota|exceeded your current quota|billing|out of credits|insufficient (credits|balance)/i;
 
-function isQuota(e: ServerErrorBody): boolean {
+export function isQuota(e: ServerErrorBody): boolean {
   return e.code === 'insufficient_quota' || e.type === 'insufficient_quota' || QUOTA_TEXT.test(e.message ?? '');
 }
 
-function isContextLength(e: ServerErrorBody): boolean {
+export function isContextLength(e: ServerErrorBody): boolean {
   return e.code === 'context_length_exceeded' || e.type === 'context_length_exceeded' || CONTEXT_LENGTH_TEXT.test(e.message ?? '');
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -218,30 +231,23 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Turns a non-2xx response (status, headers, body text) into the matching LlmError. */
+/** A non-2xx response (status, headers, body text) → the matching LlmError, the body read by the dialect. */
 export function errorFromResponse(
+  dialect: Pick<Dialect, 'errorFromBody'>,
   status: number,
   headers: Headers,
   bodyText: string,
   now: number,
   secrets: readonly string[] = [],
 ): LlmError {
-  const json = parseJson(bodyText);
   const hint = retryHintFromHeaders(headers, now, status);
-  let error: LlmError;
-  if (isAnthropicError(json)) {
-    const message = typeof json.error.message === 'string' ? json.error.message : undefined;
-    error = anthropicError(json.error.type, message, { status, retryAfterMs: hint.retryAfterMs, secrets });
-  } else {
-    const server = readServerError(json);
-    const detail = snippet(server?.message ?? bodyText, secrets) || undefined;
-    error = classifyStatus(status, server ?? {}, detail, hint.retryAfterMs);
-  }
-  if (hint.shouldRetry !== undefined && error.kind !== 'quota') error.retryable = hint.shouldRetry;
-  return error;
+  const error = dialect.errorFromBody(status, parseJson(bodyText), bodyText, hint.retryAfterMs, secrets);
+  // `x-should-retry` is the server's own verdict on this failure; no wait lifts a quota.
+  return hint.shouldRetry === undefined || error.kind === 'quota' ? error : error.with({ retryable: hint.shouldRetry });
 }
 
-function classifyStatus(status: number, server: ServerErrorBody, detail: string | undefined, retryAfterMs?: number): LlmError {
+/** The HTTP status, refined by the body's fields where the status alone is ambiguous (429, 400). */
+export function classifyStatus(status: number, server: ServerErrorBody, detail: string | undefined, retryAfterMs?: number): LlmError {
   if (status === 401 || status === 403) return errors.auth(status, detail);
   if (status === 404) return errors.notFound(detail);
   if (status === 429) return isQuota(server) ? errors.quota(status, detail) : errors.rateLimited(status, retryAfterMs, detail);
@@ -256,75 +262,4 @@ function classifyStatus(status: number, server: ServerErrorBody, detail: string 
   if (status === 413 || ((status === 400 || status === 422) && isContextLength(server))) return errors.contextLength(status, detail);
   if (status >= 500) return errors.server(status, detail, status !== 501, retryAfterMs);
   return errors.badRequest(status, detail);
-}
-
-/** An `error` object that arrived inside a 200 stream: classify by its code/type, default to server. */
-export function errorFromStreamPayload(payload: unknown, secrets: readonly string[] = []): LlmError {
-  if (isAnthropicError(payload)) {
-    const message = typeof payload.error.message === 'string' ? payload.error.message : undefined;
-    return anthropicError(payload.error.type, message, { secrets });
-  }
-  const server = readServerError(payload) ?? {};
-  const detail = server.message === undefined ? undefined : snippet(server.message, secrets);
-  if (server.status !== undefined) return classifyStatus(server.status, server, detail);
-  const label = `${server.code ?? ''} ${server.type ?? ''}`.toLowerCase();
-  if (isQuota(server)) return errors.quota(undefined, detail);
-  if (isContextLength(server)) return errors.contextLength(undefined, detail);
-  if (/rate_limit|rate limit|too_many_requests/.test(label)) return errors.rateLimited(undefined, undefined, detail);
-  if (/auth|invalid_api_key|permission/.test(label)) return errors.auth(401, detail);
-  if (/invalid_request/.test(label)) return errors.badRequest(400, detail);
-  return errors.server(undefined, detail);
-}
-
-// Anthropic ------------------------------------------------------------------------------------
-
-/** `{type: 'error', error: {type, message}}`: the shape of every Anthropic error, in a body or an event. */
-export function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
-  if (typeof body !== 'object' || body === null) return false;
-  const r = body as Record<string, unknown>;
-  const inner = r.error;
-  return r.type === 'error' && typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).type === 'string';
-}
-
-const ANTHROPIC_CONTEXT_TEXT = /prompt is too long|too many tokens|context window|maximum context|exceeds? the (?:model'?s? )?context/i;
-const ANTHROPIC_QUOTA_TEXT = /credit balance|billing|spend limit|usage limits?/i;
-
-/**
- * Anthropic's error `type` (and the HTTP status, when there is one) → LlmError. Errors inside a
- * 200 stream carry no status; the type says the same thing the status would have.
- */
-export function anthropicError(
-  type: string,
-  message: string | undefined,
-  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] } = {},
-): LlmError {
-  const detail = message === undefined ? undefined : snippet(message, opts.secrets ?? []) || undefined;
-  const status = opts.status;
-  switch (type) {
-    case 'authentication_error':
-      return errors.auth(status ?? 401, detail);
-    case 'permission_error':
-      return errors.auth(status ?? 403, detail);
-    case 'not_found_error':
-      return errors.notFound(detail);
-    case 'request_too_large':
-      return errors.contextLength(status ?? 413, detail);
-    case 'billing_error':
-      return errors.quota(status ?? 402, detail);
-    case 'rate_limit_error':
-      // A spend limit is also reported as a rate limit, but no wait will lift it.
-      return ANTHROPIC_QUOTA_TEXT.test(message ?? '') ? errors.quota(status ?? 429, detail) : errors.rateLimited(status ?? 429, opts.retryAfterMs, detail);
-    case 'overloaded_error':
-      return errors.server(status ?? 529, detail, true, opts.retryAfterMs);
-    case 'api_error':
-    case 'timeout_error':
-      return errors.server(status ?? 500, detail, true, opts.retryAfterMs);
-    case 'invalid_request_error':
-      if (ANTHROPIC_CONTEXT_TEXT.test(message ?? '')) return errors.contextLength(status ?? 400, detail);
-      if (/credit balance is too low/i.test(message ?? '')) return errors.quota(status ?? 400, detail);
-      return errors.badRequest(status ?? 400, detail);
-    default:
-      if (status !== undefined && status < 500) return errors.badRequest(status, detail);
-      return errors.server(status, detail, status !== 501, opts.retryAfterMs);
-  }
 }

@@ -70,20 +70,8 @@ export type ClientStatus =
       attempt: number;
     };
 
-export type LlmErrorKind =
-  | 'auth' // 401/403: wrong or revoked key
-  | 'not_found' // 404: wrong base URL or model name
-  | 'bad_request' // 400/422
-  | 'context_length' // prompt too long for the model
-  | 'rate_limited' // 429 after all retries
-  | 'quota' // 429 insufficient_quota: never retried
-  | 'server' // 5xx after all retries
-  | 'network' // fetch failed: DNS, refused, offline
-  | 'timeout' // first byte, idle or overall deadline
-  | 'aborted' // the caller cancelled
-  | 'bad_response' // a body that is not an OpenAI-compatible answer
-  | 'stream_cut' // the stream ended without [DONE]/finish_reason (Anthropic: message_stop/stop_reason)
-  | 'circuit_open'; // the breaker stayed open past the request's deadline
+/** Defined with the application's other error kinds. */
+export type { LlmErrorKind } from '../errors';
 
 export interface ChatOptions {
   signal?: AbortSignal;

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exchange, readChatJson, readChatStream, readModelList } from '../../../lib/llm/attempt';
+import { exchange, readWholeAnswer } from '../../../lib/llm/attempt';
+import { openaiDialect, readModelList } from '../../../lib/llm/dialects/openai';
 import { LlmError } from '../../../lib/llm/errors';
 import { exchangeHelpers } from './exchange';
 import { bytesStream, chunk, completionJson, controlledStream, jsonResponse, scriptedFetch, splitBytes, sseBody, sseResponse } from './fakes';
 
-const { input, stream, streamError } = exchangeHelpers({ url: 'https://api.test/v1/chat/completions', secrets: ['sk-secret-key-123456'] });
+const { input, readChatStream, stream, streamError } = exchangeHelpers({ url: 'https://api.test/v1/chat/completions', secrets: ['sk-secret-key-123456'] });
+const readChatJson = readWholeAnswer(openaiDialect);
 
 afterEach(() => {
   vi.useRealTimers();

@@ -5,9 +5,12 @@ import { fullJitterDelay } from '../../../lib/llm/backoff';
 import { RetryBudget } from '../../../lib/llm/retry-budget';
 import { AimdLimit } from '../../../lib/llm/aimd';
 import { CircuitBreaker } from '../../../lib/llm/breaker';
-import { errorFromStreamPayload, snippet } from '../../../lib/llm/errors';
+import { openaiDialect } from '../../../lib/llm/dialects/openai';
+import { snippet } from '../../../lib/llm/errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions } from '../../../lib/llm/options';
-import { endpoint } from '../../../lib/llm/request';
+import { endpoint } from '../../../lib/llm/dialects/http';
+
+const { errorFromPayload: errorFromStreamPayload } = openaiDialect;
 
 describe('redact', () => {
   it.each([

@@ -3,11 +3,10 @@
 // and single-flight that apply to it unchanged.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLlmClient, type ProviderConfig } from '../../../../lib/llm';
-import { anthropicBody, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../../../lib/llm/anthropic';
-import { exchange, readChatStream, readWholeAnswer } from '../../../../lib/llm/attempt';
+import { exchange, readWholeAnswer } from '../../../../lib/llm/attempt';
 import { realSleep } from '../../../../lib/llm/clock';
-import { errorFromResponse, errorFromStreamPayload, LlmError } from '../../../../lib/llm/errors';
-import { chatEndpoint, requestHeaders } from '../../../../lib/llm/request';
+import { anthropicBody, anthropicDialect, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../../../lib/llm/dialects/anthropic';
+import { errorFromResponse as responseError, LlmError } from '../../../../lib/llm/errors';
 import { readQuota, retryHintFromHeaders } from '../../../../lib/llm/retry-hints';
 import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from '../fakes';
 import { exchangeHelpers } from '../exchange';
@@ -41,7 +40,10 @@ function messageStream(pieces: string[], opts: { stopReason?: string; end?: bool
   return out;
 }
 
-const { input, stream, streamError } = exchangeHelpers({ url: 'https://api.anthropic.test/v1/messages', secrets: [KEY] }, 'anthropic');
+const { input, readChatStream, stream, streamError } = exchangeHelpers({ url: 'https://api.anthropic.test/v1/messages', secrets: [KEY] }, anthropicDialect);
+const { chatEndpoint, requestHeaders, errorFromPayload: errorFromStreamPayload } = anthropicDialect;
+const errorFromResponse = (status: number, headers: Headers, bodyText: string, now: number, secrets?: string[]) =>
+  responseError(anthropicDialect, status, headers, bodyText, now, secrets);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -178,7 +180,7 @@ describe('stream parsing', () => {
     const pending = outcome(
       exchange(
         input(fetch, { now: () => Date.now(), sleep: realSleep, deadline: 300_000, idleTimeoutMs: 1_000, firstByteTimeoutMs: 1_000 }),
-        readChatStream({ onDelta: (t) => deltas.push(t) }, 'anthropic'),
+        readChatStream({ onDelta: (t) => deltas.push(t) }),
       ),
     );
     await settle();
@@ -221,7 +223,7 @@ describe('stream parsing', () => {
   it('a connection dropped mid-answer is stream_cut', async () => {
     const body = controlledStream();
     const { fetch } = scriptedFetch(() => sseResponse(body.stream));
-    const pending = outcome(exchange(input(fetch), readChatStream({ onDelta: () => undefined }, 'anthropic')));
+    const pending = outcome(exchange(input(fetch), readChatStream({ onDelta: () => undefined })));
     body.push(start() + blockStart() + text('par'));
     await new Promise((r) => setTimeout(r, 5));
     body.error(new TypeError('terminated'));
@@ -262,7 +264,7 @@ describe('whole messages', () => {
   });
 
   it('an OpenAI-shaped answer from an "Anthropic" URL is bad_response; an error body in a 200 is classified', async () => {
-    const read = readWholeAnswer('anthropic');
+    const read = readWholeAnswer(anthropicDialect);
     const { fetch } = scriptedFetch(
       () => jsonResponse(200, { choices: [{ message: { content: 'x' } }] }),
       () => jsonResponse(200, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }),

@@ -2,14 +2,23 @@
 // error bodies, mapped onto the same ChatResult and LlmError kinds as OpenAI-compatible servers,
 // so everything above (retries, admission, breaker, single-flight, timeouts) stays unchanged.
 
-import { anthropicError, errors, snippet } from './errors';
-import type { ChatRequest, ChatResult, ProviderConfig, Usage } from './types';
-import type { StreamAssembler } from './chat-chunks';
+import { afterText, errors, snippet, type LlmError } from '../errors';
+import type { ChatRequest, ChatResult, ProviderConfig, Usage } from '../types';
+import { composeHeaders, endpoint } from './http';
+import { openaiDialect, readModelIds } from './openai';
+import type { Dialect, StreamAssembler } from './types';
 
 /** The `anthropic-version` header every request carries. */
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
+
+const PROTOCOL_HEADERS = {
+  'anthropic-version': ANTHROPIC_VERSION,
+  // Anthropic refuses requests that carry an Origin (the worker's fetch does) unless told that
+  // the key is meant to be used from a browser: here it is the user's own key, kept in the worker.
+  'anthropic-dangerous-direct-browser-access': 'true',
+};
 /** `max_tokens` is required by the Messages API; this is what a request that sets none asks for. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 type Turn = { role: 'user' | 'assistant'; content: string };
 
@@ -180,10 +189,7 @@ export class AnthropicStreamAssembler implements StreamAssembler {
           typeof inner?.message === 'string' ? inner.message : undefined,
           { secrets: this.secrets },
         );
-        failure.partialText = this.text;
-        // Text already shown cannot be taken back, so a retry would duplicate it.
-        if (this.text !== '') failure.retryable = false;
-        throw failure;
+        throw afterText(failure, this.text);
       }
       default:
         // content_block_stop, and event types added after this was written.
@@ -216,3 +222,84 @@ export class AnthropicStreamAssembler implements StreamAssembler {
     return result;
   }
 }
+
+/** `{type: 'error', error: {type, message}}`: the shape of every Anthropic error, in a body or an event. */
+export function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
+  if (typeof body !== 'object' || body === null) return false;
+  const r = body as Record<string, unknown>;
+  const inner = r.error;
+  return r.type === 'error' && typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).type === 'string';
+}
+
+const ANTHROPIC_CONTEXT_TEXT = /prompt is too long|too many tokens|context window|maximum context|exceeds? the (?:model'?s? )?context/i;
+const ANTHROPIC_QUOTA_TEXT = /credit balance|billing|spend limit|usage limits?/i;
+
+/**
+ * Anthropic's error `type` (and the HTTP status, when there is one) → LlmError. Errors inside a
+ * 200 stream carry no status; the type says the same thing the status would have.
+ */
+export function anthropicError(
+  type: string,
+  message: string | undefined,
+  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] } = {},
+): LlmError {
+  const detail = message === undefined ? undefined : snippet(message, opts.secrets ?? []) || undefined;
+  const status = opts.status;
+  switch (type) {
+    case 'authentication_error':
+      return errors.auth(status ?? 401, detail);
+    case 'permission_error':
+      return errors.auth(status ?? 403, detail);
+    case 'not_found_error':
+      return errors.notFound(detail);
+    case 'request_too_large':
+      return errors.contextLength(status ?? 413, detail);
+    case 'billing_error':
+      return errors.quota(status ?? 402, detail);
+    case 'rate_limit_error':
+      // A spend limit is also reported as a rate limit, but no wait will lift it.
+      return ANTHROPIC_QUOTA_TEXT.test(message ?? '') ? errors.quota(status ?? 429, detail) : errors.rateLimited(status ?? 429, opts.retryAfterMs, detail);
+    case 'overloaded_error':
+      return errors.server(status ?? 529, detail, true, opts.retryAfterMs);
+    case 'api_error':
+    case 'timeout_error':
+      return errors.server(status ?? 500, detail, true, opts.retryAfterMs);
+    case 'invalid_request_error':
+      if (ANTHROPIC_CONTEXT_TEXT.test(message ?? '')) return errors.contextLength(status ?? 400, detail);
+      if (/credit balance is too low/i.test(message ?? '')) return errors.quota(status ?? 400, detail);
+      return errors.badRequest(status ?? 400, detail);
+    default:
+      if (status !== undefined && status < 500) return errors.badRequest(status, detail);
+      return errors.server(status, detail, status !== 501, opts.retryAfterMs);
+  }
+}
+
+/** An Anthropic error body or event → LlmError; anything else is read the OpenAI way (a gateway in between, a 404 page). */
+function fromError(
+  body: unknown,
+  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] },
+  otherwise: () => LlmError,
+): LlmError {
+  if (!isAnthropicError(body)) return otherwise();
+  const message = typeof body.error.message === 'string' ? body.error.message : undefined;
+  return anthropicError(body.error.type, message, opts);
+}
+
+export const anthropicDialect: Dialect = {
+  chatEndpoint: (provider) => endpoint(provider, 'messages'),
+  // Anthropic pages its list 20 at a time unless asked for more.
+  modelsEndpoint(provider) {
+    const url = new URL(endpoint(provider, 'models'));
+    url.searchParams.set('limit', '1000');
+    return url.toString();
+  },
+  requestHeaders: (provider, shape) => composeHeaders(provider, shape, PROTOCOL_HEADERS, (key) => ['x-api-key', key]),
+  chatBody: anthropicBody,
+  streamAssembler: (secrets) => new AnthropicStreamAssembler(secrets),
+  readAnswer: readAnthropicMessage,
+  answerName: 'a message',
+  modelsReader: () => (ctx) => readModelIds(ctx, anthropicDialect),
+  errorFromBody: (status, json, bodyText, retryAfterMs, secrets) =>
+    fromError(json, { status, retryAfterMs, secrets }, () => openaiDialect.errorFromBody(status, json, bodyText, retryAfterMs, secrets)),
+  errorFromPayload: (payload, secrets = []) => fromError(payload, { secrets }, () => openaiDialect.errorFromPayload(payload, secrets)),
+};
