@@ -1,5 +1,8 @@
 // The cache as a ChatClient: the job runner calls it exactly as it calls the LLM client, and a
 // cached answer reaches the view through the same onDelta path as a live one, only all at once.
+// The provider settings are read once per request: they key the cache, and the LLM client gets
+// them as they are rather than reading (and decrypting) them again.
+import type { ChatClient } from '../llm/client';
 import { errors } from '../llm/errors';
 import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from '../llm/types';
 import type { ActivityLog } from '../privacy/activity';
@@ -27,16 +30,21 @@ export interface CachingChatClient {
   chat(req: ChatRequest, opts?: CachingChatOptions): Promise<CachedChatResult>;
 }
 
+/** A client that takes provider settings already read; the LLM client is one. */
+export interface ProviderBoundClient {
+  withProvider(provider: ProviderConfig): Pick<ChatClient, 'chat'>;
+}
+
 export interface WithCacheOptions {
-  /** The same provider the inner client will use, read per request so a settings change applies at once. */
-  getProvider: () => Pick<ProviderConfig, 'baseUrl' | 'model'> | Promise<Pick<ProviderConfig, 'baseUrl' | 'model'>>;
+  /** The provider for this request, read per request so a settings change applies at once. */
+  getProvider: () => ProviderConfig | Promise<ProviderConfig>;
   activity?: ActivityLog;
   /** Failures of cache writes and logging, which never fail the request. Default: console.warn. */
   onError?: (err: unknown) => void;
 }
 
 export function withCache(
-  client: { chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult> },
+  client: ProviderBoundClient,
   cache: ResponseCache,
   options: WithCacheOptions,
 ): CachingChatClient {
@@ -66,7 +74,7 @@ export function withCache(
         }
       }
 
-      const result = await client.chat(req, inner);
+      const result = await client.withProvider(provider).chat(req, inner);
       // 'length' is an answer cut off at max_tokens, and anything else (content filter, tool call)
       // is not a complete text answer either; errors and aborts never get here.
       if (cacheable && result.finishReason === 'stop') {

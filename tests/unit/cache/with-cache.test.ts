@@ -4,34 +4,40 @@ import { createResponseCache } from '../../../lib/cache/response-cache';
 import { withCache, type CachingChatOptions } from '../../../lib/cache/with-cache';
 import { createJobRunner, type JobIo } from '../../../lib/jobs/runner';
 import { dexieJobStore } from '../../../lib/db';
-import type { ChatOptions, ChatRequest, ChatResult } from '../../../lib/llm/types';
+import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from '../../../lib/llm/types';
 import { createActivityLog } from '../../../lib/privacy/activity';
 import { closeAll, fakeClock, freshDb } from './helpers';
 
 afterEach(closeAll);
 
 const HOUR = 3_600_000;
-const provider = { baseUrl: 'https://api.example.com/v1', model: 'gpt-4o-mini', apiKey: 'sk-secret' };
+const provider: ProviderConfig = { baseUrl: 'https://api.example.com/v1', model: 'gpt-4o-mini', apiKey: 'sk-secret' };
 const pageText = 'The quick brown fox — a page only this user has read.';
 const summary: ChatRequest = { temperature: 0.2, messages: [{ role: 'user', content: `Summarise: ${pageText}` }] };
 const question = (temperature?: number): ChatRequest => ({ temperature, messages: [{ role: 'user', content: 'What is 2+2?' }] });
 
-/** An inner client that streams its scripted answers in two pieces, or fails as told. */
+/** An inner client that streams its scripted answers in two pieces, or fails as told; it records the provider it was handed. */
 function scriptedClient(...outcomes: Array<Partial<ChatResult> | Error>) {
   const calls: ChatRequest[] = [];
   const seenOptions: ChatOptions[] = [];
+  const seenProviders: ProviderConfig[] = [];
+  async function chat(req: ChatRequest, opts: ChatOptions = {}): Promise<ChatResult> {
+    calls.push(req);
+    seenOptions.push(opts);
+    const next = outcomes.shift() ?? {};
+    if (next instanceof Error) throw next;
+    const text = next.text ?? `answer ${calls.length}`;
+    opts.onDelta?.(text.slice(0, 3));
+    opts.onDelta?.(text.slice(3));
+    return { text, finishReason: next.finishReason ?? 'stop', usage: next.usage ?? { promptTokens: 120, completionTokens: 30 } };
+  }
   return {
     calls,
     seenOptions,
-    async chat(req: ChatRequest, opts: ChatOptions = {}): Promise<ChatResult> {
-      calls.push(req);
-      seenOptions.push(opts);
-      const next = outcomes.shift() ?? {};
-      if (next instanceof Error) throw next;
-      const text = next.text ?? `answer ${calls.length}`;
-      opts.onDelta?.(text.slice(0, 3));
-      opts.onDelta?.(text.slice(3));
-      return { text, finishReason: next.finishReason ?? 'stop', usage: next.usage ?? { promptTokens: 120, completionTokens: 30 } };
+    seenProviders,
+    withProvider(given: ProviderConfig) {
+      seenProviders.push(given);
+      return { chat };
     },
   };
 }
@@ -40,10 +46,15 @@ function setup(inner = scriptedClient()) {
   const db = freshDb();
   const clock = fakeClock();
   const errors: unknown[] = [];
+  let providerReads = 0;
   const cache = createResponseCache({ db, now: clock.now, onError: (e) => errors.push(e) });
   const activity = createActivityLog({ db, now: clock.now });
-  const client = withCache(inner, cache, { getProvider: () => provider, activity, onError: (e) => errors.push(e) });
-  return { db, clock, cache, activity, client, inner, errors };
+  const getProvider = () => {
+    providerReads += 1;
+    return provider;
+  };
+  const client = withCache(inner, cache, { getProvider, activity, onError: (e) => errors.push(e) });
+  return { db, clock, cache, activity, client, inner, errors, providerReads: () => providerReads };
 }
 
 async function run(client: ReturnType<typeof withCache>, req: ChatRequest, opts: CachingChatOptions = {}) {
@@ -78,6 +89,14 @@ describe('withCache', () => {
     const signal = new AbortController().signal;
     await client.chat(summary, { cachePolicy: 'summary', regenerate: true, language: 'French', signal });
     expect(Object.keys(inner.seenOptions[0]!).sort()).toEqual(['signal']);
+  });
+
+  it('reads the provider once per request and hands that one to the client', async () => {
+    const { client, inner, providerReads } = setup();
+    await client.chat(summary, { cachePolicy: 'summary' });
+    expect(providerReads()).toBe(1);
+    expect(inner.seenProviders).toEqual([provider]);
+    expect(inner.seenProviders[0]).toBe(provider);
   });
 
   it('returns the request hash either way, for "forget this page"', async () => {

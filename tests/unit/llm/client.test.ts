@@ -60,6 +60,26 @@ describe('requests', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('withProvider uses the settings it is given, without reading them again, and still checks them', async () => {
+    let reads = 0;
+    const { client, calls } = setup([() => jsonResponse(200, completionJson('x')), () => sseResponse(sseBody(['y'], { finish: 'stop' }))], {
+      getProvider: () => {
+        reads += 1;
+        return provider;
+      },
+    });
+    const other = { ...provider, baseUrl: 'https://other.test/v1', apiKey: 'sk-other' };
+    expect((await client.withProvider(other).complete(ask())).text).toBe('x');
+    expect((await client.withProvider(other).chat(ask())).text).toBe('y');
+    expect(reads).toBe(0);
+    expect(calls.map((c) => [c.url, c.headers.authorization])).toEqual([
+      ['https://other.test/v1/chat/completions', 'Bearer sk-other'],
+      ['https://other.test/v1/chat/completions', 'Bearer sk-other'],
+    ]);
+    await expect(client.withProvider({ ...other, baseUrl: ' ' }).chat(ask())).rejects.toMatchObject({ kind: 'bad_request' });
+    expect(calls).toHaveLength(2);
+  });
+
   it('lists models and warms up with GET /models; warmUp never throws', async () => {
     const { client, calls } = setup([
       () => jsonResponse(200, { data: [{ id: 'gpt-x' }, { id: 'gpt-y' }] }),
