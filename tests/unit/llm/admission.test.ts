@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmError } from '../../../lib/llm';
+import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmClientDeps, type LlmError } from '../../../lib/llm';
 import { completionJson, deferred, jsonResponse, scriptedFetch, sseBody, sseResponse } from './fakes';
 import { ask, outcome, provider, settle, setup, statusLog } from './harness';
 
@@ -21,10 +21,15 @@ function manualFetch() {
   return { fetch, calls, pending };
 }
 
+/** A client on a manualFetch(). */
+function manualClient(over: Partial<LlmClientDeps> = {}) {
+  const m = manualFetch();
+  return { m, client: createLlmClient({ fetch: m.fetch, getProvider: () => provider, ...over }) };
+}
+
 describe('adaptive concurrency (AIMD)', () => {
   it('never has more requests in flight than the limit, and queues the rest', async () => {
-    const m = manualFetch();
-    const client = createLlmClient({ fetch: m.fetch, getProvider: () => provider, options: { maxConcurrency: 2 } });
+    const { m, client } = manualClient({ options: { maxConcurrency: 2 } });
     const results = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i))));
     await settle();
     expect(m.calls).toHaveLength(2);
@@ -40,10 +45,7 @@ describe('adaptive concurrency (AIMD)', () => {
   });
 
   it('halves on a 429 (once per congestion event) and grows back by one per window of successes', async () => {
-    const m = manualFetch();
-    const client = createLlmClient({
-      fetch: m.fetch,
-      getProvider: () => provider,
+    const { m, client } = manualClient({
       random: () => 0,
       options: { maxConcurrency: 8, backoffBaseMs: 1 },
     });
@@ -168,10 +170,7 @@ describe('client-wide pause on retry-after', () => {
 
 describe('circuit breaker', () => {
   it('opens after N upstream failures; queued requests wait, one probe goes after the cool-down, success closes', async () => {
-    const m = manualFetch();
-    const client = createLlmClient({
-      fetch: m.fetch,
-      getProvider: () => provider,
+    const { m, client } = manualClient({
       options: { breakerFailureThreshold: 2, breakerCoolDownMs: 5_000, maxAttempts: 1 },
     });
     for (let i = 0; i < 2; i += 1) {
@@ -243,10 +242,7 @@ describe('circuit breaker', () => {
   });
 
   it('an aborted probe hands the probe to the next waiting request', async () => {
-    const m = manualFetch();
-    const client = createLlmClient({
-      fetch: m.fetch,
-      getProvider: () => provider,
+    const { m, client } = manualClient({
       options: { breakerFailureThreshold: 1, breakerCoolDownMs: 1_000, maxAttempts: 1 },
     });
     const failing = outcome(client.complete(ask('x')));

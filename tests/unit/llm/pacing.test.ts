@@ -111,6 +111,17 @@ describe('breaker cool-down', () => {
   });
 });
 
+/** Records when each request was sent, in ms after the test's start, around a handler. */
+function sendLog() {
+  const start = Date.now();
+  const sentAt: number[] = [];
+  const timed = (respond: () => Response) => () => {
+    sentAt.push(Date.now() - start);
+    return respond();
+  };
+  return { start, sentAt, timed };
+}
+
 describe('client pacing and breaker', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 1_000_000 });
@@ -120,17 +131,8 @@ describe('client pacing and breaker', () => {
   });
 
   it('sends no faster than the rate-limit window refills once a response says it is empty', async () => {
-    const sentAt: number[] = [];
-    const start = Date.now();
-    const { client, calls } = setup(
-      [
-        () => {
-          sentAt.push(Date.now() - start);
-          return jsonResponse(200, completionJson('ok'), emptyWindow);
-        },
-      ],
-      { options: { maxConcurrency: 2 } },
-    );
+    const { sentAt, timed } = sendLog();
+    const { client, calls } = setup([timed(() => jsonResponse(200, completionJson('ok'), emptyWindow))], { options: { maxConcurrency: 2 } });
     const status = statusLog();
     const pending = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i)))).concat(client.complete(ask('6'), { onStatus: status.onStatus }));
     await settle();
@@ -148,12 +150,8 @@ describe('client pacing and breaker', () => {
   });
 
   it('stops pacing when responses no longer describe the window', async () => {
-    const sentAt: number[] = [];
-    const start = Date.now();
-    const record = (headers: Record<string, string>) => () => {
-      sentAt.push(Date.now() - start);
-      return jsonResponse(200, completionJson('ok'), headers);
-    };
+    const { sentAt, timed } = sendLog();
+    const record = (headers: Record<string, string>) => timed(() => jsonResponse(200, completionJson('ok'), headers));
     const { client } = setup([record(emptyWindow), record({})], { options: { maxConcurrency: 1 } });
     const pending = Promise.all([1, 2, 3].map((i) => client.complete(ask(String(i)))));
     await vi.advanceTimersByTimeAsync(1_000);
@@ -178,19 +176,9 @@ describe('client pacing and breaker', () => {
   });
 
   it('a retry held behind the open circuit does not spend the retry budget', async () => {
-    const start = Date.now();
-    const sentAt: number[] = [];
+    const { start, sentAt, timed } = sendLog();
     const { client } = setup(
-      [
-        () => {
-          sentAt.push(Date.now() - start);
-          return jsonResponse(500, {});
-        },
-        () => {
-          sentAt.push(Date.now() - start);
-          return jsonResponse(200, completionJson('ok'));
-        },
-      ],
+      [timed(() => jsonResponse(500, {})), timed(() => jsonResponse(200, completionJson('ok')))],
       { options: { retryBudgetMax: 0, breakerFailureThreshold: 1, breakerCoolDownMs: 1_000, maxAttempts: 3 } },
     );
     const status = statusLog();
@@ -203,15 +191,9 @@ describe('client pacing and breaker', () => {
   });
 
   it('after a brownout the first probe comes within max(cool-down, half the outage)', async () => {
-    const start = Date.now();
-    const sentAt: number[] = [];
+    const { start, sentAt, timed } = sendLog();
     const { client } = setup(
-      [
-        () => {
-          sentAt.push(Date.now() - start);
-          return Date.now() - start < 3_500 ? jsonResponse(503, {}) : jsonResponse(200, completionJson('back'));
-        },
-      ],
+      [timed(() => (Date.now() - start < 3_500 ? jsonResponse(503, {}) : jsonResponse(200, completionJson('back'))))],
       { options: { breakerFailureThreshold: 1, breakerCoolDownMs: 1_000, breakerMaxCoolDownMs: 30_000, maxAttempts: 10 } },
     );
     const pending = outcome(client.complete(ask()));
