@@ -33,7 +33,7 @@ export function modelsEndpoint(provider: ProviderConfig): string {
 const SECRET_HEADER = /auth|key|token|secret|cookie|session|password/i;
 
 /** Values to scrub from anything a server says back: the key, and custom headers that look like credentials. */
-export function providerSecrets(provider: ProviderConfig): string[] {
+function providerSecrets(provider: ProviderConfig): string[] {
   const secrets = [provider.apiKey.trim()];
   for (const [name, value] of Object.entries(provider.headers ?? {})) {
     if (typeof value !== 'string' || !SECRET_HEADER.test(name)) continue;

@@ -17,6 +17,7 @@ const PROTOCOL_HEADERS = {
   // the key is meant to be used from a browser: here it is the user's own key, kept in the worker.
   'anthropic-dangerous-direct-browser-access': 'true',
 };
+
 /** `max_tokens` is required by the Messages API; this is what a request that sets none asks for. */
 const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
@@ -224,7 +225,7 @@ export class AnthropicStreamAssembler implements StreamAssembler {
 }
 
 /** `{type: 'error', error: {type, message}}`: the shape of every Anthropic error, in a body or an event. */
-export function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
+function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
   if (typeof body !== 'object' || body === null) return false;
   const r = body as Record<string, unknown>;
   const inner = r.error;
@@ -238,7 +239,7 @@ const ANTHROPIC_QUOTA_TEXT = /credit balance|billing|spend limit|usage limits?/i
  * Anthropic's error `type` (and the HTTP status, when there is one) → LlmError. Errors inside a
  * 200 stream carry no status; the type says the same thing the status would have.
  */
-export function anthropicError(
+function anthropicError(
   type: string,
   message: string | undefined,
   opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] } = {},

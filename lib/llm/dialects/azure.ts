@@ -7,10 +7,10 @@ import type { Dialect } from './types';
 import type { ProviderConfig } from '../types';
 
 /** The GA data-plane version used when an Azure deployment URL comes without one. */
-export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
 /** `…/openai/deployments/{name}`: the model is in the URL and `api-version` is required. */
-export function isAzureDeploymentUrl(baseUrl: string): boolean {
+function isAzureDeploymentUrl(baseUrl: string): boolean {
   try {
     return /\/openai\/deployments\/[^/]+\/?$/i.test(new URL(baseUrl.trim()).pathname);
   } catch {

@@ -6,7 +6,7 @@ import { azureDialect } from './azure';
 import { openaiDialect } from './openai';
 import type { Dialect } from './types';
 
-export type { ChatBodyOptions, Dialect, RequestShape, StreamAssembler } from './types';
+export type { ChatBodyOptions, Dialect } from './types';
 
 const DIALECTS: Record<ProviderKind, Dialect> = {
   openai: openaiDialect,

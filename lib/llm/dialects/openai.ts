@@ -8,7 +8,7 @@ import type { ChatRequest, ChatResult, ProviderConfig, Usage } from '../types';
 import { composeHeaders, endpoint } from './http';
 import type { ChatBodyOptions, Dialect, StreamAssembler } from './types';
 
-export function readUsage(value: unknown): Usage | undefined {
+function readUsage(value: unknown): Usage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const u = value as Record<string, unknown>;
   if (typeof u.prompt_tokens !== 'number' && typeof u.completion_tokens !== 'number') return undefined;
@@ -22,7 +22,7 @@ export function readUsage(value: unknown): Usage | undefined {
  * Server-sent events of a chat stream → answer text, finish reason and usage. Parsing is by hand
  * rather than with a schema: this runs once per token.
  */
-export class ChatStreamAssembler implements StreamAssembler {
+class ChatStreamAssembler implements StreamAssembler {
   text = '';
   finishReason: string | undefined;
   usage: Usage | undefined;
@@ -84,7 +84,7 @@ export class ChatStreamAssembler implements StreamAssembler {
 }
 
 /** A whole (non-streamed) chat completion body → result; undefined if it is not one. */
-export function readCompletion(body: unknown): ChatResult | undefined {
+function readCompletion(body: unknown): ChatResult | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const record = body as Record<string, unknown>;
   if (!Array.isArray(record.choices)) return undefined;
