@@ -10,7 +10,7 @@ import { openDb } from '../lib/db';
 import { loadTokenCounter } from '../lib/extract/tokens';
 import { runSummary } from '../lib/jobs/summarise-plan';
 import { createLlmClient } from '../lib/llm';
-import type { PageContent } from '../lib/messages';
+import type { PageContent } from '../lib/extract/page-content';
 import { startMockLlm } from '../tests/support/mock-llm';
 import { passFail, ratio, seconds, table } from './lib/format';
 import { prose } from './lib/prose';

@@ -5,18 +5,19 @@ import { ErrorPanel } from './ErrorPanel';
 import { JobStatusLine } from './JobStatusLine';
 import { t } from './i18n';
 import { Markdown } from './markdown/Markdown';
-import { sendRequest } from './sendRequest';
+import { sendRequest, viewOf } from './sendRequest';
+import type { ErrorView } from '../lib/errors';
+import { isLive } from '../lib/jobs/job-view';
 import { useJob } from './useJob';
 
-const live = new Set(['queued', 'running', 'waiting']);
 
 export function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; last: boolean; onRetry: () => void; onSettled: () => void }) {
   const job = useJob(turn.jobId);
   const text = job?.text || turn.content;
-  const streaming = !!job && live.has(job.status);
+  const streaming = !!job && isLive(job.status);
   const [copied, setCopied] = useState(false);
   useEffect(() => {
-    if (job && !live.has(job.status)) onSettled();
+    if (job && !isLive(job.status)) onSettled();
   }, [job, onSettled]);
   return (
     <div className="turn assistant" data-testid="assistant-turn">
@@ -52,28 +53,28 @@ export function ChatView() {
   const [attachPage, setAttachPage] = useState(false);
   const [models, setModels] = useState<string[]>([]);
   const [model, setModel] = useState('');
-  const [error, setError] = useState<{ kind: string; message: string }>();
+  const [error, setError] = useState<ErrorView>();
   const bottom = useRef<HTMLDivElement>(null);
 
   const open = useCallback(async (id: string) => {
-    const c = await sendRequest<Conversation | undefined>({ type: 'chat.get', conversationId: id });
+    const c = await sendRequest({ type: 'chat.get', conversationId: id });
     setConversation(c);
     setModel(c?.model ?? '');
   }, []);
 
   const refreshList = useCallback(async () => {
-    const list = await sendRequest<ConversationSummary[]>({ type: 'chat.list' });
+    const list = await sendRequest({ type: 'chat.list' });
     setChats(list);
     return list;
   }, []);
 
   // Reopening the popup brings back the latest conversation, its answer still arriving if it was.
   useEffect(() => {
-    void sendRequest<ConversationSummary[]>({ type: 'chat.list' }).then((list) => {
+    void sendRequest({ type: 'chat.list' }).then((list) => {
       setChats(list);
       if (list[0]) void open(list[0].id);
     });
-    void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
+    void sendRequest({ type: 'models.list' }).then(setModels, () => setModels([]));
   }, [open]);
 
   useEffect(() => {
@@ -90,7 +91,7 @@ export function ChatView() {
     if (!text) return;
     setError(undefined);
     try {
-      const { conversationId } = await sendRequest<{ conversationId: string }>({
+      const { conversationId } = await sendRequest({
         type: 'chat.send',
         conversationId: conversation?.id,
         text,
@@ -102,7 +103,7 @@ export function ChatView() {
       await open(conversationId);
       void refreshList();
     } catch (err) {
-      setError({ kind: 'bad_request', message: (err as Error).message });
+      setError(viewOf(err));
     }
   }
 

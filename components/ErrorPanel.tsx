@@ -1,7 +1,8 @@
+import { actionsFor, type ErrorView } from '../lib/errors';
 import { errorHeading, t } from './i18n';
 
-export function ErrorPanel({ error, onOpenOptions }: { error: { kind: string; message: string }; onOpenOptions?: () => void }) {
-  const fixable = ['auth', 'not_found', 'not_configured', 'bad_response', 'quota', 'network', 'locked', 'corrupt', 'origin_rejected'].includes(error.kind);
+export function ErrorPanel({ error, onOpenOptions }: { error: ErrorView; onOpenOptions?: () => void }) {
+  const fixable = actionsFor(error.kind).includes('open_options');
   return (
     <div className="error" role="alert" data-kind={error.kind}>
       <strong>{errorHeading(error.kind)}</strong>

@@ -1,4 +1,4 @@
-import type { JobView } from '../lib/messages';
+import type { JobView } from '../lib/jobs/job-view';
 import { t, type MessageKey } from './i18n';
 import { useNow } from './useNow';
 

@@ -1,10 +1,22 @@
-// Views talk to the background only through this: typed requests, typed replies, errors as throws.
+// Views talk to the background only through this: requests typed by the protocol, replies typed by
+// the request's type, failures thrown as `RequestError` with the error's kind.
 import { browser } from 'wxt/browser';
-import type { BackgroundRequest, Reply } from '../lib/messages';
+import type { ErrorView } from '../lib/errors';
+import type { BackgroundRequest, Reply, ReplyOf } from '../lib/app/protocol';
 
-export async function sendRequest<T>(req: BackgroundRequest): Promise<T> {
-  const reply = (await browser.runtime.sendMessage(req)) as Reply<T> | undefined;
-  if (!reply) throw new Error('The background did not answer.');
-  if (!reply.ok) throw new Error(reply.error);
+export class RequestError extends Error implements ErrorView {
+  constructor(readonly kind: ErrorView['kind'], message: string) {
+    super(message);
+  }
+}
+
+/** What to show for a request that failed: its kind when the background said, else a plain message. */
+export const viewOf = (err: unknown): ErrorView =>
+  err instanceof RequestError ? { kind: err.kind, message: err.message } : { kind: 'internal', message: (err as Error).message };
+
+export async function sendRequest<R extends BackgroundRequest>(request: R): Promise<ReplyOf<R['type']>> {
+  const reply = (await browser.runtime.sendMessage(request)) as Reply<ReplyOf<R['type']>> | undefined;
+  if (!reply) throw new RequestError('internal', 'The background did not answer.');
+  if (!reply.ok) throw new RequestError(reply.error.kind, reply.error.message);
   return reply.value;
 }

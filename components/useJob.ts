@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { browser, type Browser } from 'wxt/browser';
-import { jobPortPrefix, type JobPortMessage, type JobView } from '../lib/messages';
+import { jobPortPrefix, type JobPortMessage } from '../lib/app/tab-protocol';
+import { isLive, type JobView } from '../lib/jobs/job-view';
 
 export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): JobView | undefined {
   switch (msg.type) {
@@ -18,7 +19,6 @@ export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): 
   }
 }
 
-const finished = new Set<JobView['status']>(['done', 'error', 'stopped', 'interrupted']);
 
 export function useJob(jobId: string | undefined): JobView | undefined {
   // Keyed by id, so switching jobs never shows the previous job's text for a frame.
@@ -57,7 +57,7 @@ export function useJob(jobId: string | undefined): JobView | undefined {
       // The worker was stopped mid-job (Chrome stops idle workers): connecting again wakes it, and
       // its snapshot says what survived.
       port.onDisconnect.addListener(() => {
-        if (closed || (lastStatus && finished.has(lastStatus)) || attempts >= 8) return;
+        if (closed || (lastStatus && !isLive(lastStatus)) || attempts >= 8) return;
         retry = setTimeout(connect, Math.min(2_000, 100 * 2 ** attempts++));
       });
     };

@@ -2,7 +2,7 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { CacheBodyRecord, CacheEntryRecord, CacheStatsRecord, MetaRecord } from './cache/records';
 import type { JobRecord, JobStore } from './jobs/runner';
-import { unfinishedStatuses } from './jobs/runner';
+import { liveStatuses } from './jobs/job-view';
 import type { Conversation } from './chat/conversation';
 import type { ActivityRecord, AuditRecord } from './privacy/records';
 
@@ -53,6 +53,6 @@ export function dexieJobStore(db: PrecisDb): JobStore {
       await db.jobs.put(job);
     },
     get: (id) => db.jobs.get(id),
-    unfinished: () => db.jobs.where('status').anyOf(unfinishedStatuses).toArray(),
+    unfinished: () => db.jobs.where('status').anyOf(liveStatuses).toArray(),
   };
 }

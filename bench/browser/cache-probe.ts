@@ -328,7 +328,7 @@ export async function endToEnd(opts: { baseUrl: string; pageChars: number; runs:
       return llm.chat(req, o);
     },
   };
-  const client = withCache(counted, cache, { getProvider: () => provider });
+  const client = withCache({ withProvider: () => counted }, cache, { getProvider: () => provider });
   const requests = Array.from({ length: opts.runs }, (_, i) => summaryRequest(proseText(opts.seed + i, opts.pageChars), `Page ${i}`));
   // Connection, CORS preflight and JIT warm-up, on requests that are not measured.
   for (let i = 0; i < 3; i++) await llm.chat(summaryRequest(`warm-up ${i}`));

@@ -1,23 +1,34 @@
+// The composition root: the application core built on the browser, and every listener registered
+// synchronously, before any await, so an event that wakes the worker is never missed.
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { setupHousekeeping, warmUp } from './housekeeping';
-import { onCommand, onMenuClicked, setupMenus } from './menus';
-import { setupMessages } from './messages';
-import { jobRunner, setupPreferenceSync } from './services';
-import { saveSettings } from './settings';
-import { summariseTab } from './summarise';
+import { createPrecis } from '../../lib/app/core';
+import { asPortLike, browserPlatform } from './platform';
+
+const pruneAlarm = 'precis-prune';
 
 export default defineBackground(() => {
-  // Every listener is registered synchronously, before any await, so an event that wakes the
-  // worker is never missed.
-  setupMenus();
-  setupMessages();
-  setupHousekeeping();
-  setupPreferenceSync();
-  void jobRunner().markInterrupted();
-  void warmUp();
+  const precis = createPrecis(browserPlatform(), { id: browser.runtime.id, pagesOrigin: browser.runtime.getURL('/') });
+
+  browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: unknown) => void) => {
+    void precis.handleMessage(raw, sender).then((reply) => reply && sendResponse(reply));
+    return sender.id === browser.runtime.id; // answer asynchronously, and only our own
+  });
+  browser.runtime.onConnect.addListener((port) => precis.connect(asPortLike(port), port.sender ?? {}));
+  browser.contextMenus.onClicked.addListener((info, tab) => void precis.onMenuClicked(info.menuItemId, tab));
+  browser.commands.onCommand.addListener((command, tab) => void precis.onCommand(command, tab));
+  browser.runtime.onInstalled.addListener(() => {
+    void browser.alarms.create(pruneAlarm, { periodInMinutes: 60 });
+    void precis.onInstalled();
+  });
+  browser.alarms.onAlarm.addListener((alarm) => alarm.name === pruneAlarm && void precis.prune());
+  browser.storage.onChanged.addListener((changes, areaName) => areaName === 'local' && void precis.onLocalStorageChanged(changes));
+
+  void precis.markInterrupted();
+  void precis.warmUp();
   if (import.meta.env.MODE === 'e2e' || import.meta.env.MODE === 'demo') {
     // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
-    Object.assign(globalThis, { precisTest: { onMenuClicked, onCommand, summariseTab, saveSettings, browser } });
+    const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => precis.onMenuClicked(info.menuItemId, tab);
+    Object.assign(globalThis, { precisTest: { onMenuClicked, onCommand: precis.onCommand, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser } });
   }
 });

@@ -20,7 +20,7 @@ function download(name: string, data: unknown) {
 export function DataSection() {
   const [stats, setStats] = useState<CacheStats>();
   const [notice, setNotice] = useState<string>();
-  const refresh = () => void sendRequest<CacheStats>({ type: 'cache.stats' }).then(setStats);
+  const refresh = () => void sendRequest({ type: 'cache.stats' }).then(setStats);
   useEffect(refresh, []);
 
   async function exportData() {

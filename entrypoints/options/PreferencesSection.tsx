@@ -9,7 +9,7 @@ const newPrompt = (): CustomPrompt => ({ id: crypto.randomUUID().slice(0, 8), na
 export function PreferencesSection() {
   const [prefs, setPrefs] = useState<Preferences>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
-  useEffect(() => void sendRequest<Preferences>({ type: 'prefs.get' }).then(setPrefs), []);
+  useEffect(() => void sendRequest({ type: 'prefs.get' }).then(setPrefs), []);
   if (!prefs) return null;
 
   const set = <K extends keyof Preferences>(key: K, value: Preferences[K]) => setPrefs({ ...prefs, [key]: value });
@@ -20,7 +20,7 @@ export function PreferencesSection() {
     e.preventDefault();
     try {
       const customPrompts = prefs!.customPrompts.filter((p) => p.name.trim() && p.template.trim());
-      setPrefs(await sendRequest<Preferences>({ type: 'prefs.save', patch: { ...prefs!, customPrompts } }));
+      setPrefs(await sendRequest({ type: 'prefs.save', patch: { ...prefs!, customPrompts } }));
       setNotice({ ok: true, text: t('saved') });
       // The interface language applies on the next page load, like every other view's.
       if (prefs!.uiLocale !== 'auto') document.documentElement.lang = prefs!.uiLocale;

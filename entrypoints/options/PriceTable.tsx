@@ -35,26 +35,18 @@ export function PriceTable({ prices, onChange }: { prices: Prices; onChange: (ne
               <td>
                 <input aria-label={t('pricedModel')} value={model} onChange={(e) => setRow(i, [e.target.value, price])} />
               </td>
-              <td>
-                <input
-                  aria-label={`${model} ${t('priceInput')}`}
-                  type="number"
-                  min={0}
-                  step="0.01"
-                  value={price.inputPerMTok}
-                  onChange={(e) => setRow(i, [model, { ...price, inputPerMTok: Number(e.target.value) }])}
-                />
-              </td>
-              <td>
-                <input
-                  aria-label={`${model} ${t('priceOutput')}`}
-                  type="number"
-                  min={0}
-                  step="0.01"
-                  value={price.outputPerMTok}
-                  onChange={(e) => setRow(i, [model, { ...price, outputPerMTok: Number(e.target.value) }])}
-                />
-              </td>
+              {(['inputPerMTok', 'outputPerMTok'] as const).map((field) => (
+                <td key={field}>
+                  <input
+                    aria-label={`${model} ${t(field === 'inputPerMTok' ? 'priceInput' : 'priceOutput')}`}
+                    type="number"
+                    min={0}
+                    step="0.01"
+                    value={price[field]}
+                    onChange={(e) => setRow(i, [model, { ...price, [field]: Number(e.target.value) }])}
+                  />
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

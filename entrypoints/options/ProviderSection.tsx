@@ -3,10 +3,11 @@ import { browser } from 'wxt/browser';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t, type MessageKey } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
-import type { PublicSettings, SettingsInput, Verdict } from '../../lib/messages';
+import type { ErrorView } from '../../lib/errors';
+import type { PublicSettings, SettingsInput } from '../../lib/app/protocol';
 import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../../lib/providers';
 
-type Notice = { ok: true; text: string } | { ok: false; kind: string; message: string };
+type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
 
 /** The API's origin as a host-permission pattern: asked for at save time, not at install. */
@@ -34,9 +35,9 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
   const [models, setModels] = useState<string[]>([]);
   const preset = presetById(presetId);
 
-  const loadModels = () => void sendRequest<string[]>({ type: 'models.list' }).then(setModels, () => setModels([]));
+  const loadModels = () => void sendRequest({ type: 'models.list' }).then(setModels, () => setModels([]));
   useEffect(() => {
-    void sendRequest<PublicSettings>({ type: 'settings.get' }).then((s) => {
+    void sendRequest({ type: 'settings.get' }).then((s) => {
       setSettings(s);
       setPresetId(s.presetId);
       setBaseUrl(s.baseUrl);
@@ -87,7 +88,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
       return;
     }
     try {
-      setSettings(await sendRequest<PublicSettings>({ type: 'settings.save', settings: next }));
+      setSettings(await sendRequest({ type: 'settings.save', settings: next }));
       setApiKey('');
       setPassphrase('');
       setHeaders(undefined);
@@ -102,7 +103,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
   async function vault(req: { type: 'vault.unlock'; passphrase: string } | { type: 'vault.lock' }) {
     setNotice(undefined);
     try {
-      setSettings(await sendRequest<PublicSettings>(req));
+      setSettings(await sendRequest(req));
       setPassphrase('');
       if (req.type === 'vault.unlock') setNotice({ ok: true, text: t('unlocked') });
     } catch (err) {
@@ -114,7 +115,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
     setBusy(true);
     setNotice(undefined);
     try {
-      const verdict = await sendRequest<Verdict>({ type: 'settings.test' });
+      const verdict = await sendRequest({ type: 'settings.test' });
       setNotice(verdict.ok ? { ok: true, text: verdict.detail } : verdict);
     } finally {
       setBusy(false);

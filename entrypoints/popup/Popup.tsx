@@ -4,7 +4,7 @@ import { ChatView } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
-import type { SummariseOutcome } from '../../lib/messages';
+import type { SummariseOutcome } from '../../lib/app/protocol';
 
 export function Popup() {
   const [busy, setBusy] = useState(false);
@@ -13,7 +13,7 @@ export function Popup() {
   async function summarise() {
     setBusy(true);
     try {
-      const result = await sendRequest<SummariseOutcome>({ type: 'summarise.activeTab' });
+      const result = await sendRequest({ type: 'summarise.activeTab' });
       setOutcome(result);
       // The summary streams into the page's sidebar; the popup has done its job.
       if (result.ok) window.close();

@@ -5,7 +5,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { extractPage } from '../../lib/extract/page';
-import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/messages';
+import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.

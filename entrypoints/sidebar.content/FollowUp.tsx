@@ -2,17 +2,18 @@ import { useCallback, useState, type FormEvent } from 'react';
 import { AssistantTurn } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
-import { sendRequest } from '../../components/sendRequest';
+import { sendRequest, viewOf } from '../../components/sendRequest';
+import type { ErrorView } from '../../lib/errors';
 import type { Conversation } from '../../lib/chat/conversation';
 
 /** Questions about the page under its summary: a conversation that starts from the summary. */
 export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
   const [conversation, setConversation] = useState<Conversation>();
   const [draft, setDraft] = useState('');
-  const [error, setError] = useState<{ kind: string; message: string }>();
+  const [error, setError] = useState<ErrorView>();
 
   const reload = useCallback(async (id: string) => {
-    setConversation(await sendRequest<Conversation>({ type: 'chat.get', conversationId: id }));
+    setConversation(await sendRequest({ type: 'chat.get', conversationId: id }));
   }, []);
 
   async function ask(e: FormEvent) {
@@ -21,7 +22,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
     if (!text) return;
     setError(undefined);
     try {
-      const { conversationId } = await sendRequest<{ conversationId: string }>({
+      const { conversationId } = await sendRequest({
         type: 'chat.send',
         text,
         attachPage: true,
@@ -30,7 +31,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
       setDraft('');
       await reload(conversationId);
     } catch (err) {
-      setError({ kind: 'bad_request', message: (err as Error).message });
+      setError(viewOf(err));
     }
   }
 

@@ -9,9 +9,8 @@ import { useJob } from '../../components/useJob';
 import { useNow } from '../../components/useNow';
 import { FollowUp } from './FollowUp';
 import { useResizableWidth } from './useResizableWidth';
-import type { JobView } from '../../lib/messages';
-
-export type SidebarContent = { jobId: string } | { error: { kind: string; message: string } };
+import type { SidebarContent } from '../../lib/app/page-access';
+import { isLive, type JobView } from '../../lib/jobs/job-view';
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
 // Resume asks the same question again: parts already answered come back from the cache, so it
@@ -24,7 +23,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
   const [copied, setCopied] = useState(false);
   const [forgotten, setForgotten] = useState<string>();
   const error = 'error' in content ? content.error : job?.error;
-  const active = job && ['queued', 'running', 'waiting'].includes(job.status);
+  const active = job && isLive(job.status);
   const now = useNow(job?.cachedAt !== undefined, 60_000);
 
   async function forget(jobId: string) {

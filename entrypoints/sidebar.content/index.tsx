@@ -7,8 +7,9 @@ import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/co
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { applyUiLocale } from '../../components/locale';
 import { warmUpMarkdown } from '../../components/markdown/render';
-import type { TabRequest } from '../../lib/messages';
-import { Sidebar, type SidebarContent } from './Sidebar';
+import type { TabRequest } from '../../lib/app/tab-protocol';
+import type { SidebarContent } from '../../lib/app/page-access';
+import { Sidebar } from './Sidebar';
 import markdownCss from '../../components/markdown/markdown.css?inline';
 import sidebarCss from './sidebar.css?inline';
 

@@ -1,7 +1,7 @@
 // A conversation: the turns so far and, optionally, the page it is about. Pure data and the one
 // function that turns it into a model request.
 import type { ChatMessage, ChatRequest } from '../llm/types';
-import type { PageContent } from '../messages';
+import type { PageContent } from '../extract/page-content';
 import { neutraliseTags } from '../jobs/summary-prompt';
 
 export interface Turn {

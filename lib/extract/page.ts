@@ -1,7 +1,7 @@
 // Page → clean text. Takes the Document as an argument so it runs on a real page in the content
 // script and on a parsed fixture in tests alike.
 import { isProbablyReaderable } from '@mozilla/readability';
-import type { PageContent } from '../messages';
+import type { PageContent } from './page-content';
 import { domToText } from './dom-text';
 import { normalisePlainText } from './plain-text';
 import { ArticleReader } from './readability';

@@ -1,9 +1,11 @@
 // Runs summary/chat jobs and fans their progress out to any number of views. Views come and go
 // (a popup closes, a sidebar reloads); the job does not care. The store keeps what a later view,
 // or a restarted worker, needs to see.
-import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
-import type { JobPortMessage, JobStatus, JobView } from '../messages';
-import { describeError } from './describe-error';
+import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, ProviderConfig } from '../llm/types';
+import type { JobPortMessage } from '../app/tab-protocol';
+import type { JobView } from './job-view';
+import { describeError } from '../errors';
+import { isLive } from './job-view';
 import type { Progress } from './map-reduce';
 
 export interface JobRecord extends JobView {
@@ -23,6 +25,8 @@ export interface JobStore {
 export interface JobChatOptions extends ChatOptions {
   regenerate?: boolean;
   cachePolicy?: 'summary' | 'chat';
+  /** The provider the job resolved when it started (its key decrypted once, not per call). */
+  provider?: ProviderConfig;
 }
 
 /** The LLM client, usually behind the response cache, which adds `hash` and `cached`. */
@@ -58,6 +62,8 @@ export interface StartJob {
   offline?: JobRecord['offline'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
+  /** Every model call of the job uses this provider. */
+  provider?: ProviderConfig;
   run(io: JobIo): Promise<unknown>;
 }
 
@@ -70,9 +76,6 @@ interface LiveJob {
   flushTimer?: ReturnType<typeof setTimeout>;
   finished: Promise<void>;
 }
-
-/** Statuses that mean "a worker is working on it": after a restart, nobody is. */
-export const unfinishedStatuses: JobStatus[] = ['queued', 'running', 'waiting'];
 
 export function toJobView(record: JobRecord): JobView {
   const { createdAt: _c, updatedAt: _u, requestHashes: _h, ...view } = record;
@@ -109,7 +112,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
     broadcast(job, { type: 'status', job: toJobView(job.record) });
   }
 
-  function io(job: LiveJob, regenerate: boolean, cachePolicy: 'summary' | 'chat'): JobIo {
+  function io(job: LiveJob, input: StartJob): JobIo {
+    const bound = { regenerate: input.regenerate ?? false, cachePolicy: input.kind, ...(input.provider && { provider: input.provider }) };
     const jobIo: JobIo = {
       signal: job.controller.signal,
       async chat(req, opts = {}) {
@@ -117,8 +121,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
           signal: job.controller.signal,
           onStatus: jobIo.onStatus,
           ...opts,
-          regenerate,
-          cachePolicy,
+          ...bound,
         });
         if (result.hash) job.record.requestHashes = [...new Set([...job.record.requestHashes, result.hash])];
         // The call that streams the answer decides whether the answer the user sees is a replay.
@@ -154,7 +157,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
   async function run(job: LiveJob, input: StartJob) {
     try {
       await persistNow(job);
-      await input.run(io(job, input.regenerate ?? false, input.kind));
+      await input.run(io(job, input));
       update(job, { status: 'done' });
     } catch (err) {
       if (job.controller.signal.aborted) update(job, { status: 'stopped' });
@@ -200,7 +203,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       if (live.has(id)) return this.subscribe(id, listener);
       if (!stored) throw new Error(`No job ${id}`);
       // Stored as running but not running here: a previous worker died under it.
-      const status = unfinishedStatuses.includes(stored.status) ? 'interrupted' : stored.status;
+      const status = isLive(stored.status) ? 'interrupted' : stored.status;
       listener({ type: 'snapshot', job: toJobView({ ...stored, status }) });
       return () => {};
     },

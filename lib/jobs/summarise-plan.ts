@@ -5,30 +5,21 @@ import { chunkText, minChunkBudget, type Chunk, type CountTokens } from '../extr
 import { modelLimits, summaryBudget, type ContextOverrides, type ModelLimits } from '../extract/context-window';
 import { estimateCounter, type TokenCounter } from '../extract/tokens';
 import type { ChatRequest } from '../llm/types';
-import type { PageContent } from '../messages';
+import { AppError, appErrors } from '../errors';
+import type { PageContent } from '../extract/page-content';
 import { runMapReduce, type MapReduceIo } from './map-reduce';
 import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
 export type { ChatFn, Progress } from './map-reduce';
 export { defaultSummaryTemplate } from './summary-prompt';
 
-export class EmptyPageError extends Error {
-  readonly kind = 'empty_page';
-  constructor() {
-    super('This page has no readable text to summarise. Select some text and try "Summarise selection".');
-  }
-}
-
 /** The model's window cannot hold the prompt and a useful piece of page. */
-export class ContextTooSmallError extends Error {
-  readonly kind = 'context_length';
-  constructor(model: string, context: number) {
-    super(
-      `The context window assumed for ${model} (${context} tokens) is too small for the summary prompt. ` +
-        'Set the right size for this model in the options, or shorten the summary template.',
-    );
-  }
-}
+const contextTooSmall = (model: string, context: number) =>
+  new AppError(
+    'context_length',
+    `The context window assumed for ${model} (${context} tokens) is too small for the summary prompt. ` +
+      'Set the right size for this model in the options, or shorten the summary template.',
+  );
 
 /** Room kept for each answer, in the model's tokens. */
 export const reservedOutput = { summary: 2_048, notes: 1_024, merge: 1_536 } as const;
@@ -80,15 +71,21 @@ export type SummaryPlan =
       count: CountTokens;
     };
 
-/** The page's text as the model will see it; throws EmptyPageError when there is nothing to read. */
-export function readableText(page: PageContent): string {
-  const text = page.text.trim();
-  if (!/[\p{L}\p{N}]/u.test(text)) throw new EmptyPageError();
-  return page.truncated ? `${text}\n\n[The page continues; only its beginning was extracted.]` : text;
+/** A page with its text as the model will see it: checked once, before any job starts. */
+export interface ReadablePage extends PageContent {
+  readable: string;
 }
 
-export async function planSummary(page: PageContent, opts: PlanOptions): Promise<SummaryPlan> {
-  const text = readableText(page);
+/** Throws `empty_page` when there is nothing to read. */
+export function readablePage(page: PageContent): ReadablePage {
+  const text = page.text.trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) throw appErrors.emptyPage();
+  return { ...page, readable: page.truncated ? `${text}\n\n[The page continues; only its beginning was extracted.]` : text };
+}
+
+/** `page` already made readable (the background checks before it starts a job) is not read again. */
+export async function planSummary(page: PageContent | ReadablePage, opts: PlanOptions): Promise<SummaryPlan> {
+  const text = ('readable' in page ? page : readablePage(page)).readable;
   const limits = modelLimits(opts.model, opts.contextOverrides);
   // A loader that fails leaves us the estimate: a plan with margins beats no summary.
   const counter = opts.counter ?? (await opts.loadCounter().catch(() => estimateCounter));
@@ -114,7 +111,7 @@ export async function planSummary(page: PageContent, opts: PlanOptions): Promise
     return { kind: 'single', request: prompts.request('summary', text), pageTokens, budgets, limits };
   }
   if (Math.min(budgets.notes, budgets.merge, budgets.final) < Math.max(minUsefulBudget, minChunkBudget)) {
-    throw new ContextTooSmallError(opts.model, limits.context);
+    throw contextTooSmall(opts.model, limits.context);
   }
   const chunks = chunkText(text, { budget: budgets.notes, count, overlapTokens: opts.overlapTokens ?? 100 });
   return { kind: 'map-reduce', chunks, pageTokens, budgets, limits, prompts, count };
@@ -129,7 +126,7 @@ export interface SummaryResult {
   pageTokens: number;
 }
 
-export async function runSummary(page: PageContent, opts: RunSummaryOptions): Promise<SummaryResult> {
+export async function runSummary(page: PageContent | ReadablePage, opts: RunSummaryOptions): Promise<SummaryResult> {
   const plan = await planSummary(page, opts);
   if (plan.kind === 'single') {
     // No progress events: the streamed answer is the progress.

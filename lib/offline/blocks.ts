@@ -63,16 +63,12 @@ export function parseBlocks(text: string): Block[] {
       continue;
     }
     const h = heading.exec(line);
-    if (h) {
+    const item = h ? null : listItem.exec(line);
+    if (h || item) {
       close();
-      open('heading', h[1] ?? '');
-      close();
-      continue;
-    }
-    const item = listItem.exec(line);
-    if (item) {
-      close();
-      open('item', item[1] ?? '');
+      open(h ? 'heading' : 'item', (h ?? item)?.[1] ?? '');
+      // A heading is one line; an item may wrap onto the next.
+      if (h) close();
     } else if (current) {
       // A wrapped line: ideographs need no space between them.
       const glue = ideographEdge.test(current.last) && ideographEdge.test(line.charAt(0)) ? '' : ' ';

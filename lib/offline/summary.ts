@@ -1,6 +1,6 @@
 // An extractive summary for when there is no model: the page's own most central sentences, in the
 // shape of the model's summary (TL;DR, key points, details), instantly and without the network.
-import type { PageContent } from '../messages';
+import type { PageContent } from '../extract/page-content';
 import { parseBlocks } from './blocks';
 import { factCount } from './details';
 import { isFurniture } from './furniture';

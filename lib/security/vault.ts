@@ -2,6 +2,7 @@
 // script, not even ours, can read the raw key material; only ciphertext reaches storage.local.
 // An optional passphrase (PBKDF2 → AES-GCM) replaces the device key for users who want the key
 // unreadable without them. What this does and does not protect against is in the README.
+import { AppError } from '../errors';
 
 export interface SealedSecret {
   v: 1;
@@ -18,13 +19,8 @@ export interface DeviceKeyStore {
   save(key: CryptoKey): Promise<void>;
 }
 
-export class VaultError extends Error {
-  constructor(
-    readonly kind: 'wrong_passphrase' | 'corrupt' | 'locked',
-    message: string,
-  ) {
-    super(message);
-  }
+export class VaultError extends AppError<'wrong_passphrase' | 'corrupt' | 'locked'> {
+  override readonly name = 'VaultError';
 }
 
 /** OWASP's 2023 guidance for PBKDF2-HMAC-SHA256. */

@@ -1,0 +1,91 @@
+// The browser behind the application core's ports (lib/app/ports.ts): storage, tabs and scripting,
+// menus, the Origin rule for local servers, the packaged tokenizer, keeping the worker awake.
+import { browser, type Browser } from 'wxt/browser';
+import type { Platform, PortLike } from '../../lib/app/ports';
+import type { MenuItem } from '../../lib/app/menus';
+import type { ContentScriptName } from '../../lib/app/tab-protocol';
+import { openDb } from '../../lib/db';
+import { counterFromRanks, rankTableAsset, type RankTable } from '../../lib/extract/tokenizer-ranks';
+import type { TokenCounter } from '../../lib/extract/tokens';
+import { localOriginRuleUpdate } from '../../lib/providers';
+import { dexieDeviceKeyStore } from '../../lib/security/device-key-store';
+
+/** The built content scripts: the page reader (small, no UI) and the sidebar's UI. */
+const scriptFiles = {
+  reader: '/content-scripts/reader.js',
+  sidebar: '/content-scripts/sidebar.js',
+} as const satisfies Record<ContentScriptName, string>;
+
+const area = (storage: Browser.storage.StorageArea): Platform['local'] => ({
+  get: async (key) => (await storage.get(key))[key],
+  set: (key, value) => storage.set({ [key]: value }),
+  remove: (key) => storage.remove(key),
+});
+
+// Chrome stops an idle worker after 30 s; an extension API call resets that.
+const keepAliveMs = 20_000;
+let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+
+let counter: Promise<TokenCounter> | undefined;
+
+type MenuContext = Browser.contextMenus.ContextType;
+type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
+
+export function browserPlatform(): Platform {
+  return {
+    db: openDb(),
+    deviceKeys: dexieDeviceKeyStore(),
+    local: area(browser.storage.local),
+    session: area(browser.storage.session),
+    fetch: (input, init) => fetch(input, init),
+    tabs: {
+      async active() {
+        // The popup's own window, when it is one, is not a page to summarise.
+        const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
+        return (await browser.tabs.query({ active: true, windowId: win.id }))[0];
+      },
+      send: (tabId, request) => browser.tabs.sendMessage(tabId, request),
+      inject: async (tabId, script) => void (await browser.scripting.executeScript({ target: { tabId }, files: [scriptFiles[script]] })),
+    },
+    async setLocalOriginRule(baseUrl) {
+      if (!browser.declarativeNetRequest) return;
+      const extensionHost = new URL(browser.runtime.getURL('/')).hostname;
+      await browser.declarativeNetRequest.updateDynamicRules(localOriginRuleUpdate(baseUrl, extensionHost));
+    },
+    openOptions: () => browser.runtime.openOptionsPage(),
+    async setMenu(items: MenuItem[]) {
+      await browser.contextMenus.removeAll();
+      for (const { id, title, contexts } of items) {
+        await new Promise<void>((resolve) =>
+          browser.contextMenus.create(
+            { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) },
+            () => resolve(),
+          ),
+        );
+      }
+    },
+    loadCounter() {
+      // getURL's types list only the files WXT knows of; this one is added by a build hook.
+      const url = (browser.runtime.getURL as (path: string) => string)(`/${rankTableAsset}`);
+      counter ??= fetch(url)
+        .then((res) => res.json() as Promise<RankTable>)
+        .then(counterFromRanks);
+      counter.catch(() => (counter = undefined));
+      return counter;
+    },
+    keepAliveWhile(busy) {
+      keepAliveTimer ??= setInterval(() => {
+        if (busy()) void browser.runtime.getPlatformInfo();
+        else keepAliveTimer = void clearInterval(keepAliveTimer);
+      }, keepAliveMs);
+    },
+  };
+}
+
+export const asPortLike = (port: Browser.runtime.Port): PortLike => ({
+  name: port.name,
+  postMessage: (message) => port.postMessage(message),
+  disconnect: () => port.disconnect(),
+  onMessage: (listener) => port.onMessage.addListener(listener),
+  onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
+});

@@ -1,0 +1,117 @@
+// Popup chat and the sidebar's follow-ups: conversations persisted in Dexie, each answer a job like
+// a summary, so closing the popup mid-answer loses nothing and reopening it shows the answer still
+// arriving.
+import { attachablePage, chatRequest, titleFrom, type Conversation } from '../chat/conversation';
+import type { ConversationStore } from '../chat/store';
+import { appErrors } from '../errors';
+import type { JobRunner } from '../jobs/runner';
+import type { PageAccess } from './page-access';
+import type { TabRef, Tabs } from './ports';
+import type { ChatStarted, RequestOf } from './protocol';
+
+export interface ChatDeps {
+  store: () => ConversationStore;
+  jobs: () => JobRunner;
+  pages: PageAccess;
+  tabs: Tabs;
+  keepAlive(): void;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export type ChatInput = Omit<RequestOf<'chat.send'>, 'type'>;
+
+export function createChat(deps: ChatDeps) {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+
+  /** The page in `tab`, or in the tab the user is looking at, for "about this page". */
+  async function currentPage(fromTab: TabRef | undefined): Promise<NonNullable<Conversation['page']>> {
+    const page = await deps.pages.read(fromTab ?? (await deps.tabs.active()), false);
+    if (!page) throw appErrors.pageForChatUnavailable();
+    return attachablePage(page);
+  }
+
+  /** Starts the job that answers the conversation's last question, and records it as the next turn. */
+  async function answer(conversation: Conversation): Promise<string> {
+    const request = chatRequest(conversation);
+    // The turn that names the job must be stored before the job can finish (a cached or failed
+    // answer is instant), or its text would have no turn to land in.
+    let markSaved!: () => void;
+    const turnSaved = new Promise<void>((resolve) => (markSaved = resolve));
+    const job = deps.jobs().start({
+      kind: 'chat',
+      title: conversation.title,
+      run: async (io) => {
+        await turnSaved;
+        let text = '';
+        try {
+          await io.chat(request, {
+            onDelta: (delta) => {
+              text += delta;
+              io.onDelta(delta);
+            },
+          });
+        } finally {
+          // Stopped or failed answers keep what arrived; the job keeps the error for the view.
+          await deps.store().update(conversation.id, (c) => {
+            const turn = c.turns.find((t) => t.jobId === job.id);
+            if (turn) turn.content = text;
+          });
+        }
+      },
+    });
+    conversation.turns.push({ role: 'assistant', content: '', at: now(), jobId: job.id });
+    conversation.updatedAt = now();
+    try {
+      await deps.store().put(conversation);
+    } finally {
+      markSaved();
+    }
+    deps.keepAlive();
+    return job.id;
+  }
+
+  async function existing(conversationId: string): Promise<Conversation> {
+    const conversation = await deps.store().get(conversationId);
+    if (!conversation) throw appErrors.conversationGone();
+    return conversation;
+  }
+
+  return {
+    /** `tab`: the sender's own tab when the sidebar asks, so a follow-up is about the page it sits on. */
+    async send(input: ChatInput, tab?: TabRef): Promise<ChatStarted> {
+      const at = now();
+      const conversation: Conversation = input.conversationId
+        ? await existing(input.conversationId)
+        : { id: newId(), title: titleFrom(input.text), createdAt: at, updatedAt: at, turns: [] };
+      if (input.attachPage && !conversation.page) conversation.page = await currentPage(tab);
+      if (!input.conversationId && input.afterSummaryJobId) {
+        // The summary the user just read is the context their follow-up refers to ("the second point…").
+        const summary = await deps.jobs().get(input.afterSummaryJobId);
+        if (summary?.text) {
+          conversation.turns.push(
+            { role: 'user', content: 'Summarise this page.', at, context: true },
+            { role: 'assistant', content: summary.text, at, context: true },
+          );
+        }
+      }
+      if (input.model !== undefined) conversation.model = input.model || undefined;
+      conversation.turns.push({ role: 'user', content: input.text, at });
+      return { conversationId: conversation.id, jobId: await answer(conversation) };
+    },
+
+    /** Answers the last question again: after a failure, a stop, or an interrupted worker. */
+    async retry(conversationId: string): Promise<ChatStarted> {
+      const conversation = await existing(conversationId);
+      if (conversation.turns.at(-1)?.role === 'assistant') conversation.turns.pop();
+      return { conversationId, jobId: await answer(conversation) };
+    },
+
+    list: () => deps.store().list(),
+    get: (id: string) => deps.store().get(id),
+    delete: async (id: string) => void (await deps.store().remove(id)),
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

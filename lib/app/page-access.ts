@@ -1,0 +1,54 @@
+// Reaching into a tab: the content scripts we inject on demand (activeTab + scripting), the page
+// text the reader extracts, and the sidebar the background shows.
+import type { ErrorView } from '../errors';
+import { pageContent, type PageContent } from '../extract/page-content';
+import type { TabRef, Tabs } from './ports';
+import type { ContentScriptName } from './tab-protocol';
+
+/** Browsers keep extensions out of everything but web pages (built-in pages, stores, the PDF viewer's own URL). */
+export function canRunOn(url: string | undefined): boolean {
+  return !!url && /^https?:\/\//.test(url);
+}
+
+export type SidebarContent = { jobId: string } | { error: ErrorView };
+
+type ReachableTab = TabRef & { id: number };
+const reachable = (tab: TabRef | undefined): tab is ReachableTab => tab?.id !== undefined && canRunOn(tab.url);
+
+export function createPageAccess(tabs: Tabs) {
+  /**
+   * Injects a content script unless it is already there. Injecting again would start a second
+   * instance, and WXT retires the first one's UI when that happens: an open sidebar would vanish.
+   * Returns false where the browser does not let extensions in.
+   */
+  async function ensureScript(tab: TabRef | undefined, script: ContentScriptName): Promise<boolean> {
+    if (!reachable(tab)) return false;
+    const present = await tabs.send(tab.id, { type: 'ping', script }).then(
+      (answer) => answer === true,
+      () => false,
+    );
+    if (present) return true;
+    return tabs.inject(tab.id, script).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  return {
+    ensureScript,
+
+    /** The page in `tab` as the reader extracts it; undefined where the browser keeps us out. */
+    async read(tab: TabRef | undefined, useSelection: boolean): Promise<PageContent | undefined> {
+      if (!reachable(tab) || !(await ensureScript(tab, 'reader'))) return undefined;
+      return pageContent.parse(await tabs.send(tab.id, { type: 'page.extract', useSelection }));
+    },
+
+    /** Shows the sidebar with a job (or an error), bringing in its UI first if the tab lacks it. */
+    async showSidebar(tab: TabRef, content: SidebarContent): Promise<void> {
+      if (!reachable(tab) || !(await ensureScript(tab, 'sidebar'))) return;
+      await tabs.send(tab.id, { type: 'sidebar.show', ...content });
+    },
+  };
+}
+
+export type PageAccess = ReturnType<typeof createPageAccess>;

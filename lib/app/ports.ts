@@ -1,0 +1,70 @@
+// What the application core needs from the browser, as small interfaces the background implements
+// with its APIs (and tests with plain fakes). Nothing here names a browser global.
+import type { PrecisDb } from '../db';
+import type { LlmClient } from '../llm';
+import type { DeviceKeyStore } from '../security/vault';
+import type { JobIo } from '../jobs/runner';
+import type { TokenCounter } from '../extract/tokens';
+import type { MenuItem } from './menus';
+import type { ContentScriptName, TabRequest } from './tab-protocol';
+
+/** A tab, as much of it as the core looks at. */
+export interface TabRef {
+  id?: number;
+  url?: string;
+}
+
+/** One storage area (storage.local, storage.session): JSON values by key. */
+export interface KeyValueArea {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export interface Tabs {
+  /** The tab the user is looking at: the active tab of the last focused normal window. */
+  active(): Promise<TabRef | undefined>;
+  send(tabId: number, request: TabRequest): Promise<unknown>;
+  /** Injects a content script; rejects where the browser keeps extensions out. */
+  inject(tabId: number, script: ContentScriptName): Promise<void>;
+}
+
+/** The browser's built-in model, which runs in the page (it is not exposed to workers). */
+export interface OnDeviceModel {
+  ready(tabId: number): Promise<boolean>;
+  /** Resolves when the page has streamed the whole summary into `io`. */
+  run(tabId: number, io: JobIo): Promise<void>;
+}
+
+export interface Platform {
+  /** The one database (lib/db.ts); Dexie opens it on first use. */
+  db: PrecisDb;
+  /** Where the vault's device key lives. */
+  deviceKeys: DeviceKeyStore;
+  local: KeyValueArea;
+  session: KeyValueArea;
+  tabs: Tabs;
+  /** The LLM client's `fetch`: the network. */
+  fetch: typeof fetch;
+  /** Points the Origin rewrite for local servers at this base URL ('' removes it). */
+  setLocalOriginRule(baseUrl: string): Promise<void>;
+  openOptions(): Promise<void>;
+  /** Replaces the context menu with these items. */
+  setMenu(items: MenuItem[]): Promise<void>;
+  /** Loads the token counter the first time a page is long. */
+  loadCounter(): Promise<TokenCounter>;
+  /** Keeps the worker alive while `busy()` says jobs are streaming. */
+  keepAliveWhile(busy: () => boolean): void;
+  now?: () => number;
+}
+
+export type { LlmClient };
+
+/** A runtime port, as much of it as the core uses. */
+export interface PortLike {
+  readonly name: string;
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onDisconnect(listener: () => void): void;
+}

@@ -1,0 +1,29 @@
+// What the background says to the content scripts in a tab, and the ports views and content
+// scripts open to it. Types and two names only: content scripts and views import this at run time.
+import type { ErrorView } from '../errors';
+import type { JobView } from '../jobs/job-view';
+
+/** Our two content scripts: the page reader, and the sidebar's UI. */
+export type ContentScriptName = 'reader' | 'sidebar';
+
+export type TabRequest =
+  /** Is this content script already in the tab? Answered only by the one named. */
+  | { type: 'ping'; script: ContentScriptName }
+  | { type: 'ondevice.ready' }
+  /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
+  | { type: 'ondevice.run'; token: string }
+  | { type: 'page.extract'; useSelection: boolean }
+  | { type: 'sidebar.show'; jobId: string }
+  | { type: 'sidebar.show'; error: ErrorView };
+
+/** Ports are named by purpose: `job:<id>` streams one job to one view. */
+export const jobPortPrefix = 'job:';
+/** `ondevice:<token>`: the content script streams an on-device summary to the background job. */
+export const onDevicePortPrefix = 'ondevice:';
+
+export type OnDevicePortMessage = { type: 'delta'; text: string } | { type: 'done' } | { type: 'error'; message: string };
+
+export type JobPortMessage =
+  | { type: 'snapshot'; job: JobView }
+  | { type: 'delta'; text: string }
+  | { type: 'status'; job: JobView };

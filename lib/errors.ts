@@ -1,0 +1,173 @@
+// One error type for the whole application. Every failure a user can meet has a `kind` (what code
+// and the UI switch on), a readable English `message`, a message key the views translate its heading
+// by, whether another try can help, and which actions the UI should offer. Errors are immutable:
+// `with()` makes a changed copy. `describeError` is the one mapper from anything thrown to what a
+// view shows.
+import { looksLikeOriginRejection } from './providers/local-origin';
+
+/** What the model's API can fail with (lib/llm). */
+export type LlmErrorKind =
+  | 'auth' // 401/403: wrong or revoked key
+  | 'not_found' // 404: wrong base URL or model name
+  | 'bad_request' // 400/422
+  | 'context_length' // prompt too long for the model
+  | 'rate_limited' // 429 after all retries
+  | 'quota' // 429 insufficient_quota: never retried
+  | 'server' // 5xx after all retries
+  | 'network' // fetch failed: DNS, refused, offline
+  | 'timeout' // first byte, idle or overall deadline
+  | 'aborted' // the caller cancelled
+  | 'bad_response' // a body that is not an OpenAI-compatible answer
+  | 'stream_cut' // the stream ended without [DONE]/finish_reason (Anthropic: message_stop/stop_reason)
+  | 'circuit_open'; // the breaker stayed open past the request's deadline
+
+/** What the application itself can fail with. */
+export type AppErrorKind =
+  | 'not_configured' // no provider saved yet
+  | 'locked' // the key is sealed under a passphrase not entered this session
+  | 'wrong_passphrase'
+  | 'corrupt' // the sealed key cannot be opened
+  | 'restricted_page' // the browser keeps extensions out of this tab
+  | 'empty_page' // nothing readable to summarise
+  | 'unknown_prompt' // a custom prompt that was deleted
+  | 'gone' // a job or conversation that no longer exists
+  | 'origin_rejected' // a local server refusing the extension's Origin
+  | 'on_device' // the browser's built-in model failed
+  | 'forbidden' // a sender asked for what it has no right to
+  | 'permission' // the user did not grant the host access a provider needs
+  | 'invalid_message' // a message that does not match its schema
+  | 'internal'; // a bug
+
+export type ErrorKind = LlmErrorKind | AppErrorKind;
+
+/** What the UI offers next to the message. */
+export type ErrorAction = 'open_options' | 'retry';
+
+/** An error as it crosses to a view (and is stored with a job): plain data. A view asks `actionsFor(kind)`. */
+export interface ErrorView {
+  kind: ErrorKind;
+  message: string;
+}
+
+/** Kinds that a change in the options can fix. */
+const fixedInOptions: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'auth',
+  'not_found',
+  'not_configured',
+  'bad_response',
+  'quota',
+  'network',
+  'locked',
+  'corrupt',
+  'origin_rejected',
+]);
+
+/** Kinds where asking again, later, can succeed even though this attempt's retries are spent. */
+const worthAnotherTry: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
+  'rate_limited',
+  'server',
+  'network',
+  'timeout',
+  'stream_cut',
+  'circuit_open',
+  'on_device',
+  'aborted',
+]);
+
+export function actionsFor(kind: ErrorKind): ErrorAction[] {
+  const actions: ErrorAction[] = [];
+  if (fixedInOptions.has(kind)) actions.push('open_options');
+  if (worthAnotherTry.has(kind)) actions.push('retry');
+  return actions;
+}
+
+export interface AppErrorFields {
+  /** Worth another attempt right now, as far as this one failure can tell (the client's retry loop reads it). */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class AppError<K extends ErrorKind = ErrorKind> extends Error {
+  override readonly name: string = 'AppError';
+  readonly kind: K;
+  readonly retryable: boolean;
+
+  constructor(kind: K, message: string, fields: AppErrorFields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.kind = kind;
+    this.retryable = fields.retryable ?? false;
+  }
+
+  /** The i18n key of this error's heading. */
+  get messageKey(): `kind_${K}` {
+    return `kind_${this.kind}`;
+  }
+
+  get actions(): ErrorAction[] {
+    return actionsFor(this.kind);
+  }
+
+  /** A copy with some fields changed: errors are never changed once thrown. */
+  with(patch: Partial<Pick<this, 'retryable'>>): this {
+    // Descriptors, not values: `message`, `stack` and `cause` stay own and non-enumerable (a plain
+    // assign dropped `cause` and made the stack part of the copy's JSON).
+    const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
+    // Some engines keep `stack` as an accessor of the original; the copy keeps its text.
+    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true, enumerable: false });
+    return Object.assign(copy, patch);
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** The application's own failures, in one voice. */
+export const appErrors = {
+  notConfigured: () =>
+    new AppError('not_configured', 'No model is set up yet. Open Precis options to choose a provider, a model and an API key.'),
+  restrictedPage: () =>
+    new AppError(
+      'restricted_page',
+      'Precis cannot read this page: browsers keep extensions out of built-in pages, the extension store and the PDF viewer. Open a normal web page and try again.',
+    ),
+  pageForChatUnavailable: () =>
+    new AppError(
+      'restricted_page',
+      'Precis cannot read the current tab (built-in pages, the extension store and PDFs are off limits). Ask without the page, or switch to a normal web page.',
+    ),
+  emptyPage: () =>
+    new AppError('empty_page', 'This page has no readable text to summarise. Select some text and try "Summarise selection".'),
+  unknownPrompt: () =>
+    new AppError('unknown_prompt', 'That custom prompt no longer exists. Choose another one, or add it again in the options.'),
+  conversationGone: () => new AppError('gone', 'That conversation was deleted.'),
+  summaryGone: () => new AppError('gone', 'That summary no longer exists.'),
+  forbidden: () => new AppError('forbidden', 'Not allowed from a web page'),
+  invalidMessage: (problem: string) => new AppError('invalid_message', `Rejected message: ${problem}`),
+  onDevice: (message: string) => new AppError('on_device', message, { retryable: false }),
+  pageClosed: () => new AppError('stream_cut', 'The page was closed before the summary was finished.'),
+  originRejected: () =>
+    new AppError(
+      'origin_rejected',
+      'The server refused requests from the extension (403). Ollama does this unless OLLAMA_ORIGINS allows extensions; ' +
+        'Precis rewrites the Origin for local servers it can reach. Save the provider again, or start Ollama with OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*.',
+    ),
+};
+
+function field<T extends string>(err: object, name: string, type: T): (T extends 'number' ? number : string) | undefined {
+  const value = (err as Record<string, unknown>)[name];
+  return typeof value === type ? (value as T extends 'number' ? number : string) : undefined;
+}
+
+/** Whatever was thrown → what a view shows. Errors of ours keep their kind; anything else is a bug. */
+export function describeError(err: unknown): ErrorView {
+  if (isAppError(err)) {
+    // A 403 with no provider-style body is a local server (Ollama) refusing our Origin, not our key.
+    if (err.kind === 'auth' && looksLikeOriginRejection(field(err, 'status', 'number'), field(err, 'detail', 'string'))) {
+      return describeError(appErrors.originRejected());
+    }
+    return { kind: err.kind, message: err.message };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'internal', message: `Something went wrong inside Precis: ${message}` };
+}

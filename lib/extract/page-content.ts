@@ -1,0 +1,17 @@
+// What the page reader sends the background: the schema it is checked against there, and its type.
+import { z } from 'zod';
+
+export const pageContent = z.object({
+  url: z.string().max(4096),
+  title: z.string().max(2000),
+  text: z.string(),
+  lang: z.string().max(35).optional(),
+  byline: z.string().max(500).optional(),
+  siteName: z.string().max(500).optional(),
+  /** Where `text` came from: Readability's article, the page's visible text, the selection, a text/plain page. */
+  source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
+  /** The page was longer than extraction keeps: `text` is its beginning. */
+  truncated: z.boolean().optional(),
+});
+
+export type PageContent = z.infer<typeof pageContent>;
