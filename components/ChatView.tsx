@@ -5,8 +5,8 @@ import { ErrorPanel } from './ErrorPanel';
 import { JobStatusLine } from './JobStatusLine';
 import { t } from './i18n';
 import { Markdown } from './markdown/Markdown';
-import { sendRequest, viewOf } from './sendRequest';
-import type { ErrorView } from '../lib/errors';
+import { sendRequest } from './sendRequest';
+import { useQuestion } from './useQuestion';
 import { isLive } from '../lib/jobs/job-view';
 import { useJob } from './useJob';
 
@@ -49,11 +49,9 @@ export function ChatView() {
   const [chats, setChats] = useState<ConversationSummary[]>([]);
   const [conversation, setConversation] = useState<Conversation>();
   const [showHistory, setShowHistory] = useState(false);
-  const [draft, setDraft] = useState('');
   const [attachPage, setAttachPage] = useState(false);
   const [models, setModels] = useState<string[]>([]);
   const [model, setModel] = useState('');
-  const [error, setError] = useState<ErrorView>();
   const bottom = useRef<HTMLDivElement>(null);
 
   const open = useCallback(async (id: string) => {
@@ -86,26 +84,18 @@ export function ChatView() {
     if (conversation) void open(conversation.id);
   }, [conversation, open]);
 
-  async function send() {
-    const text = draft.trim();
-    if (!text) return;
-    setError(undefined);
-    try {
-      const { conversationId } = await sendRequest({
-        type: 'chat.send',
-        conversationId: conversation?.id,
-        text,
-        attachPage: attachPage && !conversation?.page,
-        model,
-      });
-      setDraft('');
-      setAttachPage(false);
-      await open(conversationId);
-      void refreshList();
-    } catch (err) {
-      setError(viewOf(err));
-    }
-  }
+  const { draft, setDraft, error, ask: send } = useQuestion(async (text) => {
+    const { conversationId } = await sendRequest({
+      type: 'chat.send',
+      conversationId: conversation?.id,
+      text,
+      attachPage: attachPage && !conversation?.page,
+      model,
+    });
+    setAttachPage(false);
+    await open(conversationId);
+    void refreshList();
+  });
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {

@@ -1,5 +1,6 @@
 import { createRoot } from 'react-dom/client';
 import { applyUiLocale } from '../../components/locale';
+import '../../components/theme.css';
 import '../../components/page.css';
 import './popup.css';
 import { Popup } from './Popup';

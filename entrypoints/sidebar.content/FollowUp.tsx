@@ -1,39 +1,28 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useState } from 'react';
 import { AssistantTurn } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
-import { sendRequest, viewOf } from '../../components/sendRequest';
-import type { ErrorView } from '../../lib/errors';
+import { sendRequest } from '../../components/sendRequest';
+import { useQuestion } from '../../components/useQuestion';
 import type { Conversation } from '../../lib/chat/conversation';
 
 /** Questions about the page under its summary: a conversation that starts from the summary. */
 export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
   const [conversation, setConversation] = useState<Conversation>();
-  const [draft, setDraft] = useState('');
-  const [error, setError] = useState<ErrorView>();
 
   const reload = useCallback(async (id: string) => {
     setConversation(await sendRequest({ type: 'chat.get', conversationId: id }));
   }, []);
 
-  async function ask(e: FormEvent) {
-    e.preventDefault();
-    const text = draft.trim();
-    if (!text) return;
-    setError(undefined);
-    try {
-      const { conversationId } = await sendRequest({
-        type: 'chat.send',
-        text,
-        attachPage: true,
-        ...(conversation ? { conversationId: conversation.id } : { afterSummaryJobId: summaryJobId }),
-      });
-      setDraft('');
-      await reload(conversationId);
-    } catch (err) {
-      setError(viewOf(err));
-    }
-  }
+  const { draft, setDraft, error, ask } = useQuestion(async (text) => {
+    const { conversationId } = await sendRequest({
+      type: 'chat.send',
+      text,
+      attachPage: true,
+      ...(conversation ? { conversationId: conversation.id } : { afterSummaryJobId: summaryJobId }),
+    });
+    await reload(conversationId);
+  });
 
   // The summary it starts from is already on screen above.
   const turns = conversation?.turns.filter((turn) => !turn.context);
@@ -49,7 +38,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
         ),
       )}
       {error && <ErrorPanel error={error} />}
-      <form onSubmit={(e) => void ask(e)}>
+      <form onSubmit={(e) => (e.preventDefault(), void ask())}>
         <input aria-label={t('followUp')} placeholder={t('followUp')} value={draft} onChange={(e) => setDraft(e.target.value)} />
         <button type="submit" disabled={!draft.trim()}>
           {t('send')}

@@ -10,6 +10,7 @@ import { warmUpMarkdown } from '../../components/markdown/render';
 import type { TabRequest } from '../../lib/app/tab-protocol';
 import type { SidebarContent } from '../../lib/app/page-access';
 import { Sidebar } from './Sidebar';
+import themeCss from '../../components/theme.css?inline';
 import markdownCss from '../../components/markdown/markdown.css?inline';
 import sidebarCss from './sidebar.css?inline';
 
@@ -47,7 +48,7 @@ function createSidebar(ctx: ContentScriptContext) {
       if (!ui) await applyUiLocale();
       ui ??= await createShadowRootUi(ctx, {
         name: 'precis-sidebar',
-        css: sidebarCss + markdownCss,
+        css: themeCss + sidebarCss + markdownCss,
         position: 'inline',
         anchor: 'html',
         append: 'last',
