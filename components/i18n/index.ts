@@ -18,6 +18,11 @@ export function setLocale(locale: Locale) {
   current = locale;
 }
 
+/** The interface language as a `lang` attribute: screen readers pronounce by it, and fonts follow it. */
+export function uiLanguageTag(): string {
+  return current === 'zh_CN' ? 'zh-CN' : 'en';
+}
+
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   return tables[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }

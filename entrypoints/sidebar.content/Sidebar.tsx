@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { cachedAge } from '../../components/cachedAge';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { JobStatusLine } from '../../components/JobStatusLine';
-import { t } from '../../components/i18n';
+import { t, uiLanguageTag } from '../../components/i18n';
 import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
@@ -18,6 +18,14 @@ const openOptions = () => void sendRequest({ type: 'options.open' });
 const again = (job: JobView, regenerate: boolean) =>
   void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }) });
 
+/**
+ * The top layer is painted above the page and outside it: a page's `filter`, `opacity` or
+ * `transform` on <html> or <body> (dark-mode hacks, zoom effects) does not reach the sidebar.
+ */
+function showInTopLayer(el: HTMLElement | null) {
+  if (el && 'showPopover' in el && !el.matches(':popover-open')) el.showPopover();
+}
+
 export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
   const [copied, setCopied] = useState(false);
@@ -32,13 +40,25 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
   }
 
   const { width, startDrag, onKey } = useResizableWidth();
+  const panel = useRef<HTMLElement>(null);
+  // Before paint: a popover is hidden until shown. Each show takes focus, so keyboard and screen
+  // reader users land in the summary they asked for.
+  useLayoutEffect(() => {
+    showInTopLayer(panel.current);
+    panel.current?.focus({ preventScroll: true });
+  }, [content]);
+
   return (
     <aside
+      ref={panel}
       className="panel"
       aria-label={t('appName')}
+      lang={uiLanguageTag()}
+      tabIndex={-1}
+      popover="manual"
       style={{ width }}
       onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
+        if (e.key === 'Escape' && !e.nativeEvent.isComposing) onClose();
       }}
     >
       <div

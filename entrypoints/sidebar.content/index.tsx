@@ -39,13 +39,19 @@ export default defineContentScript({
 
 function createSidebar(ctx: ContentScriptContext) {
   let ui: ShadowRootContentScriptUi<Root> | undefined;
+  // Where the user was before the sidebar took focus: closing it gives focus back there.
+  let returnFocus: Element | null = null;
   const close = () => {
+    const hadFocus = !!ui && document.activeElement === ui.shadowHost;
     ui?.remove();
     ui = undefined;
+    if (hadFocus && returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
+    returnFocus = null;
   };
   return {
     async show(content: SidebarContent) {
       if (!ui) await applyUiLocale();
+      if (document.activeElement !== ui?.shadowHost) returnFocus = document.activeElement;
       ui ??= await createShadowRootUi(ctx, {
         name: 'precis-sidebar',
         css: themeCss + sidebarCss + markdownCss,

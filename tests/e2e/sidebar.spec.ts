@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-sidebar';
@@ -50,4 +51,43 @@ test('the sidebar can be resized from its edge, remembers its width, and Escape 
   await panel.getByRole('button', { name: 'Copy' }).focus();
   await page.keyboard.press('Escape');
   await expect(sidebar(page).locator('aside')).toHaveCount(0);
+});
+
+/** The mean colour of a part of the screen, as the user sees it (page filters included). */
+async function meanColour(page: Page, clip: { x: number; y: number; width: number; height: number }) {
+  const png = (await page.screenshot({ clip })).toString('base64');
+  return page.evaluate(async (data) => {
+    const image = await createImageBitmap(await (await fetch(`data:image/png;base64,${data}`)).blob());
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const g = canvas.getContext('2d')!;
+    g.drawImage(image, 0, 0);
+    const px = g.getImageData(0, 0, image.width, image.height).data;
+    const sum = [0, 0, 0];
+    for (let i = 0; i < px.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += px[i + c]!;
+    return sum.map((s) => s / (px.length / 4));
+  }, png);
+}
+
+test('a page that inverts, fades or transforms itself does not recolour or move the sidebar', async ({ extension, mock, site }) => {
+  mock.set({ reply: '**TL;DR** Night trains are back.\n\n- Demand exceeds seats.\n- Subsidies matter.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page).locator('aside');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  // A coloured body (the root's own background would be painted unfiltered, on the canvas).
+  await page.addStyleTag({ content: 'html { background: #fff } body { margin: 0; min-height: 100vh; background: #fde9b0 }' });
+  const box = (await panel.boundingBox())!;
+  const pageArea = { x: 0, y: 0, width: box.x - 1, height: 800 };
+  const plain = { sidebar: await meanColour(page, box), page: await meanColour(page, pageArea) };
+
+  await page.addStyleTag({ content: 'html { filter: invert(1) hue-rotate(90deg); opacity: 0.6 } body { transform: translateX(80px) rotate(3deg) }' });
+  const styled = { sidebar: await meanColour(page, box), page: await meanColour(page, pageArea) };
+  // The page itself did change (the filter took effect)…
+  expect(Math.max(...styled.page.map((c, i) => Math.abs(c - plain.page[i]!)))).toBeGreaterThan(40);
+  // …while the sidebar looks the same, in the same place.
+  for (const [i, c] of styled.sidebar.entries()) expect(Math.abs(c - plain.sidebar[i]!)).toBeLessThan(1);
+  expect(await panel.boundingBox()).toEqual(box);
 });
