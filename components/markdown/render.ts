@@ -15,6 +15,9 @@ const marked = new Marked({
     html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
     image: ({ href, text }: Tokens.Image) =>
       safeUrl.test(href) ? `<a href="${escapeHtml(href)}" class="image-link">🖼 ${escapeHtml(text || href)}</a>` : escapeHtml(text),
+    // Task items (`- [x] done`) as ballot-box glyphs: an answer is read, not filled in, and no
+    // form control needs to pass the sanitiser.
+    checkbox: ({ checked }: Tokens.Checkbox) => `<span class="task-box">${checked ? '☑' : '☐'}</span> `,
   },
 });
 
@@ -31,13 +34,13 @@ purify.addHook('afterSanitizeAttributes', (node) => {
 const allowedTags = [
   'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'a',
   'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'input',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
 ];
 
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'type', 'checked', 'disabled', 'target', 'rel'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 

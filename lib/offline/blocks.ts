@@ -4,7 +4,7 @@
 
 export interface Block {
   kind: 'heading' | 'paragraph' | 'item';
-  /** Without its Markdown markers, lines joined. */
+  /** Without its block markers (heading, list, quote), lines joined. */
   text: string;
 }
 
@@ -16,18 +16,6 @@ const rule = /^\s*([-*_])(?:\s*\1){2,}\s*$/;
 const listItem = /^\s*(?:[-*+•·▪◦‣]|\(?\d{1,3}[.)])\s+(.*)$/;
 const quote = /^\s*(?:>\s?)+/;
 const ideographEdge = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u3000-\u303f\uff00-\uffef]/u;
-
-/**
- * Inline Markdown a plain-text page may carry: images dropped, links to their text, emphasis and code
- * marks removed. Spans are bounded so that unmatched markers cannot make a long block quadratic.
- */
-function stripInline(text: string): string {
-  return text
-    .replace(/!\[[^\]]{0,200}\]\([^)\s]{0,2000}\)/g, '')
-    .replace(/\[([^\]]{1,200})\]\([^)\s]{0,2000}\)/g, '$1')
-    .replace(/(\*\*|__)(?=\S)([^*_]{1,200}?)(?<=\S)\1/g, '$2')
-    .replace(/`([^`\n]{1,200})`/g, '$1');
-}
 
 interface OpenBlock {
   kind: Block['kind'];
@@ -45,7 +33,8 @@ export function parseBlocks(text: string): Block[] {
   };
   const close = () => {
     if (current) {
-      const cleaned = stripInline(current.parts.join('')).trim();
+      // Inline text stays as the page has it, `[x](y)` and `**` included: the summary quotes it literally.
+      const cleaned = current.parts.join('').trim();
       if (cleaned) blocks.push({ kind: current.kind, text: cleaned });
     }
     current = undefined;

@@ -5,6 +5,7 @@ import { parseBlocks } from './blocks';
 import { factCount } from './details';
 import { isFurniture } from './furniture';
 import { headingsFor, pageLanguage } from './language';
+import { markdownLiteral } from './markdown-literal';
 import { buildTermSpace, centrality, cosine, pickDiverse } from './rank';
 import { splitSentences } from './sentences';
 import { createTokeniser, intlWordSegmenter, unspacedCount, wordCount, type Tokenise, type WordSegmenter } from './tokens';
@@ -19,7 +20,7 @@ export interface OfflineSummaryOptions {
 }
 
 export interface OfflineSummary {
-  /** Markdown with the headings an LLM summary has, in the page's language; '' when nothing was found. */
+  /** Markdown with the headings an LLM summary has, in the page's language, the page's sentences as literal text; '' when nothing was found. */
   markdown: string;
   /** The single most central sentence. */
   tldr: string;
@@ -121,9 +122,10 @@ export function pointCount(sentences: number, max = 7): number {
 function render(language: string, tldr: string, points: string[], details: string[]): string {
   if (!tldr) return '';
   const h = headingsFor(language);
-  const parts = [`## ${h.tldr}\n${tldr}`];
-  if (points.length) parts.push(`## ${h.keyPoints}\n${points.map((p) => `- ${p}`).join('\n')}`);
-  if (details.length) parts.push(`## ${h.details}\n${details.map((d) => `- ${d}`).join('\n')}`);
+  const item = (s: string) => `- ${markdownLiteral(s)}`;
+  const parts = [`## ${h.tldr}\n${markdownLiteral(tldr)}`];
+  if (points.length) parts.push(`## ${h.keyPoints}\n${points.map(item).join('\n')}`);
+  if (details.length) parts.push(`## ${h.details}\n${details.map(item).join('\n')}`);
   return parts.join('\n\n');
 }
 

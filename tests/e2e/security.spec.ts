@@ -53,6 +53,19 @@ test('hostile model output and page titles render inert in the sidebar', async (
   expect(dialogs).toEqual([]);
 });
 
+test('an offline summary shows page text that looks like Markdown as text, and makes no link from it', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/markup-in-text.html`);
+  await extension.summariseFromMenu(page);
+  const answer = sidebar(page).getByTestId('answer');
+  await expect(answer).toContainText('the full night train list is at [x](http://evil.example/timetable) for every route.');
+  await expect(answer).toContainText('Night train fares are **always** cheaper than flights');
+  await expect(answer).toContainText('<img src=x onerror=alert(1)>');
+  await expect(answer.locator('a, img, code, strong, em')).toHaveCount(0);
+  // Only the summary's own headings.
+  await expect(answer.getByRole('heading')).toHaveText(['TL;DR', 'Key points']);
+});
+
 test('the API key is stored only encrypted: no plaintext in storage.local or any IndexedDB', async ({ extension, mock, site }) => {
   const secret = 'sk-proj-PLAINTEXT-canary-0123456789abcdef';
   mock.set({ apiKey: secret, reply: 'Summary with an encrypted key.' });
