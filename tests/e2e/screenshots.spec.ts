@@ -1,5 +1,5 @@
-// Looks at every surface in English and Chinese, and keeps the pictures: test-results/ always,
-// docs/ when UPDATE_SCREENSHOTS=1 (the README shows those).
+// Looks at every surface in English and Chinese, light and dark, and keeps the pictures:
+// test-results/ always, docs/ when UPDATE_SCREENSHOTS=1 (the README shows those).
 import { expect, sidebar, test } from './fixtures';
 
 const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screenshots';
@@ -17,8 +17,8 @@ for (const [locale, suffix, strings] of [
         apiKey: key,
         reply:
           locale === 'en-US'
-            ? '**TL;DR** Night trains are back in Europe.\n\nKey points\n- Demand on Vienna–Paris exceeds seats most nights.\n- Subsidies and flight-shy travellers drive the revival.\n- Costs are high: track charges, cross-border staff, idle stock.\n\nDetails worth keeping\n- Six countries pledged to share the cost of new carriages; twelve routes could follow.'
-            : '**一句话总结** 夜间列车重返欧洲。\n\n要点\n- 维也纳至巴黎线路多数夜晚一票难求。\n- 补贴与不愿乘短途航班的旅客推动了复兴。',
+            ? '**TL;DR** Night trains are back in Europe.\n\nKey points\n- Demand on Vienna–Paris exceeds seats most nights.\n- Subsidies and flight-shy travellers drive the revival.\n- Costs are high: track charges, cross-border staff, idle stock.\n\nDetails worth keeping\n- Six countries pledged to share the cost of new carriages; twelve routes could follow.\n\nFor your trip\n- [x] Compare fares\n- [ ] Book a sleeper cabin'
+            : '**一句话总结** 夜间列车重返欧洲。\n\n要点\n- 维也纳至巴黎线路多数夜晚一票难求。\n- 补贴与不愿乘短途航班的旅客推动了复兴。\n\n出行清单\n- [x] 比较票价\n- [ ] 预订卧铺',
       });
       await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
 
@@ -27,13 +27,13 @@ for (const [locale, suffix, strings] of [
       await page.goto(`${site.url}/article.html`);
       await extension.summariseFromMenu(page);
       await expect(sidebar(page).getByText(strings.done)).toBeVisible();
-      await page.screenshot({ path: `${outDir}/sidebar${suffix}.png` });
+      // Task items show as ballot boxes, not as broken form fields.
+      await expect(sidebar(page).getByTestId('answer').getByText('☑')).toBeVisible();
 
       const options = await extension.openExtensionPage('options.html');
       await options.setViewportSize({ width: 900, height: 1400 });
       await expect(options.getByRole('heading', { name: strings.title })).toBeVisible();
       await expect(options.getByRole('button', { name: strings.save, exact: true })).toBeVisible();
-      await options.screenshot({ path: `${outDir}/options${suffix}.png` });
 
       const popup = await extension.openExtensionPage('popup.html');
       await popup.setViewportSize({ width: 420, height: 580 });
@@ -42,7 +42,14 @@ for (const [locale, suffix, strings] of [
       await box.fill(strings.question);
       await box.press('Enter');
       await expect(popup.getByTestId('assistant-turn').getByRole('button', { name: strings.copy })).toBeVisible();
-      await popup.screenshot({ path: `${outDir}/popup${suffix}.png` });
+
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const name = `${suffix}${colorScheme === 'dark' ? '-dark' : ''}.png`;
+        for (const [surface, view] of [['sidebar', page], ['options', options], ['popup', popup]] as const) {
+          await view.emulateMedia({ colorScheme });
+          await view.screenshot({ path: `${outDir}/${surface}${name}` });
+        }
+      }
     });
   });
 }
