@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, sidebar, test } from './fixtures';
+import type { MockLlm } from '../support/mock-llm';
+import { expect, sidebar, test, type Extension } from './fixtures';
 
 const key = 'sk-test-sidebar';
 
@@ -22,14 +23,20 @@ test('a follow-up question in the sidebar is answered about the page, from the s
   expect(request.slice(1).map((m) => m.content)).toEqual(['Summarise this page.', 'Night trains are back.', 'What happens without subsidies?']);
 });
 
-test('the sidebar can be resized from its edge, remembers its width, and Escape closes it', async ({ extension, mock, site }) => {
+/** The article at 1200×800 with its summary done in the sidebar. */
+async function summarisedArticle(extension: Extension, mock: MockLlm, siteUrl: string) {
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const page = await extension.context.newPage();
   await page.setViewportSize({ width: 1200, height: 800 });
-  await page.goto(`${site.url}/article.html`);
+  await page.goto(`${siteUrl}/article.html`);
   await extension.summariseFromMenu(page);
   const panel = sidebar(page).locator('aside');
   await expect(panel.locator('[data-status=done]')).toBeVisible();
+  return { page, panel };
+}
+
+test('the sidebar can be resized from its edge, remembers its width, and Escape closes it', async ({ extension, mock, site }) => {
+  const { page, panel } = await summarisedArticle(extension, mock, site.url);
   expect((await panel.boundingBox())!.width).toBe(400);
 
   const handle = sidebar(page).getByRole('separator', { name: 'Resize the sidebar' });
@@ -70,13 +77,7 @@ async function meanColour(page: Page, clip: { x: number; y: number; width: numbe
 
 test('a page that inverts, fades or transforms itself does not recolour or move the sidebar', async ({ extension, mock, site }) => {
   mock.set({ reply: '**TL;DR** Night trains are back.\n\n- Demand exceeds seats.\n- Subsidies matter.' });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  const page = await extension.context.newPage();
-  await page.setViewportSize({ width: 1200, height: 800 });
-  await page.goto(`${site.url}/article.html`);
-  await extension.summariseFromMenu(page);
-  const panel = sidebar(page).locator('aside');
-  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  const { page, panel } = await summarisedArticle(extension, mock, site.url);
   // A coloured body (the root's own background would be painted unfiltered, on the canvas).
   await page.addStyleTag({ content: 'html { background: #fff } body { margin: 0; min-height: 100vh; background: #fde9b0 }' });
   const box = (await panel.boundingBox())!;
