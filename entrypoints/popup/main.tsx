@@ -2,7 +2,6 @@ import { createRoot } from 'react-dom/client';
 import { applyUiLocale } from '../../components/locale';
 import '../../components/theme.css';
 import '../../components/page.css';
-import '../../components/markdown/markdown.css';
 import './popup.css';
 import { Popup } from './Popup';
 
