@@ -98,25 +98,22 @@ export class AppError<K extends ErrorKind = ErrorKind> extends Error {
     this.retryable = fields.retryable ?? false;
   }
 
-  /** The i18n key of this error's heading. */
-  get messageKey(): `kind_${K}` {
-    return `kind_${this.kind}`;
-  }
-
-  get actions(): ErrorAction[] {
-    return actionsFor(this.kind);
-  }
-
   /** A copy with some fields changed: errors are never changed once thrown. */
-  with(patch: Partial<Pick<this, 'retryable'>>): this {
-    // Descriptors, not values: `message`, `stack` and `cause` stay own and non-enumerable (a plain
-    // assign dropped `cause` and made the stack part of the copy's JSON).
-    const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
-    // Some engines keep `stack` as an accessor of the original; the copy keeps its text.
-    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true, enumerable: false });
-    return Object.assign(copy, patch);
+  with(patch: ErrorPatch<this>): this {
+    // Built by the class's own constructor, so the copy is a native Error of the same class
+    // (isNativeError, structuredClone); every subclass takes its fields under their own names.
+    const SameClass = this.constructor as new (kind: K, message: string, fields: AppErrorFields) => this;
+    const copy = new SameClass(this.kind, this.message, { ...this, ...patch, cause: this.cause });
+    // The stack says where the failure happened, not where it was copied.
+    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true });
+    return copy;
   }
 }
+
+/** What `with()` may change: an error's data fields, not its kind, message or methods. */
+export type ErrorPatch<E extends AppError> = Partial<
+  Omit<{ [P in keyof E as E[P] extends (...args: never[]) => unknown ? never : P]: E[P] }, 'kind' | 'name' | 'message' | 'stack' | 'cause'>
+>;
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;

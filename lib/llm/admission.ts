@@ -159,7 +159,7 @@ export class Admission {
 
         const ready = this.gate.readyAt(now);
         if (ready > 0) {
-          if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now, undefined, false);
+          if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now);
           // Waiting for the server's next free turn is queueing, not a failure worth a banner.
           say({ type: 'queued' });
           await this.waitUntil(ready, req.signal, false);
@@ -284,11 +284,7 @@ export class Admission {
 
   private pauseError(now: number): LlmError {
     const waitMs = this.pausedUntil - now;
-    const error =
-      this.pauseReason === 'rate_limited'
-        ? errors.rateLimited(undefined, waitMs, undefined, false)
-        : errors.server(undefined, undefined, false, waitMs);
-    return error;
+    return this.pauseReason === 'rate_limited' ? errors.rateLimited(undefined, waitMs) : errors.server(undefined, undefined, waitMs);
   }
 
   private applyLimit(): void {
