@@ -1,8 +1,10 @@
 // One error type for the whole application. Every failure a user can meet has a `kind` (what code
-// and the UI switch on), a readable English `message`, a message key the views translate its heading
-// by, whether another try can help, and which actions the UI should offer. Errors are immutable:
-// `with()` makes a changed copy. `describeError` is the one mapper from anything thrown to what a
-// view shows.
+// and the UI switch on) and a readable English `message` that adds the evidence and what to do.
+// Everything else follows from the kind, in one place each, so it cannot disagree with it: the
+// heading views translate (`kind_<kind>` in components/i18n), the actions they offer (`actionsFor`),
+// and whether the LLM client tries again (lib/llm/retry-policy.ts, which also weighs the attempt,
+// the text already shown and the server's hints). Errors are immutable: `with()` makes a changed
+// copy. `describeError` is the one mapper from anything thrown to what a view shows.
 import { looksLikeOriginRejection } from './providers/local-origin';
 
 /** What the model's API can fail with (lib/llm). */
@@ -82,20 +84,16 @@ export function actionsFor(kind: ErrorKind): ErrorAction[] {
 }
 
 export interface AppErrorFields {
-  /** Worth another attempt right now, as far as this one failure can tell (the client's retry loop reads it). */
-  retryable?: boolean;
   cause?: unknown;
 }
 
 export class AppError<K extends ErrorKind = ErrorKind> extends Error {
   override readonly name: string = 'AppError';
   readonly kind: K;
-  readonly retryable: boolean;
 
   constructor(kind: K, message: string, fields: AppErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.kind = kind;
-    this.retryable = fields.retryable ?? false;
   }
 
   /** A copy with some fields changed: errors are never changed once thrown. */
@@ -122,7 +120,7 @@ export function isAppError(value: unknown): value is AppError {
 /** The application's own failures, in one voice. */
 export const appErrors = {
   notConfigured: () =>
-    new AppError('not_configured', 'No model is set up yet. Open Precis options to choose a provider, a model and an API key.'),
+    new AppError('not_configured', 'Open Precis options to choose a provider, a model and an API key.'),
   restrictedPage: () =>
     new AppError(
       'restricted_page',
@@ -140,8 +138,9 @@ export const appErrors = {
   conversationGone: () => new AppError('gone', 'That conversation was deleted.'),
   summaryGone: () => new AppError('gone', 'That summary no longer exists.'),
   forbidden: () => new AppError('forbidden', 'Not allowed from a web page'),
-  invalidMessage: (problem: string) => new AppError('invalid_message', `Rejected message: ${problem}`),
-  onDevice: (message: string) => new AppError('on_device', message, { retryable: false }),
+  /** The schema's own words ("a passphrase needs at least 8 characters"), as a sentence. */
+  invalidMessage: (problem: string) => new AppError('invalid_message', `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`),
+  onDevice: (message: string) => new AppError('on_device', message),
   pageClosed: () => new AppError('stream_cut', 'The page was closed before the summary was finished.'),
   originRejected: () =>
     new AppError(

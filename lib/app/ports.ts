@@ -24,6 +24,8 @@ export interface KeyValueArea {
 export interface Tabs {
   /** The tab the user is looking at: the active tab of the last focused normal window. */
   active(): Promise<TabRef | undefined>;
+  /** The tab with this id, or undefined when it was closed. */
+  get(tabId: number): Promise<TabRef | undefined>;
   send(tabId: number, request: TabRequest): Promise<unknown>;
   /** Injects a content script; rejects where the browser keeps extensions out. */
   inject(tabId: number, script: ContentScriptName): Promise<void>;

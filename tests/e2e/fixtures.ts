@@ -31,6 +31,11 @@ export interface Extension {
   openExtensionPage(path: string): Promise<Page>;
   /** The popup in a popup window of its own: automation cannot click the toolbar icon. */
   openPopupWindow(): Promise<Page>;
+  /**
+   * What a view does while nobody touches it, over `ms`: the messages and ports the background
+   * receives (from any view), and the DOM mutations in `page` (inside `host`'s shadow root if given).
+   */
+  activityAtRest(page: Page, opts?: { host?: string; ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
 }
 
 interface Fixtures {
@@ -100,6 +105,26 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
           (await worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
         ]);
         return popup;
+      },
+      async activityAtRest(page, { host, ms = 3_000 } = {}) {
+        const counts = async () => (await worker()).evaluate(() => ({ ...(globalThis as any).precisTest.traffic }) as { messages: number; ports: number });
+        await page.evaluate((selector) => {
+          const root = selector ? document.querySelector(selector)!.shadowRoot! : document;
+          const w = window as unknown as { precisMutations: number };
+          w.precisMutations = 0;
+          new MutationObserver((records) => (w.precisMutations += records.length)).observe(root, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+            attributes: true,
+          });
+        }, host);
+        const before = await counts();
+        // The measurement is the window itself: a view at rest does nothing in it.
+        await page.waitForTimeout(ms);
+        const after = await counts();
+        const mutations = await page.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
+        return { messages: after.messages - before.messages, ports: after.ports - before.ports, mutations };
       },
       async openExtensionPage(path) {
         const page = await context.newPage();
