@@ -84,6 +84,7 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
   const menus: MenuItem[][] = [];
   const originRules: string[] = [];
   let optionsOpened = 0;
+  let welcomeOpened = 0;
   const platform: Platform = {
     db: openDb(`app-test-${Math.random().toString(36).slice(2)}`),
     deviceKeys: memoryDeviceKeys(),
@@ -93,11 +94,12 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
     fetch: (input, init) => fetch(input, init),
     setLocalOriginRule: async (baseUrl) => void originRules.push(baseUrl),
     openOptions: async () => void optionsOpened++,
+    openWelcome: async () => void welcomeOpened++,
     setMenu: async (items) => void menus.push(items),
     loadCounter: loadTokenCounter,
     keepAliveWhile: () => {},
   };
-  return { platform, menus, originRules, optionsOpened: () => optionsOpened };
+  return { platform, menus, originRules, optionsOpened: () => optionsOpened, welcomeOpened: () => welcomeOpened };
 }
 
 /** A port as a view holds it: what the background posted, and a way to close it. */
