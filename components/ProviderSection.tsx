@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
-import { ErrorPanel } from '../../components/ErrorPanel';
-import { t, type MessageKey } from '../../components/i18n';
-import { sendRequest } from '../../components/sendRequest';
-import type { ErrorView } from '../../lib/errors';
-import type { PublicSettings, SettingsInput } from '../../lib/app/protocol';
-import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../../lib/providers';
+import { ErrorPanel } from './ErrorPanel';
+import { t, type MessageKey } from './i18n';
+import { sendRequest } from './sendRequest';
+import type { ErrorView } from '../lib/errors';
+import type { PublicSettings, SettingsInput } from '../lib/app/protocol';
+import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../lib/providers';
 
 type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
@@ -19,7 +19,8 @@ function originPattern(baseUrl: string): string | undefined {
   }
 }
 
-export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
+/** The provider form of the options page and the welcome page; `heading` names it where it sits. */
+export function ProviderSection({ heading = t('providerSection'), onSaved }: { heading?: string; onSaved?: () => void }) {
   const [settings, setSettings] = useState<PublicSettings>();
   const [presetId, setPresetId] = useState('openai');
   const [baseUrl, setBaseUrl] = useState('');
@@ -152,7 +153,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
       )}
       {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
       <form onSubmit={onSubmit}>
-        <h2>{t('providerSection')}</h2>
+        <h2>{heading}</h2>
         <label htmlFor="preset">{t('provider')}</label>
         <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
           {PRESETS.map((p) => (
