@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, saveProviderInOptions, sidebar, test, welcomeTab } from './fixtures';
+import { expect, saveProviderInOptions, sidebar, test, welcomeTab, type Extension } from './fixtures';
 
 declare const chrome: any;
 
@@ -28,14 +28,15 @@ async function recordMessages(context: BrowserContext) {
 const sentBy = (page: Page): Promise<{ type: string; at: number; answered: boolean }[]> => page.evaluate(() => (window as any).precisSent);
 
 /** Opens the popup as its own page, once it has asked the background whether a provider is set up. */
-async function openPopup(extension: { openExtensionPage(path: string): Promise<Page> }) {
+async function openPopup(extension: Extension) {
   const popup = await extension.openExtensionPage('popup.html');
   await expect.poll(async () => (await sentBy(popup)).some((m) => m.type === 'settings.get' && m.answered)).toBe(true);
   return popup;
 }
 
-const shortcutOf = (context: BrowserContext) =>
-  context.serviceWorkers()[0]!.evaluate(async () => (await chrome.commands.getAll()).find((c: { name: string }) => c.name === 'summarise-page')?.shortcut ?? '');
+/** The shortcut as the browser reports it to the extension. */
+const shortcutOf = async (extension: Extension): Promise<string> =>
+  (await extension.worker()).evaluate(async () => (await chrome.commands.getAll()).find((c: { name: string }) => c.name === 'summarise-page')?.shortcut ?? '');
 
 test.describe('installing', () => {
   test.use({ firstRunTab: 'keep' });
@@ -46,7 +47,7 @@ test.describe('installing', () => {
     expect(extension.context.pages().filter((p) => p.url() === welcome.url())).toHaveLength(1);
 
     // The browser's shortcut, not the manifest's suggestion: the user may have changed or removed it.
-    const shortcut = await shortcutOf(extension.context);
+    const shortcut = await shortcutOf(extension);
     expect(shortcut).not.toBe('');
     await expect(welcome.getByTestId('shortcut')).toHaveText(shortcut);
     await expect(welcome.getByText('Set or change it at chrome://extensions/shortcuts.')).toBeVisible();
@@ -88,7 +89,7 @@ test('the popup guides to setup until a provider is saved, and its summary butto
   let popup = await openPopup(extension);
   const guide = popup.getByRole('region', { name: 'No model set up yet' });
   await expect(guide).toBeVisible();
-  await expect(guide).toContainText(`or press ${await shortcutOf(extension.context)}`);
+  await expect(guide).toContainText(`or press ${await shortcutOf(extension)}`);
   await popup.setViewportSize({ width: 420, height: 580 });
   await popup.screenshot({ path: 'test-results/screenshots/popup-setup.png' });
 
@@ -148,7 +149,7 @@ for (const [locale, suffix, strings] of [
       await welcome.setViewportSize({ width: 1280, height: 860 });
       await expect(welcome.getByRole('heading', { name: strings.title })).toBeVisible();
       await expect(welcome.getByRole('button', { name: strings.save, exact: true })).toBeVisible();
-      await expect(welcome.getByTestId('shortcut')).toHaveText(await shortcutOf(extension.context));
+      await expect(welcome.getByTestId('shortcut')).toHaveText(await shortcutOf(extension));
       await expect(welcome.locator('html')).toHaveAttribute('lang', locale === 'zh-CN' ? 'zh-CN' : 'en');
       for (const colorScheme of ['light', 'dark'] as const) {
         await welcome.emulateMedia({ colorScheme });
