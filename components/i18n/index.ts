@@ -19,6 +19,9 @@ export function setLocale(locale: Locale) {
   current = locale;
 }
 
+/** The current language as a BCP 47 tag, for `<html lang>`. */
+export const languageTag = (): string => (current === 'zh_CN' ? 'zh-CN' : 'en');
+
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   return tables[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }

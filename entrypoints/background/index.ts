@@ -18,9 +18,9 @@ export default defineBackground(() => {
   browser.runtime.onConnect.addListener((port) => precis.connect(asPortLike(port), port.sender ?? {}));
   browser.contextMenus.onClicked.addListener((info, tab) => void precis.onMenuClicked(info.menuItemId, tab));
   browser.commands.onCommand.addListener((command, tab) => void precis.onCommand(command, tab));
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener(({ reason }) => {
     void browser.alarms.create(pruneAlarm, { periodInMinutes: 60 });
-    void precis.onInstalled();
+    void precis.onInstalled(reason);
   });
   browser.alarms.onAlarm.addListener((alarm) => alarm.name === pruneAlarm && void precis.prune());
   browser.storage.onChanged.addListener((changes, areaName) => areaName === 'local' && void precis.onLocalStorageChanged(changes));

@@ -54,6 +54,7 @@ export function browserPlatform(): Platform {
       await browser.declarativeNetRequest.updateDynamicRules(localOriginRuleUpdate(baseUrl, extensionHost));
     },
     openOptions: () => browser.runtime.openOptionsPage(),
+    openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
     async setMenu(items: MenuItem[]) {
       await browser.contextMenus.removeAll();
       for (const { id, title, contexts } of items) {

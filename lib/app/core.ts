@@ -114,6 +114,7 @@ export function createPrecis(platform: Platform, self: Self) {
     'job.stop': (req) => jobs().stop(req.jobId),
     'job.forget': (req) => forgetJob(req.jobId),
     'options.open': () => platform.openOptions(),
+    'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),
     'chat.get': (req) => chat.get(req.conversationId),
@@ -168,9 +169,16 @@ export function createPrecis(platform: Platform, self: Self) {
       return summariseTab(tab ?? (await tabs.active()));
     },
 
-    /** Install or update: menus persist, but an update may have changed them or the Origin rule. */
-    async onInstalled() {
-      await Promise.all([settings.syncLocalOriginRule(), preferences.get().then((p) => platform.setMenu(menuItems(p.customPrompts)))]);
+    /**
+     * Install or update: menus persist, but an update may have changed them or the Origin rule. Only
+     * a first install greets the user; an update or a browser update must not open tabs.
+     */
+    async onInstalled(reason: string) {
+      await Promise.all([
+        settings.syncLocalOriginRule(),
+        preferences.get().then((p) => platform.setMenu(menuItems(p.customPrompts))),
+        reason === 'install' && platform.openWelcome(),
+      ]);
     },
 
     /** storage.local changed (from any tab or window): apply new preferences to the live services. */

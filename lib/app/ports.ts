@@ -51,6 +51,8 @@ export interface Platform {
   /** Points the Origin rewrite for local servers at this base URL ('' removes it). */
   setLocalOriginRule(baseUrl: string): Promise<void>;
   openOptions(): Promise<void>;
+  /** Opens the welcome page (first run, and setup from the popup) in a new tab. */
+  openWelcome(): Promise<void>;
   /** Replaces the context menu with these items. */
   setMenu(items: MenuItem[]): Promise<void>;
   /** Loads the token counter the first time a page is long. */

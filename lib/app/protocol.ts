@@ -120,6 +120,8 @@ export const protocol = {
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
+  /** From the popup, until a provider is set up: the guided setup. */
+  'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },
   'chat.list': { audience: 'page', shape: {}, reply: replies<ConversationSummary[]>() },
   'chat.get': { audience: 'tab', shape: { conversationId: id }, reply: replies<Conversation | undefined>() },

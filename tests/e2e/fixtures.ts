@@ -41,9 +41,21 @@ export interface Extension {
 interface Fixtures {
   mock: MockLlm;
   extension: Extension;
+  /**
+   * The welcome tab that installing opens by itself: closed before the test (so it is never the
+   * active tab a test summarises) unless the test keeps it (`test.use({ firstRunTab: 'keep' })`).
+   */
+  firstRunTab: 'close' | 'keep';
+}
+
+/** The welcome page that install opens, once it is there. */
+export async function welcomeTab(context: BrowserContext, extensionId: string): Promise<Page> {
+  const isWelcome = (page: Page) => page.url() === `chrome-extension://${extensionId}/welcome.html`;
+  return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
 export const test = base.extend<Fixtures, { site: { url: string } }>({
+  firstRunTab: ['close', { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
@@ -58,11 +70,12 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested }, use) => {
+  extension: async ({ locale: requested, firstRunTab }, use) => {
     const locale = requested ?? 'en-US';
     const context = await launchWithExtension(extensionDir, { locale });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
+    if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
     const extension: Extension = {
       id,
       context,

@@ -307,9 +307,25 @@ describe('the worker', () => {
   it('builds the menus and the Origin rule on install', async () => {
     const { precis, env, value } = setUp();
     await saveProvider(value);
-    await precis.onInstalled();
+    await precis.onInstalled('install');
     expect(env.menus.at(-1)?.map((m) => m.id)).toEqual(['summarise-page', 'summarise-selection']);
     expect(env.originRules.at(-1)).toBe(mock.baseUrl);
+  });
+
+  it('opens the welcome page on install only, not on an update or a browser update', async () => {
+    const { precis, env } = setUp();
+    await precis.onInstalled('install');
+    expect(env.welcomeOpened()).toBe(1);
+    for (const reason of ['update', 'chrome_update', 'browser_update', 'shared_module_update']) await precis.onInstalled(reason);
+    expect(env.welcomeOpened()).toBe(1);
+    // An update still rebuilds what it may have changed.
+    expect(env.menus).toHaveLength(5);
+  });
+
+  it("opens the welcome page for the popup's setup button", async () => {
+    const { env, value } = setUp();
+    await value({ type: 'welcome.open' });
+    expect(env.welcomeOpened()).toBe(1);
   });
 
   it('ignores ports and messages from other extensions', async () => {

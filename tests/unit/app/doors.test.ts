@@ -15,6 +15,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
+  'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },
   'chat.get': { type: 'chat.get', conversationId: 'c1' },

@@ -85,6 +85,7 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
   const menus: MenuItem[][] = [];
   const originRules: string[] = [];
   let optionsOpened = 0;
+  let welcomeOpened = 0;
   /** Each keep-alive the core asked for, with whether jobs were busy when it did. */
   const keepAlives: boolean[] = [];
   const platform: Platform = {
@@ -96,11 +97,12 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
     fetch: (input, init) => fetch(input, init),
     setLocalOriginRule: async (baseUrl) => void originRules.push(baseUrl),
     openOptions: async () => void optionsOpened++,
+    openWelcome: async () => void welcomeOpened++,
     setMenu: async (items) => void menus.push(items),
     loadCounter: loadTokenCounter,
     keepAliveWhile: (busy) => void keepAlives.push(busy()),
   };
-  return { platform, menus, originRules, keepAlives, optionsOpened: () => optionsOpened };
+  return { platform, menus, originRules, keepAlives, optionsOpened: () => optionsOpened, welcomeOpened: () => welcomeOpened };
 }
 
 /** A port as the other end holds it: what the background posted, a way to send to it, and to close it. */

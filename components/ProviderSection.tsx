@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
-import { ErrorPanel } from '../../components/ErrorPanel';
-import { t, type MessageKey } from '../../components/i18n';
-import { sendRequest, viewOf } from '../../components/sendRequest';
-import type { ErrorView } from '../../lib/errors';
-import { minPassphraseLength } from '../../lib/security/vault';
-import type { PublicSettings, SettingsInput } from '../../lib/app/protocol';
-import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../../lib/providers';
+import { ErrorPanel } from './ErrorPanel';
+import { t, type MessageKey } from './i18n';
+import { sendRequest, viewOf } from './sendRequest';
+import type { ErrorView } from '../lib/errors';
+import { minPassphraseLength } from '../lib/security/vault';
+import type { PublicSettings, SettingsInput } from '../lib/app/protocol';
+import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../lib/providers';
 
 type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
@@ -20,7 +20,8 @@ function originPattern(baseUrl: string): string | undefined {
   }
 }
 
-export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
+/** The provider form of the options page and the welcome page; `heading` names it where it sits. */
+export function ProviderSection({ heading = t('providerSection'), onSaved }: { heading?: string; onSaved?: () => void }) {
   const [settings, setSettings] = useState<PublicSettings>();
   const [presetId, setPresetId] = useState('openai');
   const [baseUrl, setBaseUrl] = useState('');
@@ -165,7 +166,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
       )}
       {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
       <form onSubmit={onSubmit}>
-        <h2>{t('providerSection')}</h2>
+        <h2>{heading}</h2>
         <label htmlFor="preset">{t('provider')}</label>
         <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
           {PRESETS.map((p) => (
