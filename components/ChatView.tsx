@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Conversation, Turn } from '../lib/chat/conversation';
 import type { ConversationSummary } from '../lib/chat/store';
+import { actionsFor } from '../lib/errors';
+import { CopyButton } from './CopyButton';
 import { ErrorPanel } from './ErrorPanel';
 import { JobStatusLine } from './JobStatusLine';
 import { t } from './i18n';
@@ -10,32 +12,36 @@ import { useQuestion } from './useQuestion';
 import { isLive } from '../lib/jobs/job-view';
 import { useJob } from './useJob';
 
+interface AssistantTurnProps {
+  turn: Turn;
+  last: boolean;
+  onRetry: () => void;
+}
 
-export function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; last: boolean; onRetry: () => void; onSettled: () => void }) {
-  const job = useJob(turn.jobId);
+/**
+ * One answer. It follows its job only while that can still change what is shown (the last turn,
+ * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
+ * so a long chat does not keep a port and a re-render per turn.
+ */
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }: AssistantTurnProps) {
+  const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (job && !isLive(job.status)) onSettled();
-  }, [job, onSettled]);
+  const canRetry =
+    last && !!job && (job.status === 'stopped' || job.status === 'interrupted' || (!!job.error && actionsFor(job.error.kind).includes('retry')));
   return (
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
       {text && <Markdown text={text} className="answer" />}
-      {job?.error && <ErrorPanel error={job.error} onOpenOptions={() => void sendRequest({ type: 'options.open' })} />}
+      {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
         {streaming && (
           <button type="button" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id })}>
             {t('stop')}
           </button>
         )}
-        {!streaming && text && (
-          <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(true))}>
-            {copied ? t('copied') : t('copy')}
-          </button>
-        )}
-        {last && job && ['error', 'stopped', 'interrupted'].includes(job.status) && (
+        {!streaming && text && <CopyButton text={text} />}
+        {canRetry && (
           <button type="button" onClick={onRetry}>
             {t('retry')}
           </button>
@@ -43,7 +49,13 @@ export function AssistantTurn({ turn, last, onRetry, onSettled }: { turn: Turn; 
       </div>
     </div>
   );
+}, sameTurn);
+
+function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
+  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry;
 }
+
+const openOptions = () => void sendRequest({ type: 'options.open' });
 
 export function ChatView() {
   const [chats, setChats] = useState<ConversationSummary[]>([]);
@@ -80,9 +92,10 @@ export function ChatView() {
     void bottom.current?.scrollIntoView({ block: 'end' });
   }, [conversation?.turns.length]);
 
-  const reload = useCallback(() => {
-    if (conversation) void open(conversation.id);
-  }, [conversation, open]);
+  const conversationId = conversation?.id;
+  const retry = useCallback(() => {
+    if (conversationId) void sendRequest({ type: 'chat.retry', conversationId }).then(() => open(conversationId));
+  }, [conversationId, open]);
 
   const { draft, setDraft, error, ask: send } = useQuestion(async (text) => {
     const { conversationId } = await sendRequest({
@@ -148,13 +161,7 @@ export function ChatView() {
               {turn.content}
             </div>
           ) : (
-            <AssistantTurn
-              key={turn.jobId ?? i}
-              turn={turn}
-              last={turn === lastTurn}
-              onSettled={reload}
-              onRetry={() => void sendRequest({ type: 'chat.retry', conversationId: conversation.id }).then(reload)}
-            />
+            <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === lastTurn} onRetry={retry} />
           ),
         )}
         <div ref={bottom} />

@@ -1,6 +1,6 @@
 // Every view applies the user's interface language before its first render.
 import { browser } from 'wxt/browser';
-import { detectLocale, setLocale, uiLanguageTag } from './i18n';
+import { detectLocale, languageTag, setLocale } from './i18n';
 import { sendRequest } from './sendRequest';
 
 export async function applyUiLocale(): Promise<void> {
@@ -8,5 +8,5 @@ export async function applyUiLocale(): Promise<void> {
   const chosen = prefs?.uiLocale ?? 'auto';
   setLocale(chosen === 'auto' ? detectLocale(navigator.language) : chosen);
   // Our own pages say their language; a content script leaves the page's <html> alone.
-  if (location.origin === new URL(browser.runtime.getURL('/')).origin) document.documentElement.lang = uiLanguageTag();
+  if (location.origin === new URL(browser.runtime.getURL('/')).origin) document.documentElement.lang = languageTag();
 }

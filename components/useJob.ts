@@ -9,8 +9,8 @@ export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): 
   switch (msg.type) {
     case 'snapshot':
       // After a worker restart the store may be a few tokens behind what this view already shows:
-      // the text only ever grows, so keep the longer one.
-      return job?.id === msg.job.id && job.text.startsWith(msg.job.text) ? { ...msg.job, text: job.text } : msg.job;
+      // within one run the text only ever grows, so keep the longer one. A new run starts over.
+      return job?.id === msg.job.id && job.run === msg.job.run && job.text.startsWith(msg.job.text) ? { ...msg.job, text: job.text } : msg.job;
     case 'delta':
       return job && { ...job, text: job.text + msg.text };
     case 'status':
@@ -20,9 +20,12 @@ export function applyJobMessage(job: JobView | undefined, msg: JobPortMessage): 
 }
 
 
-export function useJob(jobId: string | undefined): JobView | undefined {
+/** A job as a view follows it: with when the background last said anything about it. */
+export type FollowedJob = JobView & { heardAt: number };
+
+export function useJob(jobId: string | undefined): FollowedJob | undefined {
   // Keyed by id, so switching jobs never shows the previous job's text for a frame.
-  const [state, setState] = useState<{ id: string; job?: JobView }>();
+  const [state, setState] = useState<{ id: string; job?: JobView; heardAt: number }>();
   useEffect(() => {
     if (!jobId) return;
     let port: Browser.runtime.Port | undefined;
@@ -39,7 +42,7 @@ export function useJob(jobId: string | undefined): JobView | undefined {
       pending = [];
       // flushSync: commit inside this frame's callbacks, so the text is painted in this frame, not the next.
       flushSync(() =>
-        setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined) })),
+        setState((prev) => ({ id: jobId, job: batch.reduce(applyJobMessage, prev?.id === jobId ? prev.job : undefined), heardAt: Date.now() })),
       );
     };
     const connect = () => {
@@ -69,5 +72,5 @@ export function useJob(jobId: string | undefined): JobView | undefined {
       port?.disconnect();
     };
   }, [jobId]);
-  return jobId && state?.id === jobId ? state.job : undefined;
+  return jobId && state?.id === jobId && state.job ? { ...state.job, heardAt: state.heardAt } : undefined;
 }

@@ -3,7 +3,7 @@ import Dexie, { type EntityTable } from 'dexie';
 import type { CacheBodyRecord, CacheEntryRecord, CacheStatsRecord, MetaRecord } from './cache/records';
 import type { JobRecord, JobStore } from './jobs/runner';
 import { liveStatuses } from './jobs/job-view';
-import type { Conversation } from './chat/conversation';
+import { pageKey, type Conversation } from './chat/conversation';
 import type { ActivityRecord, AuditRecord } from './privacy/records';
 
 export type PrecisDb = Dexie & {
@@ -44,6 +44,18 @@ export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeo
     );
   // v3 (issue #6): popup chat. updatedAt orders the conversation list.
   db.version(3).stores({ conversations: 'id, updatedAt' });
+  // v4 (issue #12): a sidebar's follow-up thread belongs to its page and comes back with it.
+  db.version(4)
+    .stores({ conversations: 'id, updatedAt, followUpOf' })
+    .upgrade((tx) =>
+      tx
+        .table('conversations')
+        .toCollection()
+        .modify((c: Conversation) => {
+          // Threads started from a summary open with the summary as hidden context turns.
+          if (c.turns[0]?.context && c.page) c.followUpOf = pageKey(c.page.url);
+        }),
+    );
   return db;
 }
 

@@ -1,8 +1,10 @@
 // One error type for the whole application. Every failure a user can meet has a `kind` (what code
-// and the UI switch on), a readable English `message`, a message key the views translate its heading
-// by, whether another try can help, and which actions the UI should offer. Errors are immutable:
-// `with()` makes a changed copy. `describeError` is the one mapper from anything thrown to what a
-// view shows.
+// and the UI switch on) and a readable English `message` that adds the evidence and what to do.
+// Everything else follows from the kind, in one place each, so it cannot disagree with it: the
+// heading views translate (`kind_<kind>` in components/i18n), the actions they offer (`actionsFor`),
+// and whether the LLM client tries again (lib/llm/retry-policy.ts, which also weighs the attempt,
+// the text already shown and the server's hints). Errors are immutable: `with()` makes a changed
+// copy. `describeError` is the one mapper from anything thrown to what a view shows.
 import { looksLikeOriginRejection } from './providers/local-origin';
 
 /** What the model's API can fail with (lib/llm). */
@@ -82,41 +84,34 @@ export function actionsFor(kind: ErrorKind): ErrorAction[] {
 }
 
 export interface AppErrorFields {
-  /** Worth another attempt right now, as far as this one failure can tell (the client's retry loop reads it). */
-  retryable?: boolean;
   cause?: unknown;
 }
 
 export class AppError<K extends ErrorKind = ErrorKind> extends Error {
   override readonly name: string = 'AppError';
   readonly kind: K;
-  readonly retryable: boolean;
 
   constructor(kind: K, message: string, fields: AppErrorFields = {}) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.kind = kind;
-    this.retryable = fields.retryable ?? false;
-  }
-
-  /** The i18n key of this error's heading. */
-  get messageKey(): `kind_${K}` {
-    return `kind_${this.kind}`;
-  }
-
-  get actions(): ErrorAction[] {
-    return actionsFor(this.kind);
   }
 
   /** A copy with some fields changed: errors are never changed once thrown. */
-  with(patch: Partial<Pick<this, 'retryable'>>): this {
-    // Descriptors, not values: `message`, `stack` and `cause` stay own and non-enumerable (a plain
-    // assign dropped `cause` and made the stack part of the copy's JSON).
-    const copy = Object.create(Object.getPrototypeOf(this) as object, Object.getOwnPropertyDescriptors(this)) as this;
-    // Some engines keep `stack` as an accessor of the original; the copy keeps its text.
-    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true, enumerable: false });
-    return Object.assign(copy, patch);
+  with(patch: ErrorPatch<this>): this {
+    // Built by the class's own constructor, so the copy is a native Error of the same class
+    // (isNativeError, structuredClone); every subclass takes its fields under their own names.
+    const SameClass = this.constructor as new (kind: K, message: string, fields: AppErrorFields) => this;
+    const copy = new SameClass(this.kind, this.message, { ...this, ...patch, cause: this.cause });
+    // The stack says where the failure happened, not where it was copied.
+    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true });
+    return copy;
   }
 }
+
+/** What `with()` may change: an error's data fields, not its kind, message or methods. */
+export type ErrorPatch<E extends AppError> = Partial<
+  Omit<{ [P in keyof E as E[P] extends (...args: never[]) => unknown ? never : P]: E[P] }, 'kind' | 'name' | 'message' | 'stack' | 'cause'>
+>;
 
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
@@ -125,7 +120,7 @@ export function isAppError(value: unknown): value is AppError {
 /** The application's own failures, in one voice. */
 export const appErrors = {
   notConfigured: () =>
-    new AppError('not_configured', 'No model is set up yet. Open Precis options to choose a provider, a model and an API key.'),
+    new AppError('not_configured', 'Open Precis options to choose a provider, a model and an API key.'),
   restrictedPage: () =>
     new AppError(
       'restricted_page',
@@ -143,8 +138,9 @@ export const appErrors = {
   conversationGone: () => new AppError('gone', 'That conversation was deleted.'),
   summaryGone: () => new AppError('gone', 'That summary no longer exists.'),
   forbidden: () => new AppError('forbidden', 'Not allowed from a web page'),
-  invalidMessage: (problem: string) => new AppError('invalid_message', `Rejected message: ${problem}`),
-  onDevice: (message: string) => new AppError('on_device', message, { retryable: false }),
+  /** The schema's own words ("a passphrase needs at least 8 characters"), as a sentence. */
+  invalidMessage: (problem: string) => new AppError('invalid_message', `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`),
+  onDevice: (message: string) => new AppError('on_device', message),
   pageClosed: () => new AppError('stream_cut', 'The page was closed before the summary was finished.'),
   originRejected: () =>
     new AppError(

@@ -1,5 +1,6 @@
 // UI strings in English and Simplified Chinese. Our own table rather than browser.i18n, because
 // the user can override the browser's locale and content scripts must render the same strings.
+import type { ErrorKind } from '../../lib/errors';
 import { en, type MessageKey } from './en';
 import { zh_CN } from './zh_CN';
 
@@ -18,17 +19,15 @@ export function setLocale(locale: Locale) {
   current = locale;
 }
 
-/** The interface language as a `lang` attribute: screen readers pronounce by it, and fonts follow it. */
-export function uiLanguageTag(): string {
-  return current === 'zh_CN' ? 'zh-CN' : 'en';
-}
+/** The current language as a BCP 47 tag, for `<html lang>`. */
+export const languageTag = (): string => (current === 'zh_CN' ? 'zh-CN' : 'en');
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   return tables[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
-/** The heading for an error kind, falling back to the generic one for kinds the UI does not know. */
-export function errorHeading(kind: string): string {
-  const key = `kind_${kind}`;
-  return key in en ? t(key as MessageKey) : t('kind_internal');
+/** The heading for an error kind (every kind has one: the compiler checks), or the generic one for a kind stored by an older version. */
+export function errorHeading(kind: ErrorKind): string {
+  const key: MessageKey = `kind_${kind}`;
+  return key in en ? t(key) : t('kind_internal');
 }

@@ -11,24 +11,31 @@ export default defineBackground(() => {
   const precis = createPrecis(browserPlatform(), { id: browser.runtime.id, pagesOrigin: browser.runtime.getURL('/') });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: unknown) => void) => {
-    void precis.handleMessage(raw, sender).then((reply) => reply && sendResponse(reply));
-    return sender.id === browser.runtime.id; // answer asynchronously, and only our own
+    // A sender the core does not answer (not ours) gets an empty reply rather than a wait.
+    void precis.handleMessage(raw, sender).then(sendResponse);
+    return true; // answer asynchronously
   });
   browser.runtime.onConnect.addListener((port) => precis.connect(asPortLike(port), port.sender ?? {}));
   browser.contextMenus.onClicked.addListener((info, tab) => void precis.onMenuClicked(info.menuItemId, tab));
   browser.commands.onCommand.addListener((command, tab) => void precis.onCommand(command, tab));
-  browser.runtime.onInstalled.addListener(() => {
+  browser.runtime.onInstalled.addListener(({ reason }) => {
     void browser.alarms.create(pruneAlarm, { periodInMinutes: 60 });
-    void precis.onInstalled();
+    void precis.onInstalled(reason);
   });
   browser.alarms.onAlarm.addListener((alarm) => alarm.name === pruneAlarm && void precis.prune());
   browser.storage.onChanged.addListener((changes, areaName) => areaName === 'local' && void precis.onLocalStorageChanged(changes));
 
-  void precis.markInterrupted();
+  void precis.recover();
   void precis.warmUp();
   if (import.meta.env.MODE === 'e2e' || import.meta.env.MODE === 'demo') {
     // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
     const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => precis.onMenuClicked(info.menuItemId, tab);
-    Object.assign(globalThis, { precisTest: { onMenuClicked, onCommand: precis.onCommand, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser } });
+    // What views send, counted, so tests can see that a view at rest sends nothing.
+    const traffic = { messages: 0, ports: 0 };
+    browser.runtime.onMessage.addListener(() => void traffic.messages++);
+    browser.runtime.onConnect.addListener(() => void traffic.ports++);
+    Object.assign(globalThis, {
+      precisTest: { onMenuClicked, onCommand: precis.onCommand, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
+    });
   }
 });

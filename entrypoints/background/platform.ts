@@ -44,6 +44,7 @@ export function browserPlatform(): Platform {
         const win = await browser.windows.getLastFocused({ windowTypes: ['normal'] });
         return (await browser.tabs.query({ active: true, windowId: win.id }))[0];
       },
+      get: (tabId) => browser.tabs.get(tabId).catch(() => undefined),
       send: (tabId, request) => browser.tabs.sendMessage(tabId, request),
       inject: async (tabId, script) => void (await browser.scripting.executeScript({ target: { tabId }, files: [scriptFiles[script]] })),
     },
@@ -53,6 +54,7 @@ export function browserPlatform(): Platform {
       await browser.declarativeNetRequest.updateDynamicRules(localOriginRuleUpdate(baseUrl, extensionHost));
     },
     openOptions: () => browser.runtime.openOptionsPage(),
+    openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
     async setMenu(items: MenuItem[]) {
       await browser.contextMenus.removeAll();
       for (const { id, title, contexts } of items) {

@@ -1,7 +1,7 @@
 import { t } from '../../components/i18n';
+import { ProviderSection } from '../../components/ProviderSection';
 import { DataSection } from './DataSection';
 import { PreferencesSection } from './PreferencesSection';
-import { ProviderSection } from './ProviderSection';
 
 export function OptionsPage() {
   return (

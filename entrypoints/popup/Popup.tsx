@@ -1,14 +1,35 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { ChatView } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
+import { useSummariseShortcut } from '../../components/shortcut';
 import type { SummariseOutcome } from '../../lib/app/protocol';
+
+/** Until a provider is saved: what works already (the offline summary) and the way to set one up. */
+function SetupGuide() {
+  const shortcut = useSummariseShortcut();
+  return (
+    <section className="setup-guide" aria-labelledby="setup-guide-title">
+      <h2 id="setup-guide-title">{t('setupNeeded')}</h2>
+      <p>{t('setupNeededBody')}</p>
+      <button type="button" onClick={() => void sendRequest({ type: 'welcome.open' }).then(() => window.close())}>
+        {t('setUpModel')}
+      </button>
+      {shortcut !== undefined && <p className="help">{shortcut ? t('popupHintShortcut', { shortcut }) : t('popupHint')}</p>}
+    </section>
+  );
+}
 
 export function Popup() {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<SummariseOutcome>();
+  const [configured, setConfigured] = useState<boolean>();
+
+  useEffect(() => {
+    void sendRequest({ type: 'settings.get' }).then((s) => setConfigured(s.configured), () => undefined);
+  }, []);
 
   async function summarise() {
     setBusy(true);
@@ -34,6 +55,7 @@ export function Popup() {
         </button>
       </header>
       {outcome && !outcome.ok && <ErrorPanel error={outcome} />}
+      {configured === false && <SetupGuide />}
       <ChatView />
     </main>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { AssistantTurn } from '../../components/ChatView';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { t } from '../../components/i18n';
@@ -6,9 +6,18 @@ import { sendRequest } from '../../components/sendRequest';
 import { useQuestion } from '../../components/useQuestion';
 import type { Conversation } from '../../lib/chat/conversation';
 
-/** Questions about the page under its summary: a conversation that starts from the summary. */
+/**
+ * Questions about the page under its summary: a thread that starts from the summary and belongs
+ * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
+ */
 export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
   const [conversation, setConversation] = useState<Conversation>();
+
+  useEffect(() => {
+    let current = true;
+    void sendRequest({ type: 'chat.forPage' }).then((thread) => current && setConversation((shown) => shown ?? thread));
+    return () => void (current = false);
+  }, []);
 
   const reload = useCallback(async (id: string) => {
     setConversation(await sendRequest({ type: 'chat.get', conversationId: id }));
@@ -24,17 +33,21 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
     await reload(conversationId);
   });
 
+  const retry = useCallback(async () => {
+    if (conversation) await reload((await sendRequest({ type: 'chat.retry', conversationId: conversation.id })).conversationId);
+  }, [conversation, reload]);
+
   // The summary it starts from is already on screen above.
-  const turns = conversation?.turns.filter((turn) => !turn.context);
+  const last = conversation?.turns.at(-1);
   return (
     <section className="follow-up" aria-label={t('followUp')}>
-      {turns?.map((turn, i) =>
-        turn.role === 'user' ? (
+      {conversation?.turns.map((turn, i) =>
+        turn.context ? null : turn.role === 'user' ? (
           <p className="question" key={i}>
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId} turn={turn} last={turn === conversation?.turns.at(-1)} onSettled={() => {}} onRetry={() => {}} />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} />
         ),
       )}
       {error && <ErrorPanel error={error} />}

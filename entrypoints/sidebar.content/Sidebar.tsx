@@ -1,8 +1,10 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { cachedAge } from '../../components/cachedAge';
+import { CopyButton } from '../../components/CopyButton';
+import { actionsFor } from '../../lib/errors';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { JobStatusLine } from '../../components/JobStatusLine';
-import { t, uiLanguageTag } from '../../components/i18n';
+import { JobStatusLine, quietFor } from '../../components/JobStatusLine';
+import { languageTag, t } from '../../components/i18n';
 import { Markdown } from '../../components/markdown/Markdown';
 import { sendRequest } from '../../components/sendRequest';
 import { useJob } from '../../components/useJob';
@@ -26,13 +28,21 @@ function showInTopLayer(el: HTMLElement | null) {
   if (el && 'showPopover' in el && !el.matches(':popover-open')) el.showPopover();
 }
 
+/**
+ * Asking again can finish what was cut short: an interrupted or stopped job, or one that failed in
+ * a way time can fix. Not a wrong key or an empty account: the error panel says what to fix.
+ */
+const resumable = (job: JobView) =>
+  job.status === 'interrupted' || job.status === 'stopped' || (job.status === 'error' && !!job.error && actionsFor(job.error.kind).includes('retry'));
+
 export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
-  const [copied, setCopied] = useState(false);
   const [forgotten, setForgotten] = useState<string>();
   const error = 'error' in content ? content.error : job?.error;
   const active = job && isLive(job.status);
   const now = useNow(job?.cachedAt !== undefined, 60_000);
+  const tick = useNow(!!active);
+  const quiet = !!job && quietFor(job, tick) !== undefined;
 
   async function forget(jobId: string) {
     await sendRequest({ type: 'job.forget', jobId });
@@ -53,7 +63,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
       ref={panel}
       className="panel"
       aria-label={t('appName')}
-      lang={uiLanguageTag()}
+      lang={languageTag()}
       tabIndex={-1}
       popover="manual"
       style={{ width }}
@@ -112,26 +122,33 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
       {job && (
         <footer>
           {active ? (
-            <button type="button" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id })}>
-              {t('stop')}
-            </button>
-          ) : (
             <>
-              {job.text && (
-                <button type="button" onClick={() => void navigator.clipboard.writeText(job.text).then(() => setCopied(true))}>
-                  {copied ? t('copied') : t('copy')}
+              <button type="button" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id })}>
+                {t('stop')}
+              </button>
+              {/* A stream gone quiet may never resume by itself: ask again (parts already read come from the cache). */}
+              {quiet && (
+                <button type="button" className="primary" onClick={() => void sendRequest({ type: 'job.stop', jobId: job.id }).then(() => again(job, false))}>
+                  {t('resume')}
                 </button>
               )}
-              {job.offline ? null : job.status === 'interrupted' ? (
+            </>
+          ) : (
+            <>
+              {job.text && <CopyButton text={job.text} />}
+              {job.offline ? null : resumable(job) ? (
                 <button type="button" className="primary" onClick={() => again(job, false)}>
                   {t('resume')}
                 </button>
               ) : (
-                <button type="button" onClick={() => again(job, true)}>
-                  {t('regenerate')}
-                </button>
+                job.status === 'done' && (
+                  <button type="button" onClick={() => again(job, true)}>
+                    {t('regenerate')}
+                  </button>
+                )
               )}
-              {job.kind === 'summary' && forgotten !== job.id && (
+              {/* Only a finished summary left answers in the cache to forget. */}
+              {job.status === 'done' && !job.offline && forgotten !== job.id && (
                 <button type="button" onClick={() => void forget(job.id)}>
                   {t('forgetPage')}
                 </button>

@@ -1,10 +1,10 @@
 // Popup chat and the sidebar's follow-ups: conversations persisted in Dexie, each answer a job like
 // a summary, so closing the popup mid-answer loses nothing and reopening it shows the answer still
 // arriving.
-import { attachablePage, chatRequest, titleFrom, type Conversation } from '../chat/conversation';
+import { attachablePage, chatRequest, pageKey, titleFrom, type Conversation } from '../chat/conversation';
 import type { ConversationStore } from '../chat/store';
 import { appErrors } from '../errors';
-import type { JobRunner } from '../jobs/runner';
+import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import type { PageAccess } from './page-access';
 import type { TabRef, Tabs } from './ports';
 import type { ChatStarted, RequestOf } from './protocol';
@@ -32,18 +32,18 @@ export function createChat(deps: ChatDeps) {
     return attachablePage(page);
   }
 
-  /** Starts the job that answers the conversation's last question, and records it as the next turn. */
-  async function answer(conversation: Conversation): Promise<string> {
+  /**
+   * The job that answers `conversation`'s last question into the assistant turn named by the job's
+   * id (`jobId()`, once the job exists); `ready` resolves once that turn is stored.
+   */
+  function answerJob(conversation: Conversation, jobId: () => string, ready: Promise<void> = Promise.resolve()): StartJob {
     const request = chatRequest(conversation);
-    // The turn that names the job must be stored before the job can finish (a cached or failed
-    // answer is instant), or its text would have no turn to land in.
-    let markSaved!: () => void;
-    const turnSaved = new Promise<void>((resolve) => (markSaved = resolve));
-    const job = deps.jobs().start({
+    return {
       kind: 'chat',
       title: conversation.title,
+      source: { kind: 'conversation', conversationId: conversation.id },
       run: async (io) => {
-        await turnSaved;
+        await ready;
         let text = '';
         try {
           await io.chat(request, {
@@ -55,12 +55,21 @@ export function createChat(deps: ChatDeps) {
         } finally {
           // Stopped or failed answers keep what arrived; the job keeps the error for the view.
           await deps.store().update(conversation.id, (c) => {
-            const turn = c.turns.find((t) => t.jobId === job.id);
+            const turn = c.turns.find((t) => t.jobId === jobId());
             if (turn) turn.content = text;
           });
         }
       },
-    });
+    };
+  }
+
+  /** Starts the job that answers the conversation's last question, and records it as the next turn. */
+  async function answer(conversation: Conversation): Promise<string> {
+    // The turn that names the job must be stored before the job can finish (a cached or failed
+    // answer is instant), or its text would have no turn to land in.
+    let markSaved!: () => void;
+    const turnSaved = new Promise<void>((resolve) => (markSaved = resolve));
+    const job = deps.jobs().start(answerJob(conversation, () => job.id, turnSaved));
     conversation.turns.push({ role: 'assistant', content: '', at: now(), jobId: job.id });
     conversation.updatedAt = now();
     try {
@@ -72,9 +81,11 @@ export function createChat(deps: ChatDeps) {
     return job.id;
   }
 
-  async function existing(conversationId: string): Promise<Conversation> {
+  /** A stored conversation; a sidebar (`tab`) may only continue its own page's thread. */
+  async function existing(conversationId: string, tab?: TabRef): Promise<Conversation> {
     const conversation = await deps.store().get(conversationId);
     if (!conversation) throw appErrors.conversationGone();
+    if (tab && conversation.followUpOf !== pageKey(tab.url ?? '')) throw appErrors.forbidden();
     return conversation;
   }
 
@@ -83,8 +94,16 @@ export function createChat(deps: ChatDeps) {
     async send(input: ChatInput, tab?: TabRef): Promise<ChatStarted> {
       const at = now();
       const conversation: Conversation = input.conversationId
-        ? await existing(input.conversationId)
-        : { id: newId(), title: titleFrom(input.text), createdAt: at, updatedAt: at, turns: [] };
+        ? await existing(input.conversationId, tab)
+        : {
+            id: newId(),
+            title: titleFrom(input.text),
+            createdAt: at,
+            updatedAt: at,
+            turns: [],
+            // Asked in a page's sidebar: the thread is that page's.
+            ...(tab?.url && { followUpOf: pageKey(tab.url) }),
+          };
       if (input.attachPage && !conversation.page) conversation.page = await currentPage(tab);
       if (!input.conversationId && input.afterSummaryJobId) {
         // The summary the user just read is the context their follow-up refers to ("the second point…").
@@ -102,12 +121,23 @@ export function createChat(deps: ChatDeps) {
     },
 
     /** Answers the last question again: after a failure, a stop, or an interrupted worker. */
-    async retry(conversationId: string): Promise<ChatStarted> {
-      const conversation = await existing(conversationId);
+    async retry(conversationId: string, tab?: TabRef): Promise<ChatStarted> {
+      const conversation = await existing(conversationId, tab);
       if (conversation.turns.at(-1)?.role === 'assistant') conversation.turns.pop();
       return { conversationId, jobId: await answer(conversation) };
     },
 
+    /** The same answer again, for a job a dead worker left unfinished, while its turn is still the one waiting. */
+    async again(record: JobRecord): Promise<StartJob | undefined> {
+      if (record.source?.kind !== 'conversation') return undefined;
+      const conversation = await deps.store().get(record.source.conversationId);
+      const at = conversation?.turns.findIndex((t) => t.jobId === record.id) ?? -1;
+      if (!conversation || at !== conversation.turns.length - 1) return undefined;
+      return answerJob({ ...conversation, turns: conversation.turns.slice(0, at) }, () => record.id);
+    },
+
+    /** The follow-up thread of the page in `tab`, shown again with its summary. */
+    forPage: async (tab: TabRef) => (tab.url ? deps.store().followUpsOf(pageKey(tab.url)) : undefined),
     list: () => deps.store().list(),
     get: (id: string) => deps.store().get(id),
     delete: async (id: string) => void (await deps.store().remove(id)),

@@ -66,8 +66,9 @@ export function createPrecis(platform: Platform, self: Self) {
 
   const pages = createPageAccess(tabs);
   const onDevice = createOnDeviceRelay(tabs);
-  const summariseTab = createSummarise({
+  const summarise = createSummarise({
     pages,
+    tabs,
     jobs,
     provider: () => settings.getProvider().catch((err: unknown) => (isAppError(err) && err.kind === 'not_configured' ? undefined : Promise.reject(err))),
     preferences: preferences.get,
@@ -75,7 +76,15 @@ export function createPrecis(platform: Platform, self: Self) {
     loadCounter: platform.loadCounter,
     keepAlive,
   });
+  const summariseTab = summarise.summariseTab;
   const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, now });
+
+  /** Jobs a dead worker left unfinished start again where that is safe; views wait for this. */
+  let recovered: Promise<unknown> = Promise.resolve();
+  async function recover() {
+    const { restarted } = await jobs().recover((record) => (record.kind === 'chat' ? chat.again(record) : summarise.again(record)));
+    if (restarted) keepAlive();
+  }
 
   async function testConnection(started = performance.now()): Promise<Verdict> {
     try {
@@ -105,11 +114,13 @@ export function createPrecis(platform: Platform, self: Self) {
     'job.stop': (req) => jobs().stop(req.jobId),
     'job.forget': (req) => forgetJob(req.jobId),
     'options.open': () => platform.openOptions(),
+    'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),
     'chat.get': (req) => chat.get(req.conversationId),
     'chat.send': ({ type: _, ...input }, sender) => chat.send(input, sender.kind === 'tab' ? sender.tab : undefined),
-    'chat.retry': (req) => chat.retry(req.conversationId),
+    'chat.retry': (req, sender) => chat.retry(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
+    'chat.forPage': (_, sender) => (sender.kind === 'tab' ? chat.forPage(sender.tab) : undefined),
     'chat.delete': (req) => chat.delete(req.conversationId),
     'models.list': () => llm().listModels(),
     'prefs.get': () => preferences.get(),
@@ -128,7 +139,7 @@ export function createPrecis(platform: Platform, self: Self) {
     /** A port from a view (`job:<id>`) or from a page's on-device model (`ondevice:<token>`). */
     connect(port: PortLike, rawSender: RawSender) {
       const sender = classifySender(rawSender, self);
-      if (sender.kind !== 'stranger' && onDevice.accept(port)) return;
+      if (sender.kind !== 'stranger' && onDevice.accept(port, sender.kind === 'tab' ? sender.tab.id : undefined)) return;
       const jobId = jobPortRequest(port, sender);
       if (!jobId) return port.disconnect();
       let unsubscribe: (() => void) | undefined;
@@ -137,8 +148,9 @@ export function createPrecis(platform: Platform, self: Self) {
         closed = true;
         unsubscribe?.();
       });
-      jobs()
-        .subscribe(jobId, (msg) => port.postMessage(msg))
+      // A view reconnecting to a job that is starting again must find it live, not interrupted.
+      void recovered
+        .then(() => jobs().subscribe(jobId, (msg) => port.postMessage(msg)))
         .then(
           (off) => (closed ? off() : (unsubscribe = off)),
           () => port.disconnect(),
@@ -157,9 +169,16 @@ export function createPrecis(platform: Platform, self: Self) {
       return summariseTab(tab ?? (await tabs.active()));
     },
 
-    /** Install or update: menus persist, but an update may have changed them or the Origin rule. */
-    async onInstalled() {
-      await Promise.all([settings.syncLocalOriginRule(), preferences.get().then((p) => platform.setMenu(menuItems(p.customPrompts)))]);
+    /**
+     * Install or update: menus persist, but an update may have changed them or the Origin rule. Only
+     * a first install greets the user; an update or a browser update must not open tabs.
+     */
+    async onInstalled(reason: string) {
+      await Promise.all([
+        settings.syncLocalOriginRule(),
+        preferences.get().then((p) => platform.setMenu(menuItems(p.customPrompts))),
+        reason === 'install' && platform.openWelcome(),
+      ]);
     },
 
     /** storage.local changed (from any tab or window): apply new preferences to the live services. */
@@ -176,8 +195,11 @@ export function createPrecis(platform: Platform, self: Self) {
       await Promise.all([responseCache().prune(), activity.prune()]);
     },
 
-    /** A worker that starts after a crash: jobs the store calls running were cut off. */
-    markInterrupted: () => jobs().markInterrupted(),
+    /** At every worker start: jobs the store calls running were cut off by the last worker's end. */
+    recover() {
+      recovered = recover().catch((err: unknown) => console.warn('Precis: could not recover jobs', err));
+      return recovered;
+    },
 
     /** Opens the connection to a configured provider, so the user's first request skips the handshake. */
     async warmUp() {

@@ -34,7 +34,7 @@ export function classifySender(sender: RawSender, self: Self): Sender {
 }
 
 /** Extension pages may send anything; a content script only what acts on its own tab. */
-export function mayAsk(type: RequestType, sender: Sender): sender is KnownSender {
+export function mayAsk(type: RequestType, sender: Sender): boolean {
   if (sender.kind === 'page') return true;
   return sender.kind === 'tab' && audienceOf(type) === 'tab';
 }

@@ -6,12 +6,15 @@ import type { OnDeviceModel, PortLike, Tabs } from './ports';
 import { onDevicePortPrefix, type OnDevicePortMessage } from './tab-protocol';
 
 interface Waiting {
+  /** The tab asked to run the model: only its content script may stream the answer. */
+  tabId: number;
   io: JobIo;
   settle: (err?: Error) => void;
 }
 
-export function createOnDeviceRelay(tabs: Tabs, newToken = () => crypto.randomUUID()) {
+export function createOnDeviceRelay(tabs: Tabs, newToken: () => string = () => crypto.randomUUID()) {
   const waiting = new Map<string, Waiting>();
+  const claimed = new Set<string>();
 
   const model: OnDeviceModel = {
     ready: (tabId) =>
@@ -22,20 +25,31 @@ export function createOnDeviceRelay(tabs: Tabs, newToken = () => crypto.randomUU
     run(tabId, io) {
       const token = newToken();
       return new Promise<void>((resolve, reject) => {
-        waiting.set(token, { io, settle: (err) => (waiting.delete(token), err ? reject(err) : resolve()) });
+        const settle = (err?: Error) => {
+          waiting.delete(token);
+          claimed.delete(token);
+          if (err) reject(err);
+          else resolve();
+        };
+        waiting.set(token, { tabId, io, settle });
         tabs.send(tabId, { type: 'ondevice.run', token }).catch((err: Error) => waiting.get(token)?.settle(err));
       });
     },
   };
 
-  /** Takes a port named `ondevice:<token>` from our content script; false for any other port. */
-  function accept(port: PortLike): boolean {
+  /**
+   * Takes a port named `ondevice:<token>`; false for any other port. Only the content script of the
+   * tab that was asked, and only once per token: another tab, or a second port, is disconnected.
+   */
+  function accept(port: PortLike, fromTabId: number | undefined): boolean {
     if (!port.name.startsWith(onDevicePortPrefix)) return false;
-    const entry = waiting.get(port.name.slice(onDevicePortPrefix.length));
-    if (!entry) {
+    const token = port.name.slice(onDevicePortPrefix.length);
+    const entry = waiting.get(token);
+    if (!entry || entry.tabId !== fromTabId || claimed.has(token)) {
       port.disconnect();
       return true;
     }
+    claimed.add(token);
     port.onMessage((raw) => {
       const msg = raw as OnDevicePortMessage;
       if (msg.type === 'delta' && typeof msg.text === 'string') entry.io.onDelta(msg.text);

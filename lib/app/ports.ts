@@ -24,6 +24,8 @@ export interface KeyValueArea {
 export interface Tabs {
   /** The tab the user is looking at: the active tab of the last focused normal window. */
   active(): Promise<TabRef | undefined>;
+  /** The tab with this id, or undefined when it was closed. */
+  get(tabId: number): Promise<TabRef | undefined>;
   send(tabId: number, request: TabRequest): Promise<unknown>;
   /** Injects a content script; rejects where the browser keeps extensions out. */
   inject(tabId: number, script: ContentScriptName): Promise<void>;
@@ -49,6 +51,8 @@ export interface Platform {
   /** Points the Origin rewrite for local servers at this base URL ('' removes it). */
   setLocalOriginRule(baseUrl: string): Promise<void>;
   openOptions(): Promise<void>;
+  /** Opens the welcome page (first run, and setup from the popup) in a new tab. */
+  openWelcome(): Promise<void>;
   /** Replaces the context menu with these items. */
   setMenu(items: MenuItem[]): Promise<void>;
   /** Loads the token counter the first time a page is long. */

@@ -10,6 +10,7 @@ import type { ErrorView } from '../errors';
 import type { Preferences } from '../preferences';
 import { preferencesPatch } from '../preferences';
 import type { AuditRecord } from '../privacy/records';
+import { minPassphraseLength } from '../security/vault';
 import type { ForgetResult } from '../privacy/forget';
 import type { UserDataExport } from '../privacy/export';
 
@@ -26,7 +27,7 @@ const httpUrl = z
     }
   }, 'must be an http(s) URL');
 
-const passphrase = z.string().min(8, 'a passphrase needs at least 8 characters').max(1000);
+const passphrase = z.string().min(minPassphraseLength, `a passphrase needs at least ${minPassphraseLength} characters`).max(1000);
 
 const headerName = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'not a valid header name');
 
@@ -119,12 +120,17 @@ export const protocol = {
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
+  /** From the popup, until a provider is set up: the guided setup. */
+  'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },
   'chat.list': { audience: 'page', shape: {}, reply: replies<ConversationSummary[]>() },
   'chat.get': { audience: 'tab', shape: { conversationId: id }, reply: replies<Conversation | undefined>() },
   /** A question; from the sidebar always about the tab it lives in. */
   'chat.send': { audience: 'tab', shape: chatSend, reply: replies<ChatStarted>() },
-  'chat.retry': { audience: 'page', shape: { conversationId: id }, reply: replies<ChatStarted>() },
+  /** From a sidebar: only its own page's thread. */
+  'chat.retry': { audience: 'tab', shape: { conversationId: id }, reply: replies<ChatStarted>() },
+  /** From a sidebar: its page's follow-up thread, to show again under the summary. */
+  'chat.forPage': { audience: 'tab', shape: {}, reply: replies<Conversation | undefined>() },
   'chat.delete': { audience: 'page', shape: { conversationId: id }, reply: replies<void>() },
   'models.list': { audience: 'page', shape: {}, reply: replies<string[]>() },
   'prefs.get': { audience: 'tab', shape: {}, reply: replies<Preferences>() },

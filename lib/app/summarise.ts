@@ -1,20 +1,22 @@
 // "Summarise page" and its variants (selection, custom prompts): the one use case behind the
 // context menu, the keyboard shortcut, the popup and the sidebar's Regenerate and Resume.
+import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import type { TokenCounter } from '../extract/tokens';
 import type { SummaryOrigin } from '../jobs/job-view';
-import type { JobRunner } from '../jobs/runner';
+import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import { readablePage, runSummary, type ReadablePage } from '../jobs/summarise-plan';
 import type { ProviderConfig } from '../llm/types';
 import { summariseOffline } from '../offline';
 import { withSelection, type Preferences } from '../preferences';
 import type { PageAccess } from './page-access';
-import type { OnDeviceModel, TabRef } from './ports';
+import type { OnDeviceModel, TabRef, Tabs } from './ports';
 import type { SummariseOutcome } from './protocol';
 
 export interface SummariseDeps {
   pages: PageAccess;
+  tabs: Pick<Tabs, 'get'>;
   jobs: () => JobRunner;
   /** The provider, or undefined when none was ever saved (other failures, a locked key, throw). */
   provider(): Promise<ProviderConfig | undefined>;
@@ -41,32 +43,26 @@ export function templateFor(origin: SummaryOrigin, prefs: Preferences, page: Pag
 
 export function createSummarise(deps: SummariseDeps) {
   /**
-   * No provider yet: a first click still gets a useful summary, made here from the page's most
-   * central sentences (or by the browser's own model when it is already downloaded, Chrome 138+),
-   * and the sidebar says plainly what it is and how to get a real one.
+   * The job that summarises `page` in tab `tabId`. With no provider yet, a first click still gets a
+   * useful summary, made here from the page's most central sentences (or by the browser's own model
+   * when it is already downloaded, Chrome 138+), and the sidebar says plainly what it is.
    */
-  async function startOffline(tabId: number, page: ReadablePage, origin: SummaryOrigin) {
-    const onDevice = await deps.onDevice.ready(tabId);
-    return deps.jobs().start({
-      kind: 'summary',
-      title: page.title || page.url,
-      origin,
-      offline: onDevice ? 'on-device' : 'extractive',
-      run: async (io) => (onDevice ? deps.onDevice.run(tabId, io) : io.onDelta(summariseOffline(page).markdown)),
-    });
-  }
-
-  async function start(tabId: number, page: ReadablePage, opts: SummariseOptions) {
+  async function jobFor(tab: TabRef & { id: number }, page: ReadablePage, opts: SummariseOptions): Promise<StartJob> {
     const origin = opts.origin ?? {};
+    const base = { kind: 'summary' as const, title: page.title || page.url, origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
-    if (!provider) return startOffline(tabId, page, origin);
+    if (!provider) {
+      const onDevice = await deps.onDevice.ready(tab.id);
+      return {
+        ...base,
+        offline: onDevice ? 'on-device' : 'extractive',
+        run: async (io) => (onDevice ? deps.onDevice.run(tab.id, io) : io.onDelta(summariseOffline(page).markdown)),
+      };
+    }
     const template = templateFor(origin, prefs, page);
-    const job = deps.jobs().start({
-      kind: 'summary',
-      title: page.title || page.url,
-      origin,
+    return {
+      ...base,
       regenerate: opts.regenerate,
-      provider,
       run: (io) =>
         runSummary(page, {
           ...io,
@@ -75,27 +71,47 @@ export function createSummarise(deps: SummariseDeps) {
           ...(template && { template }),
           ...(prefs.outputLanguage && { language: prefs.outputLanguage }),
         }),
-    });
-    deps.keepAlive();
-    return job;
+    };
   }
 
-  return async function summariseTab(tab: TabRef | undefined, opts: SummariseOptions = {}): Promise<SummariseOutcome> {
-    const origin = opts.origin ?? {};
-    try {
-      const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId);
-      // Where no content script may run, no sidebar can show the message either.
-      if (!page || tab?.id === undefined) return { ok: false, ...describeError(appErrors.restrictedPage()) };
-      // An empty page gets its message before any job or request exists.
-      const job = await start(tab.id, readablePage(page), opts);
-      await deps.pages.showSidebar(tab, { jobId: job.id });
-      return { ok: true, jobId: job.id };
-    } catch (err) {
-      const error = describeError(err);
-      if (tab) await deps.pages.showSidebar(tab, { error }).catch(() => {});
-      return { ok: false, ...error };
-    }
+  /** Reads the page in `tab` for a summary; undefined where the browser keeps us out. */
+  async function read(tab: TabRef | undefined, origin: SummaryOrigin) {
+    const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId);
+    return page && tab?.id !== undefined ? { tab: { ...tab, id: tab.id }, page } : undefined;
+  }
+
+  return {
+    async summariseTab(tab: TabRef | undefined, opts: SummariseOptions = {}): Promise<SummariseOutcome> {
+      try {
+        const found = await read(tab, opts.origin ?? {});
+        // Where no content script may run, no sidebar can show the message either.
+        if (!found) return { ok: false, ...describeError(appErrors.restrictedPage()) };
+        // An empty page gets its message before any job or request exists.
+        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page), opts));
+        deps.keepAlive();
+        await deps.pages.showSidebar(found.tab, { jobId: job.id });
+        return { ok: true, jobId: job.id };
+      } catch (err) {
+        const error = describeError(err);
+        if (tab) await deps.pages.showSidebar(tab, { error }).catch(() => {});
+        return { ok: false, ...error };
+      }
+    },
+
+    /**
+     * The same summary again, for a job a dead worker left unfinished: only while its tab still
+     * shows the same page (and the selection, if it was of one, is still there), and never for the
+     * browser's own model, whose stream from the page is gone with the worker.
+     */
+    async again(record: JobRecord): Promise<StartJob | undefined> {
+      const source = record.source;
+      if (source?.kind !== 'page' || record.offline === 'on-device') return undefined;
+      const tab = await deps.tabs.get(source.tabId);
+      if (!tab?.url || pageKey(tab.url) !== pageKey(source.url)) return undefined;
+      const origin = record.origin ?? {};
+      const found = await read(tab, origin);
+      if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
+      return jobFor(found.tab, readablePage(found.page), { origin });
+    },
   };
 }
-
-export type SummariseTab = ReturnType<typeof createSummarise>;

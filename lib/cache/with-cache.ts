@@ -1,7 +1,7 @@
 // The cache as a ChatClient: the job runner calls it exactly as it calls the LLM client, and a
 // cached answer reaches the view through the same onDelta path as a live one, only all at once.
-// The provider settings are read once per request (or once per job, by the caller): they key the
-// cache, and the LLM client gets them as they are rather than reading (and decrypting) them again.
+// The provider settings are read once per request: they key the cache, and the LLM client gets
+// them as they are rather than reading (and decrypting) them again.
 import type { ChatClient } from '../llm/client';
 import { errors } from '../llm/errors';
 import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from '../llm/types';
@@ -17,8 +17,6 @@ export interface CachingChatOptions extends ChatOptions {
   cachePolicy?: CacheKind;
   /** Output language, when it is not already spelled out in the messages. */
   language?: string;
-  /** The provider, when the caller already read it (a job reads it once for all its calls). */
-  provider?: ProviderConfig;
 }
 
 export interface CachedChatResult extends ChatResult {
@@ -59,8 +57,8 @@ export function withCache(
 
   return {
     async chat(req, opts = {}) {
-      const { regenerate = false, cachePolicy = 'chat', language, provider: given, ...inner } = opts;
-      const provider = given ?? (await options.getProvider());
+      const { regenerate = false, cachePolicy = 'chat', language, ...inner } = opts;
+      const provider = await options.getProvider();
       const model = req.model ?? provider.model;
       const hash = await requestKey({ provider, request: req, language });
       const cacheable = cache.isCacheable(cachePolicy, req);

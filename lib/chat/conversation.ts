@@ -24,6 +24,22 @@ export interface Conversation {
   page?: Pick<PageContent, 'url' | 'title' | 'text'>;
   /** Overrides the provider's default model for this conversation. */
   model?: string;
+  /**
+   * Set for the follow-up questions asked in a page's sidebar: that page (`pageKey`). The thread
+   * comes back whenever the page's summary is shown again, and stays out of the popup's chats.
+   */
+  followUpOf?: string;
+}
+
+/** The page a follow-up thread belongs to: its URL without the fragment (#section is the same page). */
+export function pageKey(url: string): string {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    return u.href;
+  } catch {
+    return url;
+  }
 }
 
 /** Page text kept with a conversation: about 15k tokens, which every current model can take. */

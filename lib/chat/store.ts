@@ -15,10 +15,19 @@ export function conversationStore(db: PrecisDb) {
     get: (id: string) => db.conversations.get(id),
     put: async (conversation: Conversation) => void (await db.conversations.put(conversation)),
     remove: (id: string) => db.conversations.delete(id),
-    /** Newest first, without turns or page text. */
+    /** The popup's chats, newest first, without turns or page text (sidebar follow-ups are the page's own). */
     async list(limit = 50): Promise<ConversationSummary[]> {
-      const rows = await db.conversations.orderBy('updatedAt').reverse().limit(limit).toArray();
+      const rows = await db.conversations
+        .orderBy('updatedAt')
+        .reverse()
+        .filter((c) => c.followUpOf === undefined)
+        .limit(limit)
+        .toArray();
       return rows.map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, ...(c.page && { aboutPage: c.page.title || c.page.url }) }));
+    },
+    /** The latest follow-up thread about a page (`pageKey`), if there is one. */
+    async followUpsOf(page: string): Promise<Conversation | undefined> {
+      return (await db.conversations.where('followUpOf').equals(page).sortBy('updatedAt')).at(-1);
     },
     /** Applies `change` to the stored conversation in one transaction, so two writers cannot lose a turn. */
     update: (id: string, change: (c: Conversation) => void) =>

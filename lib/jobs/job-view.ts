@@ -23,9 +23,21 @@ export interface JobView {
   title: string;
   status: JobStatus;
   text: string;
-  /** Set while waiting: when the next attempt may start (epoch ms), and why. */
+  /** When the job was started (epoch ms). */
+  createdAt: number;
+  /** When the status last changed (epoch ms): how long it has been waiting, or writing. Unset in jobs stored before it existed. */
+  statusSince?: number;
+  /** Counts restarts in place (a worker that died under the job): a view replaces its text when it changes. */
+  run?: number;
+  /**
+   * Set while waiting or queued: when the next attempt may start (epoch ms), and why: a retry
+   * (`rate_limited`, `server_error`, `network`, `circuit_open`), or the queue (`slots`: every
+   * request slot is taken; `pacing`: keeping to the provider's rate).
+   */
   waitUntil?: number;
   waitReason?: string;
+  /** While queued for a slot: how many requests are under way, of how many allowed. */
+  slots?: { running: number; limit: number };
   error?: ErrorView;
   /** Long pages: which part the job is on. */
   progress?: { phase: 'map' | 'reduce'; done: number; total: number };

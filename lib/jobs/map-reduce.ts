@@ -2,6 +2,7 @@
 // then the final summary streamed from them (reduce). The client does admission control and
 // caching; this file only decides what to ask, in what order, and reports progress.
 import pLimit from 'p-limit';
+import { isAppError } from '../errors';
 import { chunkText, fnv1a, packSpans, type CountTokens, type Unit } from '../extract/chunk';
 import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
 
@@ -41,7 +42,7 @@ export const notesSeparator = '\n\n---\n\n';
 const maxMergeRounds = 6;
 
 function isContextLengthError(err: unknown): boolean {
-  return !!err && typeof err === 'object' && 'kind' in err && err.kind === 'context_length';
+  return isAppError(err) && err.kind === 'context_length';
 }
 
 function abortError(signal: AbortSignal): unknown {

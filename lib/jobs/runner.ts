@@ -1,7 +1,7 @@
 // Runs summary/chat jobs and fans their progress out to any number of views. Views come and go
 // (a popup closes, a sidebar reloads); the job does not care. The store keeps what a later view,
 // or a restarted worker, needs to see.
-import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, ProviderConfig } from '../llm/types';
+import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
 import type { JobPortMessage } from '../app/tab-protocol';
 import type { JobView } from './job-view';
 import { describeError } from '../errors';
@@ -9,11 +9,15 @@ import { isLive } from './job-view';
 import type { Progress } from './map-reduce';
 
 export interface JobRecord extends JobView {
-  createdAt: number;
   updatedAt: number;
   /** Cache keys of every model call behind this job: what "forget this page" forgets. */
   requestHashes: string[];
+  /** What the job was started from, so that a worker that died under it can start it again. */
+  source?: JobSource;
 }
+
+/** A summary of the page in a tab, or the answer to a conversation's last question. */
+export type JobSource = { kind: 'page'; tabId: number; url: string } | { kind: 'conversation'; conversationId: string };
 
 export interface JobStore {
   put(job: JobRecord): Promise<void>;
@@ -25,8 +29,6 @@ export interface JobStore {
 export interface JobChatOptions extends ChatOptions {
   regenerate?: boolean;
   cachePolicy?: 'summary' | 'chat';
-  /** The provider the job resolved when it started (its key decrypted once, not per call). */
-  provider?: ProviderConfig;
 }
 
 /** The LLM client, usually behind the response cache, which adds `hash` and `cached`. */
@@ -62,8 +64,7 @@ export interface StartJob {
   offline?: JobRecord['offline'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
-  /** Every model call of the job uses this provider. */
-  provider?: ProviderConfig;
+  source?: JobSource;
   run(io: JobIo): Promise<unknown>;
 }
 
@@ -78,7 +79,7 @@ interface LiveJob {
 }
 
 export function toJobView(record: JobRecord): JobView {
-  const { createdAt: _c, updatedAt: _u, requestHashes: _h, ...view } = record;
+  const { updatedAt: _u, requestHashes: _h, source: _s, ...view } = record;
   return view;
 }
 
@@ -108,12 +109,14 @@ export function createJobRunner(deps: JobRunnerDeps) {
   }
 
   function update(job: LiveJob, patch: Partial<JobRecord>) {
-    job.record = { ...job.record, waitUntil: undefined, waitReason: undefined, ...patch, updatedAt: now() };
+    const t = now();
+    const since = patch.status !== undefined && patch.status !== job.record.status ? { statusSince: t } : {};
+    job.record = { ...job.record, waitUntil: undefined, waitReason: undefined, slots: undefined, ...patch, ...since, updatedAt: t };
     broadcast(job, { type: 'status', job: toJobView(job.record) });
   }
 
   function io(job: LiveJob, input: StartJob): JobIo {
-    const bound = { regenerate: input.regenerate ?? false, cachePolicy: input.kind, ...(input.provider && { provider: input.provider }) };
+    const bound = { regenerate: input.regenerate ?? false, cachePolicy: input.kind };
     const jobIo: JobIo = {
       signal: job.controller.signal,
       async chat(req, opts = {}) {
@@ -138,7 +141,13 @@ export function createJobRunner(deps: JobRunnerDeps) {
         if (status.type === 'waiting') {
           update(job, { status: 'waiting', waitUntil: status.until, waitReason: status.reason });
         } else if (status.type === 'queued') {
-          update(job, { status: 'queued' });
+          const { reason, until, running, limit } = status;
+          update(job, {
+            status: 'queued',
+            ...(reason && { waitReason: reason }),
+            ...(until !== undefined && { waitUntil: until }),
+            ...(running !== undefined && limit !== undefined && { slots: { running, limit } }),
+          });
         } else if (job.record.status !== 'running') {
           update(job, { status: 'running' });
         } else {
@@ -168,27 +177,36 @@ export function createJobRunner(deps: JobRunnerDeps) {
     }
   }
 
+  /** A fresh record for `input`; `previous` when the same job starts again in place. */
+  function recordFor(input: StartJob, previous?: JobRecord): JobRecord {
+    const t = now();
+    return {
+      id: previous?.id ?? newId(),
+      kind: input.kind,
+      title: input.title,
+      ...(input.origin && { origin: input.origin }),
+      ...(input.offline && { offline: input.offline }),
+      ...(input.source && { source: input.source }),
+      status: 'queued',
+      text: '',
+      createdAt: previous?.createdAt ?? t,
+      statusSince: t,
+      ...(previous && { run: (previous.run ?? 0) + 1 }),
+      updatedAt: t,
+      requestHashes: previous?.requestHashes ?? [],
+    };
+  }
+
+  function launch(record: JobRecord, input: StartJob): JobView {
+    const job: LiveJob = { record, controller: new AbortController(), listeners: new Set(), finished: Promise.resolve() };
+    live.set(record.id, job);
+    job.finished = run(job, input);
+    return toJobView(record);
+  }
+
   return {
     /** Starts a job and returns at once; progress goes to the store and to subscribers. */
-    start(input: StartJob): JobView {
-      const t = now();
-      const record: JobRecord = {
-        id: newId(),
-        kind: input.kind,
-        title: input.title,
-        ...(input.origin && { origin: input.origin }),
-        ...(input.offline && { offline: input.offline }),
-        status: 'queued',
-        text: '',
-        createdAt: t,
-        updatedAt: t,
-        requestHashes: [],
-      };
-      const job: LiveJob = { record, controller: new AbortController(), listeners: new Set(), finished: Promise.resolve() };
-      live.set(record.id, job);
-      job.finished = run(job, input);
-      return toJobView(record);
-    },
+    start: (input: StartJob): JobView => launch(recordFor(input), input),
 
     /** Sends a snapshot first, then every change. Returns the unsubscribe function. */
     async subscribe(id: string, listener: Listener): Promise<() => void> {
@@ -228,12 +246,24 @@ export function createJobRunner(deps: JobRunnerDeps) {
 
     /**
      * After a worker restart nothing is live: any job the store still calls running was cut off.
-     * Mark it `interrupted`, keeping its partial text, so the view can offer to resume.
+     * `restart` says how to run it again, where that is safe; it then starts again in place (same
+     * id, so a view that reconnects follows it). Otherwise it is `interrupted`, keeping its partial
+     * text, and the view offers to resume. Returns how many of each.
      */
-    async markInterrupted(): Promise<number> {
-      const stale = (await deps.store.unfinished()).filter((r) => !live.has(r.id));
-      for (const r of stale) await deps.store.put({ ...r, status: 'interrupted', updatedAt: now() });
-      return stale.length;
+    async recover(restart: (record: JobRecord) => Promise<StartJob | undefined>): Promise<{ restarted: number; interrupted: number }> {
+      const counts = { restarted: 0, interrupted: 0 };
+      for (const record of await deps.store.unfinished()) {
+        if (live.has(record.id)) continue;
+        const input = await restart(record).catch(() => undefined);
+        if (input) {
+          launch(recordFor(input, record), input);
+          counts.restarted += 1;
+        } else {
+          await deps.store.put({ ...record, status: 'interrupted', statusSince: now(), updatedAt: now() });
+          counts.interrupted += 1;
+        }
+      }
+      return counts;
     },
   };
 }

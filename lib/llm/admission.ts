@@ -159,9 +159,9 @@ export class Admission {
 
         const ready = this.gate.readyAt(now);
         if (ready > 0) {
-          if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now, undefined, false);
+          if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now);
           // Waiting for the server's next free turn is queueing, not a failure worth a banner.
-          say({ type: 'queued' });
+          say({ type: 'queued', reason: 'pacing', until: Math.ceil(ready) });
           await this.waitUntil(ready, req.signal, false);
           continue;
         }
@@ -177,7 +177,7 @@ export class Admission {
 
         const release = await this.acquireSlot(req, () => {
           lastStatus = '';
-          say({ type: 'queued' });
+          say({ type: 'queued', reason: 'slots', running: this.limit.activeCount, limit: this.limit.concurrency });
         });
         // While we queued, a pause may have begun, the breaker opened, or another request taken
         // the probe or the server's last free turn.
@@ -284,11 +284,7 @@ export class Admission {
 
   private pauseError(now: number): LlmError {
     const waitMs = this.pausedUntil - now;
-    const error =
-      this.pauseReason === 'rate_limited'
-        ? errors.rateLimited(undefined, waitMs, undefined, false)
-        : errors.server(undefined, undefined, false, waitMs);
-    return error;
+    return this.pauseReason === 'rate_limited' ? errors.rateLimited(undefined, waitMs) : errors.server(undefined, undefined, waitMs);
   }
 
   private applyLimit(): void {

@@ -1,6 +1,7 @@
 // The client: request shaping → single-flight → admission → one attempt → retry policy.
 // Everything with a side effect (network, time, randomness, storage) comes in through `deps`.
 
+import { isAppError } from '../errors';
 import { Admission } from './admission';
 import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
@@ -99,7 +100,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       return await deps.getProvider();
     } catch (error) {
       // Errors that already say what is wrong (not configured, key locked) reach the user as they are.
-      if (isLlmError(error) || (error instanceof Error && 'kind' in error)) throw error;
+      if (isAppError(error)) throw error;
       throw errors.invalidProvider('they could not be read');
     }
   }

@@ -2,37 +2,34 @@
 // with the fields the client and the views need, and the dialect-neutral pieces every dialect
 // classifies with (status codes, the error-body fields most servers share, the server's retry hints).
 
-import { AppError, type LlmErrorKind } from '../errors';
+import { AppError, type AppErrorFields, type LlmErrorKind } from '../errors';
 import { redact } from '../security/redact';
 import type { Dialect } from './dialects/types';
 import { retryHintFromHeaders } from './retry-hints';
 
 export type TimeoutPhase = 'first_byte' | 'idle' | 'response' | 'deadline';
 
-export interface LlmErrorFields {
+/** Each under the name of the field it sets (`with()` relies on it). */
+export interface LlmErrorFields extends AppErrorFields {
   status?: number;
   retryAfterMs?: number;
   /** The server's own words, redacted and shortened. */
   detail?: string;
-  /** Worth another attempt, as far as this one failure can tell. */
-  retryable?: boolean;
+  /** The server's `x-should-retry` header. */
+  shouldRetry?: boolean;
   /** Answer text that had already been delivered before the failure. */
   partialText?: string;
   timeoutPhase?: TimeoutPhase;
   attempts?: number;
-  cause?: unknown;
 }
-
-/** What `with()` may change in a copy. */
-export type LlmErrorPatch = Partial<
-  Pick<LlmError, 'retryable' | 'status' | 'retryAfterMs' | 'detail' | 'partialText' | 'timeoutPhase' | 'attempts'>
->;
 
 export class LlmError extends AppError<LlmErrorKind> {
   override readonly name = 'LlmError';
   readonly status?: number;
   readonly retryAfterMs?: number;
   readonly detail?: string;
+  /** The server's own verdict on this failure (`x-should-retry`); the retry policy weighs it. */
+  readonly shouldRetry?: boolean;
   readonly partialText?: string;
   /** For `timeout`: which clock ran out. Only `deadline` (the caller's whole budget) is final. */
   readonly timeoutPhase?: TimeoutPhase;
@@ -40,17 +37,14 @@ export class LlmError extends AppError<LlmErrorKind> {
   readonly attempts?: number;
 
   constructor(kind: LlmErrorKind, message: string, fields: LlmErrorFields = {}) {
-    super(kind, message, { retryable: fields.retryable, cause: fields.cause });
+    super(kind, message, fields);
     if (fields.status !== undefined) this.status = fields.status;
     if (fields.retryAfterMs !== undefined) this.retryAfterMs = fields.retryAfterMs;
     if (fields.detail !== undefined && fields.detail !== '') this.detail = fields.detail;
+    if (fields.shouldRetry !== undefined) this.shouldRetry = fields.shouldRetry;
     if (fields.partialText !== undefined) this.partialText = fields.partialText;
     if (fields.timeoutPhase !== undefined) this.timeoutPhase = fields.timeoutPhase;
     if (fields.attempts !== undefined) this.attempts = fields.attempts;
-  }
-
-  override with(patch: LlmErrorPatch): this {
-    return super.with(patch as Partial<Pick<this, 'retryable'>>);
   }
 }
 
@@ -58,12 +52,9 @@ export function isLlmError(value: unknown): value is LlmError {
   return value instanceof LlmError;
 }
 
-/**
- * The error, carrying the answer text shown before it. Text already shown cannot be taken back,
- * so once there is some, a retry would duplicate it.
- */
+/** The error, carrying the answer text shown before it (the caller keeps it; the retry policy will not repeat it). */
 export function afterText(error: LlmError, text: string): LlmError {
-  return error.with(text === '' ? { partialText: text } : { partialText: text, retryable: false });
+  return error.with({ partialText: text });
 }
 
 const SNIPPET_CHARS = 300;
@@ -87,17 +78,19 @@ function withDetail(message: string, detail: string | undefined): string {
   return detail ? `${message} The server said: ${detail}` : message;
 }
 
-// Messages live together so they read as one voice and are easy to hand to translators.
+// Messages live together so they read as one voice and are easy to hand to translators. Views
+// show each under its kind's heading ("The API key was rejected"), so a message adds the evidence
+// and what to do; it does not say the heading again.
 export const errors = {
   auth(status: number, detail?: string): LlmError {
     const message =
       status === 403
-        ? 'The API key is not allowed to do this (403). Check it, and the model, in Options.'
-        : `The API key was rejected (${status}). Check it in Options.`;
+        ? 'The provider answered 403 Forbidden: this key may not use this model or endpoint. Check both in Options.'
+        : `The provider answered ${status} Unauthorized. Check the key in Options.`;
     return new LlmError('auth', message, { status, detail });
   },
   notFound(detail?: string): LlmError {
-    return new LlmError('not_found', 'Nothing at this address (404): check the base URL and model name.', {
+    return new LlmError('not_found', 'The provider answered 404 Not Found. Check the base URL (it usually ends in /v1) and the model name.', {
       status: 404,
       detail,
     });
@@ -112,37 +105,28 @@ export const errors = {
       { status, detail },
     );
   },
-  rateLimited(status: number | undefined, retryAfterMs?: number, detail?: string, retryable = true): LlmError {
+  rateLimited(status: number | undefined, retryAfterMs?: number, detail?: string): LlmError {
     const when = retryAfterMs === undefined ? 'Try again in a moment.' : `Try again in ${seconds(retryAfterMs)}.`;
     const code = status === undefined ? '' : ` (${status})`;
-    return new LlmError('rate_limited', `The API is limiting how fast requests can be sent${code}. ${when}`, {
+    return new LlmError('rate_limited', `Too many requests for the provider${code}. ${when}`, {
       status,
       retryAfterMs,
       detail,
-      retryable,
     });
   },
   quota(status: number | undefined, detail?: string): LlmError {
     return new LlmError(
       'quota',
-      'The account has no credit or quota left. Check your plan and billing with the provider.',
+      'Add credit or raise the spending limit with the provider, then try again.',
       { status, detail },
     );
   },
-  server(status: number | undefined, detail?: string, retryable = true, retryAfterMs?: number): LlmError {
+  server(status: number | undefined, detail?: string, retryAfterMs?: number): LlmError {
     const code = status === undefined ? '' : ` (${status})`;
-    return new LlmError('server', `The API server had a problem${code}. Try again later.`, {
-      status,
-      detail,
-      retryable,
-      retryAfterMs,
-    });
+    return new LlmError('server', `The provider's server failed${code}. Try again later.`, { status, detail, retryAfterMs });
   },
   network(cause?: unknown): LlmError {
-    return new LlmError('network', 'Could not reach the API. Check the base URL and your connection.', {
-      retryable: true,
-      cause,
-    });
+    return new LlmError('network', 'Check the base URL and your connection.', { cause });
   },
   timeout(phase: TimeoutPhase, afterMs: number): LlmError {
     const messages = {
@@ -151,8 +135,7 @@ export const errors = {
       response: `The API did not answer within ${seconds(afterMs)}.`,
       deadline: `The request took longer than ${seconds(afterMs)} in all and was stopped.`,
     };
-    // The overall deadline is the caller's budget: retrying past it makes no sense.
-    return new LlmError('timeout', messages[phase], { retryable: phase !== 'deadline', timeoutPhase: phase });
+    return new LlmError('timeout', messages[phase], { timeoutPhase: phase });
   },
   aborted(): LlmError {
     return new LlmError('aborted', 'The request was cancelled.');
@@ -160,16 +143,12 @@ export const errors = {
   badResponse(detail?: string, status?: number): LlmError {
     return new LlmError(
       'bad_response',
-      'The server did not answer like an OpenAI-compatible API. Check the base URL (it usually ends in /v1).',
+      'Check the base URL: for most providers it ends in /v1.',
       { detail, status },
     );
   },
   streamCut(partialText?: string): LlmError {
-    return new LlmError('stream_cut', 'The answer was cut off before it finished.', {
-      // Nothing delivered yet means nothing to duplicate: a fresh attempt is safe.
-      retryable: partialText === undefined || partialText === '',
-      partialText,
-    });
+    return new LlmError('stream_cut', 'The connection ended before the answer was finished.', { partialText });
   },
   circuitOpen(retryAfterMs?: number): LlmError {
     return new LlmError(
@@ -242,8 +221,7 @@ export function errorFromResponse(
 ): LlmError {
   const hint = retryHintFromHeaders(headers, now, status);
   const error = dialect.errorFromBody(status, parseJson(bodyText), bodyText, hint.retryAfterMs, secrets);
-  // `x-should-retry` is the server's own verdict on this failure; no wait lifts a quota.
-  return hint.shouldRetry === undefined || error.kind === 'quota' ? error : error.with({ retryable: hint.shouldRetry });
+  return hint.shouldRetry === undefined ? error : error.with({ shouldRetry: hint.shouldRetry });
 }
 
 /** The HTTP status, refined by the body's fields where the status alone is ambiguous (429, 400). */
@@ -252,14 +230,12 @@ export function classifyStatus(status: number, server: ServerErrorBody, detail: 
   if (status === 404) return errors.notFound(detail);
   if (status === 429) return isQuota(server) ? errors.quota(status, detail) : errors.rateLimited(status, retryAfterMs, detail);
   if (status === 408) {
-    return new LlmError('timeout', 'The server gave up waiting for the request (408).', {
-      status,
-      detail,
-      retryable: true,
-      timeoutPhase: 'response',
-    });
+    return new LlmError('timeout', 'The server gave up waiting for the request (408).', { status, detail, timeoutPhase: 'response' });
   }
   if (status === 413 || ((status === 400 || status === 422) && isContextLength(server))) return errors.contextLength(status, detail);
-  if (status >= 500) return errors.server(status, detail, status !== 501, retryAfterMs);
+  // 405/501 to a POST is a web server without the API (a static file server, a site's front page),
+  // unless the body is an API's own error object.
+  if ((status === 405 || status === 501) && server.message === undefined) return errors.badResponse(detail, status);
+  if (status >= 500) return errors.server(status, detail, retryAfterMs);
   return errors.badRequest(status, detail);
 }

@@ -1,17 +1,20 @@
 // Whether a failed attempt is tried again, and after what wait: one ordered table of rules, the
-// first that applies decides. Pure: everything it looks at comes in as a fact, so a test can walk
-// every row and print the table.
+// first that applies decides (the last row, when none does). It holds the whole decision: the
+// failure's kind and what the server said of it, the attempt, the answer text already delivered,
+// the time left and the retry budget. Pure: everything it looks at comes in as a fact, so a test
+// can walk every row and print the table.
 //
 // Not here: admission's own refusals before an attempt (a pause or an open circuit that outlasts
-// the deadline), which fail the request without an attempt to retry; and what the failure itself
-// says (`error.retryable`: its kind's default, or the server's `x-should-retry`).
+// the deadline), which fail the request without an attempt to retry.
 
+import type { LlmErrorKind } from '../errors';
 import type { LlmError } from './errors';
 import type { ClientStatus } from './types';
 
 export type WaitReason = Extract<ClientStatus, { type: 'waiting' }>['reason'];
 
 export interface RetryFacts {
+  /** What failed: its kind, status, timeout phase, the server's retry-after and x-should-retry. */
   error: LlmError;
   /** The attempt that failed, from 1. */
   attempt: number;
@@ -33,7 +36,9 @@ export interface RetryFacts {
 
 export type RuleName =
   | 'text-delivered'
-  | 'not-retryable'
+  | 'quota'
+  | 'server-says-no'
+  | 'cannot-help'
   | 'attempts-spent'
   | 'wait-too-long'
   | 'past-deadline'
@@ -53,12 +58,35 @@ interface Situation extends RetryFacts {
   waitMs(): number;
 }
 
-interface Rule {
+interface Row {
   name: RuleName;
   when: string;
   then: Outcome;
   why: string;
+}
+
+interface Rule extends Row {
   applies(s: Situation): boolean;
+}
+
+/** Kinds where the key, the URL, the request or the account must change first, or the caller stopped waiting. */
+const FINAL_KINDS: ReadonlySet<LlmErrorKind> = new Set<LlmErrorKind>([
+  'auth',
+  'not_found',
+  'bad_request',
+  'context_length',
+  'bad_response',
+  'aborted',
+  'circuit_open',
+]);
+
+function cannotHelp(error: LlmError): boolean {
+  return (
+    FINAL_KINDS.has(error.kind) ||
+    // 501 Not Implemented stays so; the caller's own deadline has passed.
+    error.status === 501 ||
+    (error.kind === 'timeout' && error.timeoutPhase === 'deadline')
+  );
 }
 
 /** The table, in order. `retry when admitted`: no wait here, admission holds it (the pause, or the breaker). */
@@ -71,11 +99,25 @@ const RETRY_RULES: readonly Rule[] = [
     applies: (s) => s.delivered !== '',
   },
   {
-    name: 'not-retryable',
-    when: 'the error is not retryable',
+    name: 'quota',
+    when: 'the error is quota',
     then: 'fail',
-    why: "auth, quota, a refused request, the caller's deadline or the server's x-should-retry: false; another try fails the same way",
-    applies: (s) => !s.error.retryable,
+    why: 'no wait lifts a spent quota or credit, whatever x-should-retry says',
+    applies: (s) => s.error.kind === 'quota',
+  },
+  {
+    name: 'server-says-no',
+    when: 'the server sent x-should-retry: false',
+    then: 'fail',
+    why: "the server's own verdict on this failure outranks our reading of its status",
+    applies: (s) => s.error.shouldRetry === false,
+  },
+  {
+    name: 'cannot-help',
+    when: `the error is ${[...FINAL_KINDS].join(', ')}, a 501, or a timeout at the caller's deadline; and no x-should-retry: true`,
+    then: 'fail',
+    why: 'another try fails the same way until someone changes something; a server that asks for a retry knows of a passing cause',
+    applies: (s) => cannotHelp(s.error) && s.error.shouldRetry !== true,
   },
   {
     name: 'attempts-spent',
@@ -119,14 +161,15 @@ const RETRY_RULES: readonly Rule[] = [
     why: 'only successes refill it: with the upstream down, each request gets one attempt, not maxAttempts',
     applies: (s) => s.budget < 1,
   },
-  {
-    name: 'backoff',
-    when: 'none of the above',
-    then: 'retry after backoff',
-    why: 'our own guess, paid from the budget; full jitter keeps clients that failed together from retrying together',
-    applies: () => true,
-  },
 ];
+
+/** The table's last row: what happens when no rule applies. */
+const OTHERWISE: Row = {
+  name: 'backoff',
+  when: 'none of the above',
+  then: 'retry after backoff',
+  why: 'our own guess, paid from the budget; full jitter keeps clients that failed together from retrying together',
+};
 
 function waitReason(error: LlmError): WaitReason {
   if (error.kind === 'rate_limited') return 'rate_limited';
@@ -141,11 +184,10 @@ export function decideRetry(facts: RetryFacts): RetryDecision {
     ...facts,
     waitMs: () => facts.error.retryAfterMs ?? (facts.circuitOpen ? 0 : (backoff ??= facts.backoffMs())),
   };
-  const rule = RETRY_RULES.find((r) => r.applies(situation)) ?? RETRY_RULES[RETRY_RULES.length - 1]!;
+  const rule: Row = RETRY_RULES.find((r) => r.applies(situation)) ?? OTHERWISE;
   if (rule.then === 'fail') {
     const { error, attempt, delivered } = facts;
-    const patch = delivered === '' ? { attempts: attempt } : { attempts: attempt, partialText: delivered, retryable: false };
-    return { action: 'fail', rule: rule.name, error: error.with(patch) };
+    return { action: 'fail', rule: rule.name, error: error.with(delivered === '' ? { attempts: attempt } : { attempts: attempt, partialText: delivered }) };
   }
   const later = rule.then === 'retry after backoff';
   return {
@@ -159,5 +201,5 @@ export function decideRetry(facts: RetryFacts): RetryDecision {
 
 /** The table as text, one numbered rule a line. */
 export function describeRetryRules(): string {
-  return RETRY_RULES.map((r, i) => `${i + 1}. ${r.name}: ${r.when} → ${r.then}. Why: ${r.why}.`).join('\n');
+  return [...RETRY_RULES, OTHERWISE].map((r, i) => `${i + 1}. ${r.name}: ${r.when} → ${r.then}. Why: ${r.why}.`).join('\n');
 }

@@ -59,7 +59,8 @@ export interface ChatResult {
 
 /** What the client is doing while the caller waits; the UI turns it into "retrying in 4 s…". */
 export type ClientStatus =
-  | { type: 'queued' }
+  /** `slots`: every request slot is taken (`running` of `limit`); `pacing`: the next free turn at the provider's rate is `until`. */
+  | { type: 'queued'; reason?: 'slots' | 'pacing'; until?: number; running?: number; limit?: number }
   | { type: 'connecting' }
   | { type: 'streaming' }
   | {

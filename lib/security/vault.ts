@@ -23,6 +23,9 @@ export class VaultError extends AppError<'wrong_passphrase' | 'corrupt' | 'locke
   override readonly name = 'VaultError';
 }
 
+/** Shorter passphrases are refused: the options form says so before the background would. */
+export const minPassphraseLength = 8;
+
 /** OWASP's 2023 guidance for PBKDF2-HMAC-SHA256. */
 export const pbkdf2Iterations = 600_000;
 
@@ -72,7 +75,7 @@ export function createVault(deps: { deviceKeys: DeviceKeyStore; subtle?: SubtleC
     },
 
     async open(sealed: SealedSecret, passphrase?: string): Promise<string> {
-      if (sealed.kdf && !passphrase) throw new VaultError('locked', 'The API key is locked with a passphrase. Unlock it in Precis options.');
+      if (sealed.kdf && !passphrase) throw new VaultError('locked', 'Enter your passphrase in Precis options to unlock it for this browser session.');
       const key = sealed.kdf
         ? await passphraseKey(passphrase!, fromBase64(sealed.kdf.salt), sealed.kdf.iterations)
         : await deviceKey();
@@ -83,7 +86,7 @@ export function createVault(deps: { deviceKeys: DeviceKeyStore; subtle?: SubtleC
         // AES-GCM cannot tell a wrong key from tampered bytes: both fail the tag check.
         throw sealed.kdf
           ? new VaultError('wrong_passphrase', 'That passphrase does not unlock the API key.')
-          : new VaultError('corrupt', 'The stored API key cannot be decrypted (it was changed or this browser profile lost its key). Enter the key again.');
+          : new VaultError('corrupt', 'It was changed, or this browser profile lost its key. Enter the key again in Precis options.');
       }
     },
   };

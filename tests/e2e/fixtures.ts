@@ -31,14 +31,31 @@ export interface Extension {
   openExtensionPage(path: string): Promise<Page>;
   /** The popup in a popup window of its own: automation cannot click the toolbar icon. */
   openPopupWindow(): Promise<Page>;
+  /**
+   * What a view does while nobody touches it, over `ms`: the messages and ports the background
+   * receives (from any view), and the DOM mutations in `page` (inside `host`'s shadow root if given).
+   */
+  activityAtRest(page: Page, opts?: { host?: string; ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
 }
 
 interface Fixtures {
   mock: MockLlm;
   extension: Extension;
+  /**
+   * The welcome tab that installing opens by itself: closed before the test (so it is never the
+   * active tab a test summarises) unless the test keeps it (`test.use({ firstRunTab: 'keep' })`).
+   */
+  firstRunTab: 'close' | 'keep';
+}
+
+/** The welcome page that install opens, once it is there. */
+export async function welcomeTab(context: BrowserContext, extensionId: string): Promise<Page> {
+  const isWelcome = (page: Page) => page.url() === `chrome-extension://${extensionId}/welcome.html`;
+  return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
 export const test = base.extend<Fixtures, { site: { url: string } }>({
+  firstRunTab: ['close', { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
@@ -53,11 +70,12 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested }, use) => {
+  extension: async ({ locale: requested, firstRunTab }, use) => {
     const locale = requested ?? 'en-US';
     const context = await launchWithExtension(extensionDir, { locale });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
+    if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
     const extension: Extension = {
       id,
       context,
@@ -100,6 +118,26 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
           (await worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
         ]);
         return popup;
+      },
+      async activityAtRest(page, { host, ms = 3_000 } = {}) {
+        const counts = async () => (await worker()).evaluate(() => ({ ...(globalThis as any).precisTest.traffic }) as { messages: number; ports: number });
+        await page.evaluate((selector) => {
+          const root = selector ? document.querySelector(selector)!.shadowRoot! : document;
+          const w = window as unknown as { precisMutations: number };
+          w.precisMutations = 0;
+          new MutationObserver((records) => (w.precisMutations += records.length)).observe(root, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+            attributes: true,
+          });
+        }, host);
+        const before = await counts();
+        // The measurement is the window itself: a view at rest does nothing in it.
+        await page.waitForTimeout(ms);
+        const after = await counts();
+        const mutations = await page.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
+        return { messages: after.messages - before.messages, ports: after.ports - before.ports, mutations };
       },
       async openExtensionPage(path) {
         const page = await context.newPage();

@@ -60,6 +60,47 @@ test('the sidebar can be resized from its edge, remembers its width, and Escape 
   await expect(sidebar(page).locator('aside')).toHaveCount(0);
 });
 
+test('follow-ups stay with the page: closed and summarised again (from the cache), or reloaded, the thread is back', async ({ extension, mock, site }) => {
+  mock.set({ reply: ({ messages }) => (messages.length > 2 ? `About “${messages.at(-1)!.content}”: fares would double.` : 'Night trains are back.') });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  const thread = panel.getByRole('region', { name: 'Ask a follow-up about this page…' });
+  const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
+  await ask.fill('What about subsidies?');
+  await ask.press('Enter');
+  await expect(thread).toContainText('About “What about subsidies?”: fares would double.');
+
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(panel.locator('aside')).toHaveCount(0);
+  await extension.summariseFromMenu(page);
+  await expect(panel.getByTestId('cached')).toBeVisible();
+  await expect(thread).toContainText('What about subsidies?');
+  await expect(thread).toContainText('fares would double.');
+
+  // The thread goes on where it was.
+  await ask.fill('And the routes?');
+  await ask.press('Enter');
+  await expect(thread.getByTestId('assistant-turn')).toHaveCount(2);
+  await page.reload();
+  await extension.summariseFromMenu(page);
+  await expect(thread.locator('.question')).toHaveText(['What about subsidies?', 'And the routes?']);
+  expect(mock.completions().at(-1)!.body.messages.map((m: { content: string }) => m.content).slice(1)).toEqual([
+    'Summarise this page.',
+    'Night trains are back.',
+    'What about subsidies?',
+    'About “What about subsidies?”: fares would double.',
+    'And the routes?',
+  ]);
+
+  // And it is the page's own: the popup's chats do not show it.
+  const popup = await extension.openExtensionPage('popup.html');
+  await popup.getByRole('button', { name: 'History' }).click();
+  await expect(popup.getByRole('list', { name: 'History' })).toHaveText('No conversations yet.');
+});
+
 /** The mean colour of a part of the screen, as the user sees it (page filters included). */
 async function meanColour(page: Page, clip: { x: number; y: number; width: number; height: number }) {
   const png = (await page.screenshot({ clip })).toString('base64');

@@ -1,7 +1,8 @@
 import { expect, sidebar, test } from './fixtures';
 
-test('stopping the service worker mid-stream keeps the partial text as interrupted, and Resume completes it', async ({ extension, mock, site }) => {
-  const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+
+test('a summary cut off by a stopped service worker starts again by itself and completes, without repeating text', async ({ extension, mock, site }) => {
   mock.set({ reply: words, tokenDelayMs: 100 });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-test-restart' });
   const page = await extension.context.newPage();
@@ -10,6 +11,25 @@ test('stopping the service worker mid-stream keeps the partial text as interrupt
   const panel = sidebar(page);
   await expect(panel.getByTestId('answer')).toContainText('word12');
 
+  mock.set({ tokenDelayMs: 0 });
+  await extension.stopWorker(page);
+
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(panel.getByTestId('answer')).toHaveText(words);
+  expect(mock.completions()).toHaveLength(2);
+});
+
+test('when the page has moved on, the cut-off summary is kept as interrupted, and Resume completes it', async ({ extension, mock, site }) => {
+  mock.set({ reply: words, tokenDelayMs: 100 });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-test-restart' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  await expect(panel.getByTestId('answer')).toContainText('word12');
+
+  // A single-page app moving to another address: the same document, another page.
+  await page.evaluate(() => history.pushState({}, '', '/another-article'));
   await extension.stopWorker(page);
 
   await expect(panel.locator('[data-status=interrupted]')).toHaveText('Interrupted — the partial answer is kept.');

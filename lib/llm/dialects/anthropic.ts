@@ -1,9 +1,11 @@
-// Anthropic's Messages API: the request body, the streamed events, the whole-message JSON and the
-// error bodies, mapped onto the same ChatResult and LlmError kinds as OpenAI-compatible servers,
-// so everything above (retries, admission, breaker, single-flight, timeouts) stays unchanged.
+// Anthropic's Messages API: the request body, the streamed events and the whole-message JSON,
+// mapped onto the same ChatResult and LlmError kinds as OpenAI-compatible servers, so everything
+// above (retries, admission, breaker, single-flight, timeouts) stays unchanged. Its error shape is
+// read by every dialect (./anthropic-errors.ts).
 
-import { afterText, errors, snippet, type LlmError } from '../errors';
+import { afterText, errors, snippet } from '../errors';
 import type { ChatRequest, ChatResult, ProviderConfig, Usage } from '../types';
+import { anthropicError } from './anthropic-errors';
 import { composeHeaders, endpoint } from './http';
 import { openaiDialect, readModelIds } from './openai';
 import type { Dialect, StreamAssembler } from './types';
@@ -29,7 +31,7 @@ type Turn = { role: 'user' | 'assistant'; content: string };
  * and some compatible servers refuse them), and empty turns (an answer that failed before its
  * first word) are dropped: the API rejects empty text.
  */
-export function anthropicBody(provider: ProviderConfig, req: ChatRequest, opts: { stream: boolean }): Record<string, unknown> {
+function anthropicBody(provider: ProviderConfig, req: ChatRequest, opts: { stream: boolean }): Record<string, unknown> {
   const system: string[] = [];
   const turns: Turn[] = [];
   for (const message of req.messages) {
@@ -62,7 +64,7 @@ export function anthropicBody(provider: ProviderConfig, req: ChatRequest, opts: 
 }
 
 /** Anthropic's stop reasons in the client's (OpenAI's) vocabulary; unknown ones pass through. */
-export function finishReasonOf(stopReason: string): string {
+function finishReasonOf(stopReason: string): string {
   switch (stopReason) {
     case 'end_turn':
     case 'stop_sequence':
@@ -104,7 +106,7 @@ function readUsage(value: unknown): Usage | undefined {
 }
 
 /** A whole (non-streamed) message → result; undefined if the JSON is not one. */
-export function readAnthropicMessage(body: unknown): ChatResult | undefined {
+function readAnthropicMessage(body: unknown): ChatResult | undefined {
   const message = record(body);
   if (!message || !Array.isArray(message.content)) return undefined;
   let text = '';
@@ -127,7 +129,7 @@ export function readAnthropicMessage(body: unknown): ChatResult | undefined {
  * `message_stop`, or once `message_delta` gave the stop reason (the last event that carries
  * anything); a stream cut before either is `stream_cut`.
  */
-export class AnthropicStreamAssembler implements StreamAssembler {
+class AnthropicStreamAssembler implements StreamAssembler {
   text = '';
   finishReason: string | undefined;
   done = false;
@@ -224,68 +226,6 @@ export class AnthropicStreamAssembler implements StreamAssembler {
   }
 }
 
-/** `{type: 'error', error: {type, message}}`: the shape of every Anthropic error, in a body or an event. */
-function isAnthropicError(body: unknown): body is { type: 'error'; error: { type: string; message?: unknown } } {
-  if (typeof body !== 'object' || body === null) return false;
-  const r = body as Record<string, unknown>;
-  const inner = r.error;
-  return r.type === 'error' && typeof inner === 'object' && inner !== null && typeof (inner as Record<string, unknown>).type === 'string';
-}
-
-const ANTHROPIC_CONTEXT_TEXT = /prompt is too long|too many tokens|context window|maximum context|exceeds? the (?:model'?s? )?context/i;
-const ANTHROPIC_QUOTA_TEXT = /credit balance|billing|spend limit|usage limits?/i;
-
-/**
- * Anthropic's error `type` (and the HTTP status, when there is one) → LlmError. Errors inside a
- * 200 stream carry no status; the type says the same thing the status would have.
- */
-function anthropicError(
-  type: string,
-  message: string | undefined,
-  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] } = {},
-): LlmError {
-  const detail = message === undefined ? undefined : snippet(message, opts.secrets ?? []) || undefined;
-  const status = opts.status;
-  switch (type) {
-    case 'authentication_error':
-      return errors.auth(status ?? 401, detail);
-    case 'permission_error':
-      return errors.auth(status ?? 403, detail);
-    case 'not_found_error':
-      return errors.notFound(detail);
-    case 'request_too_large':
-      return errors.contextLength(status ?? 413, detail);
-    case 'billing_error':
-      return errors.quota(status ?? 402, detail);
-    case 'rate_limit_error':
-      // A spend limit is also reported as a rate limit, but no wait will lift it.
-      return ANTHROPIC_QUOTA_TEXT.test(message ?? '') ? errors.quota(status ?? 429, detail) : errors.rateLimited(status ?? 429, opts.retryAfterMs, detail);
-    case 'overloaded_error':
-      return errors.server(status ?? 529, detail, true, opts.retryAfterMs);
-    case 'api_error':
-    case 'timeout_error':
-      return errors.server(status ?? 500, detail, true, opts.retryAfterMs);
-    case 'invalid_request_error':
-      if (ANTHROPIC_CONTEXT_TEXT.test(message ?? '')) return errors.contextLength(status ?? 400, detail);
-      if (/credit balance is too low/i.test(message ?? '')) return errors.quota(status ?? 400, detail);
-      return errors.badRequest(status ?? 400, detail);
-    default:
-      if (status !== undefined && status < 500) return errors.badRequest(status, detail);
-      return errors.server(status, detail, status !== 501, opts.retryAfterMs);
-  }
-}
-
-/** An Anthropic error body or event → LlmError; anything else is read the OpenAI way (a gateway in between, a 404 page). */
-function fromError(
-  body: unknown,
-  opts: { status?: number; retryAfterMs?: number; secrets?: readonly string[] },
-  otherwise: () => LlmError,
-): LlmError {
-  if (!isAnthropicError(body)) return otherwise();
-  const message = typeof body.error.message === 'string' ? body.error.message : undefined;
-  return anthropicError(body.error.type, message, opts);
-}
-
 export const anthropicDialect: Dialect = {
   chatEndpoint: (provider) => endpoint(provider, 'messages'),
   // Anthropic pages its list 20 at a time unless asked for more.
@@ -300,7 +240,7 @@ export const anthropicDialect: Dialect = {
   readAnswer: readAnthropicMessage,
   answerName: 'a message',
   modelsReader: () => (ctx) => readModelIds(ctx, anthropicDialect),
-  errorFromBody: (status, json, bodyText, retryAfterMs, secrets) =>
-    fromError(json, { status, retryAfterMs, secrets }, () => openaiDialect.errorFromBody(status, json, bodyText, retryAfterMs, secrets)),
-  errorFromPayload: (payload, secrets = []) => fromError(payload, { secrets }, () => openaiDialect.errorFromPayload(payload, secrets)),
+  // Every dialect reads both error shapes (./anthropic-errors.ts): a gateway may answer in OpenAI's.
+  errorFromBody: openaiDialect.errorFromBody,
+  errorFromPayload: openaiDialect.errorFromPayload,
 };

@@ -1,10 +1,12 @@
 // OpenAI's Chat Completions, as OpenAI and every compatible server speak it: a bearer key, the
 // chat body, server-sent `chat.completion.chunk` events ending in `[DONE]`, and error bodies in
-// whichever of the usual layouts the server chose. Azure reuses most of it (./azure.ts).
+// whichever of the usual layouts the server chose, Anthropic's included (a gateway passes it
+// through). Azure reuses most of it (./azure.ts).
 
 import { readJsonBody, type BodyContext, type BodyReader } from '../attempt';
 import { afterText, classifyStatus, errors, isContextLength, isQuota, readServerError, snippet, type LlmError } from '../errors';
 import type { ChatRequest, ChatResult, ProviderConfig, Usage } from '../types';
+import { anthropicErrorFrom } from './anthropic-errors';
 import { composeHeaders, endpoint } from './http';
 import type { ChatBodyOptions, Dialect, StreamAssembler } from './types';
 
@@ -132,9 +134,11 @@ export async function readModelIds(ctx: BodyContext, dialect: Pick<Dialect, 'err
   return ids;
 }
 
-export const readModelList: BodyReader<string[]> = (ctx) => readModelIds(ctx, openaiDialect);
+const readModelList: BodyReader<string[]> = (ctx) => readModelIds(ctx, openaiDialect);
 
 function errorFromBody(status: number, json: unknown, bodyText: string, retryAfterMs: number | undefined, secrets: readonly string[]): LlmError {
+  const anthropic = anthropicErrorFrom(json, { status, retryAfterMs, secrets });
+  if (anthropic !== undefined) return anthropic;
   const server = readServerError(json);
   const detail = snippet(server?.message ?? bodyText, secrets) || undefined;
   return classifyStatus(status, server ?? {}, detail, retryAfterMs);
@@ -142,6 +146,8 @@ function errorFromBody(status: number, json: unknown, bodyText: string, retryAft
 
 /** An `error` object that arrived inside a 200: classify by its status, code or type; default to server. */
 function errorFromPayload(payload: unknown, secrets: readonly string[] = []): LlmError {
+  const anthropic = anthropicErrorFrom(payload, { secrets });
+  if (anthropic !== undefined) return anthropic;
   const server = readServerError(payload) ?? {};
   const detail = server.message === undefined ? undefined : snippet(server.message, secrets);
   if (server.status !== undefined) return classifyStatus(server.status, server, detail);

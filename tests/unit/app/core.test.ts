@@ -4,7 +4,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPrecis, type Precis } from '../../../lib/app/core';
 import type { JobPortMessage } from '../../../lib/app/tab-protocol';
-import type { JobView } from '../../../lib/jobs/job-view';
+import { isLive, type JobView } from '../../../lib/jobs/job-view';
+import type { JobRecord } from '../../../lib/jobs/runner';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
@@ -40,7 +41,7 @@ function follow(precis: Precis, jobId: string): Promise<JobView> {
       const msg = raw as JobPortMessage;
       if (msg.type === 'delta') job = job && { ...job, text: job.text + msg.text };
       else job = msg.type === 'status' && job ? { ...msg.job, text: job.text } : msg.job;
-      if (!['queued', 'running', 'waiting'].includes(job!.status)) resolve(job!);
+      if (!isLive(job!.status)) resolve(job!);
     };
     precis.connect(port, pageSender);
   });
@@ -73,7 +74,33 @@ describe('summarise page', () => {
     // The request carried the page and the key; the key never came back to a view.
     expect(JSON.stringify(mock.completions()[0]!.body)).toContain('twelve routes');
     expect(mock.completions()[0]!.headers.authorization).toBe('Bearer sk-core-test-1234');
-    expect(JSON.stringify(await value({ type: 'settings.get' }))).not.toContain('sk-core-test');
+    const publicSettings = await value<object>({ type: 'settings.get' });
+    expect(Object.keys(publicSettings).sort()).toEqual(
+      ['configured', 'hasKey', 'headerNames', 'keyMask', 'locked', 'model', 'passphraseProtected', 'presetId', 'baseUrl', 'kind'].filter((k) => k in publicSettings).sort(),
+    );
+    expect(publicSettings).not.toHaveProperty('apiKey');
+    expect(JSON.stringify(publicSettings)).not.toContain('sk-core-test');
+  });
+
+  it('keeps the worker awake while a summary streams', async () => {
+    const { precis, value, env } = setUp();
+    await saveProvider(value);
+    const outcome = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    await follow(precis, outcome.jobId);
+    expect(env.keepAlives).toContain(true);
+  });
+
+  it('a view that closes its port before the subscription lands gets nothing more', async () => {
+    const { precis, value } = setUp();
+    await saveProvider(value);
+    mock.set({ tokenDelayMs: 5 });
+    const outcome = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    const early = fakePort(`job:${outcome.jobId}`);
+    precis.connect(early.port, pageSender);
+    early.close();
+    await follow(precis, outcome.jobId);
+    // At most the snapshot sent while subscribing; none of the deltas after.
+    expect(early.posted.length).toBeLessThanOrEqual(1);
   });
 
   it('refuses built-in pages with a clear message and no sidebar', async () => {
@@ -172,6 +199,33 @@ describe('chat', () => {
     expect(conversation.turns.filter((t) => t.context).map((t) => t.content)).toEqual(['Summarise this page.', 'A short summary of the page.']);
   });
 
+  it('keeps a sidebar’s thread with its page: it comes back with the page, stays out of the popup, and only that page may continue it', async () => {
+    const tabs = [tab(1, 'https://news.example/trains', article(text)), tab(2, 'https://other.example/', article('Other.', { url: 'https://other.example/' }))];
+    const { precis, value, ask } = setUp(tabs);
+    await saveProvider(value);
+    const summary = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    await follow(precis, summary.jobId);
+    const started = await value<{ conversationId: string; jobId: string }>(
+      { type: 'chat.send', text: 'Which routes?', attachPage: true, afterSummaryJobId: summary.jobId },
+      tabSender(tabs[0]!),
+    );
+    await follow(precis, started.jobId);
+    // The same page again (a fragment is the same page): the thread is there.
+    const again = { id: self.id, url: 'https://news.example/trains#costs', tab: { id: 1, url: 'https://news.example/trains#costs' } };
+    expect(await value({ type: 'chat.forPage' }, again)).toMatchObject({ id: started.conversationId, followUpOf: 'https://news.example/trains' });
+    expect(await value({ type: 'chat.forPage' }, tabSender(tabs[1]!))).toBeUndefined();
+    expect(await value({ type: 'chat.list' })).toEqual([]);
+    // Another page's sidebar may neither continue nor retry it.
+    for (const request of [
+      { type: 'chat.send', conversationId: started.conversationId, text: 'More?', attachPage: true },
+      { type: 'chat.retry', conversationId: started.conversationId },
+    ]) {
+      expect(await ask(request, tabSender(tabs[1]!))).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    }
+    const retried = await value<{ jobId: string }>({ type: 'chat.retry', conversationId: started.conversationId }, tabSender(tabs[0]!));
+    expect(await follow(precis, retried.jobId)).toMatchObject({ status: 'done' });
+  });
+
   it('says so when the page cannot be attached, or the conversation was deleted', async () => {
     const { ask, value } = setUp([tab(1, 'chrome://newtab/')]);
     await saveProvider(value);
@@ -180,6 +234,62 @@ describe('chat', () => {
       ok: false,
       error: { kind: 'gone', message: 'That conversation was deleted.' },
     });
+  });
+});
+
+describe('a worker that died under a job', () => {
+  /** A job record as a dead worker left it: still running, with what it was started from. */
+  const leftRunning = (id: string, extra: Pick<JobRecord, 'kind'> & Partial<JobRecord>): JobRecord => ({
+    id,
+    title: 'Night trains are back',
+    status: 'running' as const,
+    text: 'A short sum',
+    createdAt: 1,
+    statusSince: 1,
+    updatedAt: 1,
+    requestHashes: [],
+    ...extra,
+  });
+
+  it('starts a summary again in place while its tab shows the same page', async () => {
+    const { precis, value, env } = setUp();
+    await saveProvider(value);
+    await env.platform.db.jobs.put(leftRunning('cut', { kind: 'summary', origin: {}, source: { kind: 'page', tabId: 1, url: 'https://news.example/trains' } }));
+    await precis.recover();
+    expect(await follow(precis, 'cut')).toMatchObject({ status: 'done', text: 'A short summary of the page.', run: 1 });
+    expect(env.keepAlives).toContain(true);
+  });
+
+  it('leaves it interrupted, with its text, when the tab moved on or closed', async () => {
+    const { precis, value, env } = setUp([tab(1, 'https://news.example/elsewhere', article(text))]);
+    await saveProvider(value);
+    await env.platform.db.jobs.put(leftRunning('moved', { kind: 'summary', source: { kind: 'page', tabId: 1, url: 'https://news.example/trains' } }));
+    await env.platform.db.jobs.put(leftRunning('closed', { kind: 'summary', source: { kind: 'page', tabId: 9, url: 'https://news.example/trains' } }));
+    await precis.recover();
+    expect(await follow(precis, 'moved')).toMatchObject({ status: 'interrupted', text: 'A short sum' });
+    expect(await follow(precis, 'closed')).toMatchObject({ status: 'interrupted' });
+    expect(mock.completions()).toHaveLength(0);
+  });
+
+  it('answers a chat question again into the same turn', async () => {
+    const { precis, value, env } = setUp();
+    await saveProvider(value);
+    await env.platform.db.conversations.put({
+      id: 'c1',
+      title: 'Why?',
+      createdAt: 1,
+      updatedAt: 1,
+      turns: [
+        { role: 'user', content: 'Why are night trains back?', at: 1 },
+        { role: 'assistant', content: '', at: 2, jobId: 'answer' },
+      ],
+    });
+    await env.platform.db.jobs.put(leftRunning('answer', { kind: 'chat', source: { kind: 'conversation', conversationId: 'c1' } }));
+    await precis.recover();
+    expect(await follow(precis, 'answer')).toMatchObject({ status: 'done', text: 'A short summary of the page.' });
+    const conversation = await value<{ turns: { content: string }[] }>({ type: 'chat.get', conversationId: 'c1' });
+    expect(conversation.turns.map((t) => t.content)).toEqual(['Why are night trains back?', 'A short summary of the page.']);
+    expect(mock.completions()[0]!.body.messages.at(-1)).toEqual({ role: 'user', content: 'Why are night trains back?' });
   });
 });
 
@@ -197,9 +307,25 @@ describe('the worker', () => {
   it('builds the menus and the Origin rule on install', async () => {
     const { precis, env, value } = setUp();
     await saveProvider(value);
-    await precis.onInstalled();
+    await precis.onInstalled('install');
     expect(env.menus.at(-1)?.map((m) => m.id)).toEqual(['summarise-page', 'summarise-selection']);
     expect(env.originRules.at(-1)).toBe(mock.baseUrl);
+  });
+
+  it('opens the welcome page on install only, not on an update or a browser update', async () => {
+    const { precis, env } = setUp();
+    await precis.onInstalled('install');
+    expect(env.welcomeOpened()).toBe(1);
+    for (const reason of ['update', 'chrome_update', 'browser_update', 'shared_module_update']) await precis.onInstalled(reason);
+    expect(env.welcomeOpened()).toBe(1);
+    // An update still rebuilds what it may have changed.
+    expect(env.menus).toHaveLength(5);
+  });
+
+  it("opens the welcome page for the popup's setup button", async () => {
+    const { env, value } = setUp();
+    await value({ type: 'welcome.open' });
+    expect(env.welcomeOpened()).toBe(1);
   });
 
   it('ignores ports and messages from other extensions', async () => {

@@ -15,11 +15,13 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
+  'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },
   'chat.get': { type: 'chat.get', conversationId: 'c1' },
   'chat.send': { type: 'chat.send', text: 'Why?', attachPage: false },
   'chat.retry': { type: 'chat.retry', conversationId: 'c1' },
+  'chat.forPage': { type: 'chat.forPage' },
   'chat.delete': { type: 'chat.delete', conversationId: 'c1' },
   'models.list': { type: 'models.list' },
   'prefs.get': { type: 'prefs.get' },
@@ -50,8 +52,8 @@ describe('who is asking', () => {
     expect(classifySender({ id: 'someone-else', url: `${self.pagesOrigin}popup.html` }, self)).toEqual({ kind: 'stranger' });
     // Our id but neither a page of ours nor a tab: nothing to act for.
     expect(classifySender({ id: self.id, url: 'https://news.example/' }, self)).toEqual({ kind: 'stranger' });
-    // A look-alike origin is not ours.
-    expect(classifySender({ id: self.id, url: 'chrome-extension://precis-test-id-evil/popup.html', tab: { id: 1 } }, self).kind).toBe('tab');
+    // A look-alike origin is not one of our pages.
+    expect(classifySender({ id: self.id, url: 'chrome-extension://precis-test-id-evil/popup.html' }, self)).toEqual({ kind: 'stranger' });
   });
 });
 
@@ -78,7 +80,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.get', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'summarise.thisTab'].sort(),
+      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'summarise.thisTab'].sort(),
     );
   });
 
@@ -92,7 +94,7 @@ describe('the door rules', () => {
     const { handlers, calls } = recordingHandlers();
     for (const sender of [page, contentScript]) {
       const reply = await answer(handlers, { type: 'job.stop', jobId: 7 }, sender);
-      expect(reply).toMatchObject({ ok: false, error: { kind: 'invalid_message', message: expect.stringMatching(/^Rejected message: /) } });
+      expect(reply).toMatchObject({ ok: false, error: { kind: 'invalid_message', message: expect.stringMatching(/^[A-Z].*\.$/) } });
       expect(await answer(handlers, { type: 'eval', code: '1' }, sender)).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
     }
     expect(calls).toEqual([]);

@@ -41,6 +41,7 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
   return {
     injected,
     active: async () => (activeId === undefined ? undefined : byId.get(activeId)),
+    get: async (tabId: number) => byId.get(tabId),
     async send(tabId: number, request: TabRequest): Promise<unknown> {
       const tab = byId.get(tabId);
       if (!tab) throw new Error('No tab with id: ' + tabId);
@@ -84,6 +85,9 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
   const menus: MenuItem[][] = [];
   const originRules: string[] = [];
   let optionsOpened = 0;
+  let welcomeOpened = 0;
+  /** Each keep-alive the core asked for, with whether jobs were busy when it did. */
+  const keepAlives: boolean[] = [];
   const platform: Platform = {
     db: openDb(`app-test-${Math.random().toString(36).slice(2)}`),
     deviceKeys: memoryDeviceKeys(),
@@ -93,26 +97,34 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
     fetch: (input, init) => fetch(input, init),
     setLocalOriginRule: async (baseUrl) => void originRules.push(baseUrl),
     openOptions: async () => void optionsOpened++,
+    openWelcome: async () => void welcomeOpened++,
     setMenu: async (items) => void menus.push(items),
     loadCounter: loadTokenCounter,
-    keepAliveWhile: () => {},
+    keepAliveWhile: (busy) => void keepAlives.push(busy()),
   };
-  return { platform, menus, originRules, optionsOpened: () => optionsOpened };
+  return { platform, menus, originRules, keepAlives, optionsOpened: () => optionsOpened, welcomeOpened: () => welcomeOpened };
 }
 
-/** A port as a view holds it: what the background posted, and a way to close it. */
+/** A port as the other end holds it: what the background posted, a way to send to it, and to close it. */
 export function fakePort(name: string) {
   const posted: unknown[] = [];
+  const onMessage: ((m: unknown) => void)[] = [];
   const onDisconnect: (() => void)[] = [];
   let disconnected = false;
   const port: PortLike = {
     name,
     postMessage: (m) => void posted.push(m),
     disconnect: () => void (disconnected = true),
-    onMessage: () => {},
+    onMessage: (l) => void onMessage.push(l),
     onDisconnect: (l) => void onDisconnect.push(l),
   };
-  return { port, posted, disconnected: () => disconnected, close: () => onDisconnect.forEach((l) => l()) };
+  return {
+    port,
+    posted,
+    disconnected: () => disconnected,
+    send: (m: unknown) => onMessage.forEach((l) => l(m)),
+    close: () => onDisconnect.forEach((l) => l()),
+  };
 }
 
 export const self = { id: 'precis-test-id', pagesOrigin: 'chrome-extension://precis-test-id/' };

@@ -109,7 +109,7 @@ describe('exportUserData', () => {
     await db.jobs.put({ ...job('odd'), apiKey: 'sk-should-never-be-here' } as JobRecord);
     const data = await exportUserData(db, { now: clock.now });
     expect(JSON.parse(JSON.stringify(data))).toEqual(data);
-    expect(data).toMatchObject({ app: 'precis', format: 1, schemaVersion: 3, exportedAt: new Date(clock.now()).toISOString() });
+    expect(data).toMatchObject({ app: 'precis', format: 1, schemaVersion: db.verno, exportedAt: new Date(clock.now()).toISOString() });
     expect(Object.keys(data.tables).sort()).toEqual(db.tables.map((t) => t.name).sort());
     expect(data.tables.cacheBodies).toHaveLength(2);
     expect(data.tables.jobs).toHaveLength(4);

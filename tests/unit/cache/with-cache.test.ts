@@ -91,14 +91,6 @@ describe('withCache', () => {
     expect(Object.keys(inner.seenOptions[0]!).sort()).toEqual(['signal']);
   });
 
-  it('uses the provider the caller already read, without reading it again', async () => {
-    const { client, inner, providerReads } = setup();
-    const other: ProviderConfig = { ...provider, model: 'gpt-4o' };
-    await client.chat(summary, { provider: other });
-    expect(providerReads()).toBe(0);
-    expect(inner.seenProviders).toEqual([other]);
-  });
-
   it('reads the provider once per request and hands that one to the client', async () => {
     const { client, inner, providerReads } = setup();
     await client.chat(summary, { cachePolicy: 'summary' });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { applyJobMessage } from '../../../components/useJob';
 import type { JobView } from '../../../lib/jobs/job-view';
 
-const job = (text: string, status: JobView['status'] = 'running'): JobView => ({ id: 'j', kind: 'summary', title: 'T', status, text });
+const job = (text: string, status: JobView['status'] = 'running', run?: number): JobView => ({
+  id: 'j',
+  kind: 'summary',
+  title: 'T',
+  status,
+  text,
+  createdAt: 1,
+  ...(run && { run }),
+});
 
 describe('applyJobMessage', () => {
   it('appends deltas and takes status from status messages while keeping the streamed text', () => {
@@ -18,6 +26,10 @@ describe('applyJobMessage', () => {
       status: 'interrupted',
       text: 'word0 word1 word2',
     });
+  });
+
+  it('a job started again in place (a new run) replaces the text shown, even a longer one', () => {
+    expect(applyJobMessage(job('word0 word1 word2'), { type: 'snapshot', job: job('', 'queued', 1) })).toMatchObject({ text: '', status: 'queued', run: 1 });
   });
 
   it('a snapshot of different text replaces it', () => {

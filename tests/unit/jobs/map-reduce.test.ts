@@ -3,6 +3,7 @@ import { fnv1a } from '../../../lib/extract/chunk';
 import { statusMerger, type ChatFn, type Progress } from '../../../lib/jobs/map-reduce';
 import { loadTokenCounter } from '../../../lib/extract/tokens';
 import { runSummary, type RunSummaryOptions } from '../../../lib/jobs/summarise-plan';
+import { LlmError } from '../../../lib/llm';
 import type { ChatRequest, ClientStatus } from '../../../lib/llm/types';
 import type { PageContent } from '../../../lib/extract/page-content';
 
@@ -210,7 +211,7 @@ describe('runSummary, map-reduce', () => {
   });
 
   it('halves a chunk the model says is too long, once', async () => {
-    const tooLong = Object.assign(new Error('context length exceeded'), { kind: 'context_length' });
+    const tooLong = new LlmError('context_length', 'context length exceeded');
     const refused = new Set<string>();
     const client = fakeClient({
       fail: (req, kind) => {

@@ -107,12 +107,11 @@ describe('job runner', () => {
     });
   });
 
-  it('hands every model call of a job the provider the job started with', async () => {
+  it('asks for the cache rules of its kind, bypassing the cache only when regenerating', async () => {
     const { scripted, runner } = setup();
-    const provider = { baseUrl: 'https://api.example/v1', apiKey: 'sk-x', model: 'm' };
-    const job = runner.start({ kind: 'summary', title: 'Page', provider, run: streamOnce });
+    const job = runner.start({ kind: 'summary', title: 'Page', regenerate: true, run: streamOnce });
     await scripted.started;
-    expect(scripted.lastOptions()).toMatchObject({ provider, cachePolicy: 'summary', regenerate: false });
+    expect(scripted.lastOptions()).toMatchObject({ cachePolicy: 'summary', regenerate: true });
     scripted.finish();
     await runner.settled(job.id);
   });
@@ -142,15 +141,34 @@ describe('job runner', () => {
     await runner.settled(job.id);
   });
 
-  it('marks jobs left running by a dead worker as interrupted, keeping their text', async () => {
+  it('marks jobs left running by a dead worker as interrupted, keeping their text, unless they can start again', async () => {
     const { store } = setup();
-    const base = { kind: 'summary' as const, title: 'P', createdAt: 1, updatedAt: 1, requestHashes: [] };
+    const base = { kind: 'summary' as const, title: 'P', createdAt: 1, updatedAt: 1, requestHashes: ['h1'] };
     await store.put({ ...base, id: 'old', status: 'running', text: 'half' });
+    await store.put({ ...base, id: 'again', status: 'waiting', text: 'a third', run: 2 });
     await store.put({ ...base, id: 'fin', status: 'done', text: 'all' });
-    const runner = createJobRunner({ store, client: scriptedClient().client });
-    expect(await runner.markInterrupted()).toBe(1);
+    const scripted = scriptedClient();
+    const runner = createJobRunner({ store, client: scripted.client });
+    const recovered = await runner.recover(async (record) =>
+      record.id === 'again' ? { kind: 'summary', title: 'P', run: streamOnce } : undefined,
+    );
+    expect(recovered).toEqual({ restarted: 1, interrupted: 1 });
     expect(await store.get('old')).toMatchObject({ status: 'interrupted', text: 'half' });
     expect(await store.get('fin')).toMatchObject({ status: 'done' });
+    // Started again in place: same id and start time, text from scratch, the run counted, the cache keys kept.
+    await scripted.started;
+    scripted.emit('whole answer');
+    scripted.finish();
+    await runner.settled('again');
+    expect(await store.get('again')).toMatchObject({ status: 'done', text: 'whole answer', run: 3, createdAt: 1, requestHashes: ['h1'] });
+  });
+
+  it('a restart that fails to rebuild its job leaves it interrupted', async () => {
+    const { store } = setup();
+    await store.put({ id: 'x', kind: 'chat', title: 'P', status: 'running', text: 'so far', createdAt: 1, updatedAt: 1, requestHashes: [] });
+    const runner = createJobRunner({ store, client: scriptedClient().client });
+    expect(await runner.recover(() => Promise.reject(new Error('tab gone')))).toEqual({ restarted: 0, interrupted: 1 });
+    expect(await store.get('x')).toMatchObject({ status: 'interrupted', text: 'so far' });
   });
 });
 

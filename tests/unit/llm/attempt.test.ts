@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchange, readWholeAnswer } from '../../../lib/llm/attempt';
-import { openaiDialect, readModelList } from '../../../lib/llm/dialects/openai';
+import { openaiDialect } from '../../../lib/llm/dialects/openai';
 import { LlmError } from '../../../lib/llm/errors';
 import { exchangeHelpers } from './exchange';
 import { bytesStream, chunk, completionJson, controlledStream, jsonResponse, scriptedFetch, splitBytes, sseBody, sseResponse } from './fakes';
+import { provider } from './harness';
+import { retryVerdict } from './retry-facts';
 
 const { input, readChatStream, stream, streamError } = exchangeHelpers({ url: 'https://api.test/v1/chat/completions', secrets: ['sk-secret-key-123456'] });
 const readChatJson = readWholeAnswer(openaiDialect);
@@ -78,7 +80,7 @@ describe('streaming chat completions', () => {
     const error = (await pending) as LlmError;
     expect(error.kind).toBe('stream_cut');
     expect(error.partialText).toBe('abc');
-    expect(error.retryable).toBe(false);
+    expect(retryVerdict(error)).toBe('fail');
   });
 
   it('a stream that fails or stalls after its finish_reason is still a complete answer', async () => {
@@ -103,7 +105,7 @@ describe('streaming chat completions', () => {
   it('treats an empty 200 stream as cut (and safe to retry)', async () => {
     const error = await streamError(sseResponse(''));
     expect(error.kind).toBe('stream_cut');
-    expect(error.retryable).toBe(true);
+    expect(retryVerdict(error)).toBe('retry');
   });
 
   it('turns an error object inside a 200 stream into the matching error', async () => {
@@ -112,11 +114,11 @@ describe('streaming chat completions', () => {
     const error = await streamError(sseResponse(body));
     expect(error.kind).toBe('rate_limited');
     expect(error.partialText).toBe('Hi');
-    expect(error.retryable).toBe(false);
+    expect(retryVerdict(error)).toBe('fail');
 
     const server = await streamError(sseResponse(`event: error\ndata: ${JSON.stringify({ message: 'overloaded' })}\n\n`));
     expect(server.kind).toBe('server');
-    expect(server.retryable).toBe(true);
+    expect(retryVerdict(server)).toBe('retry');
     expect(server.detail).toBe('overloaded');
   });
 
@@ -124,7 +126,7 @@ describe('streaming chat completions', () => {
     const html = '<!doctype html><html><head><title>Login</title></head><body><h1>Sign in</h1></body></html>';
     const asHtml = await streamError(new Response(html, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } }));
     expect(asHtml.kind).toBe('bad_response');
-    expect(asHtml.message).toMatch(/did not answer like an OpenAI-compatible API/);
+    expect(asHtml.message).toMatch(/Check the base URL/);
     expect(asHtml.detail).toContain('Sign in');
     const asText = await streamError(new Response(`${html}\n`, { status: 200, headers: { 'content-type': 'text/plain' } }));
     expect(asText.kind).toBe('bad_response');
@@ -166,8 +168,19 @@ describe('HTTP errors', () => {
   });
 
   it('writes messages a user can act on', async () => {
-    expect((await streamError(jsonResponse(401, {}))).message).toBe('The API key was rejected (401). Check it in Options.');
-    expect((await streamError(jsonResponse(404, {}))).message).toBe('Nothing at this address (404): check the base URL and model name.');
+    expect((await streamError(jsonResponse(401, {}))).message).toBe('The provider answered 401 Unauthorized. Check the key in Options.');
+    expect((await streamError(jsonResponse(404, {}))).message).toBe(
+      'The provider answered 404 Not Found. Check the base URL (it usually ends in /v1) and the model name.',
+    );
+  });
+
+  it('calls a web server without the API (405/501 to a POST, no API error body) not OpenAI-compatible, not failing', async () => {
+    const staticServer = await streamError(new Response('<h1>Error response</h1><p>Error code: 501</p><p>Unsupported method (\'POST\')</p>', { status: 501, headers: { 'content-type': 'text/html' } }));
+    expect(staticServer).toMatchObject({ kind: 'bad_response', status: 501 });
+    expect(retryVerdict(staticServer)).toBe('fail');
+    expect((await streamError(new Response('Method Not Allowed', { status: 405 }))).kind).toBe('bad_response');
+    // An API that says so in its own error object is still an API.
+    expect((await streamError(jsonResponse(501, { error: { message: 'streaming not implemented' } }))).kind).toBe('server');
   });
 
   it('keeps a short redacted snippet of a non-JSON error body', async () => {
@@ -183,23 +196,22 @@ describe('HTTP errors', () => {
   it('reads retry hints and x-should-retry', async () => {
     const limited = await streamError(jsonResponse(429, { error: { message: 'slow down' } }, { 'retry-after': '3' }));
     expect(limited.retryAfterMs).toBe(3000);
-    expect(limited.retryable).toBe(true);
+    expect(retryVerdict(limited)).toBe('retry');
     const no = await streamError(jsonResponse(503, {}, { 'x-should-retry': 'false' }));
-    expect(no.retryable).toBe(false);
+    expect(retryVerdict(no)).toBe('fail');
     const yes = await streamError(jsonResponse(409, {}, { 'x-should-retry': 'true' }));
-    expect(yes.retryable).toBe(true);
+    expect(retryVerdict(yes)).toBe('retry');
     const quota = await streamError(jsonResponse(429, { error: { code: 'insufficient_quota', message: 'q' } }, { 'x-should-retry': 'true' }));
-    expect(quota.retryable).toBe(false);
+    expect(retryVerdict(quota)).toBe('fail');
   });
 
   it('maps a fetch TypeError to network', async () => {
     const fetchFn = (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
-    await expect(exchange(input(fetchFn), readChatStream({ onDelta: () => undefined }))).rejects.toMatchObject({
-      kind: 'network',
-      retryable: true,
-    });
+    const error = (await exchange(input(fetchFn), readChatStream({ onDelta: () => undefined })).catch((e: unknown) => e)) as LlmError;
+    expect(error).toMatchObject({ kind: 'network' });
+    expect(retryVerdict(error)).toBe('retry');
   });
 });
 
@@ -219,6 +231,7 @@ describe('non-streaming bodies', () => {
 
   it('reads model lists in the common shapes', async () => {
     const openai = scriptedFetch(() => jsonResponse(200, { object: 'list', data: [{ id: 'a' }, { id: 'b' }] }));
+    const readModelList = openaiDialect.modelsReader(provider);
     expect(await exchange(input(openai.fetch), readModelList)).toEqual(['a', 'b']);
     const other = scriptedFetch(() => jsonResponse(200, { models: [{ name: 'llama3' }] }));
     expect(await exchange(input(other.fetch), readModelList)).toEqual(['llama3']);
@@ -236,7 +249,8 @@ describe('timeouts and cancellation', () => {
     expect(calls[0]!.init.signal!.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     const error = await pending;
-    expect(error).toMatchObject({ kind: 'timeout', retryable: true, timeoutPhase: 'first_byte' });
+    expect(error).toMatchObject({ kind: 'timeout', timeoutPhase: 'first_byte' });
+    expect(retryVerdict(error as LlmError)).toBe('retry');
     expect(calls[0]!.init.signal!.aborted).toBe(true);
   });
 
@@ -282,7 +296,9 @@ describe('timeouts and cancellation', () => {
       body.push(chunk('x'));
       await vi.advanceTimersByTimeAsync(500);
     }
-    expect(await pending).toMatchObject({ kind: 'timeout', timeoutPhase: 'deadline', retryable: false });
+    const error = (await pending) as LlmError;
+    expect(error).toMatchObject({ kind: 'timeout', timeoutPhase: 'deadline' });
+    expect(retryVerdict(error)).toBe('fail');
   });
 
   it('the caller’s abort cancels at once, aborting the fetch and the body', async () => {

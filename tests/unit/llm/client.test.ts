@@ -194,7 +194,7 @@ describe('retries', () => {
     const { client, calls } = setup([() => sseResponse(sseBody(['par', 'tial'], { done: false })), () => sseResponse(sseBody(['again'], { finish: 'stop' }))]);
     const deltas: string[] = [];
     const error = (await outcome(client.chat(ask(), { onDelta: (t) => deltas.push(t) }))) as LlmError;
-    expect(error).toMatchObject({ kind: 'stream_cut', partialText: 'partial', retryable: false });
+    expect(error).toMatchObject({ kind: 'stream_cut', partialText: 'partial' });
     expect(deltas).toEqual(['par', 'tial']);
     expect(calls).toHaveLength(1);
   });
@@ -206,7 +206,7 @@ describe('retries', () => {
     await settle();
     body.push(chunk('so far'));
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(await pending).toMatchObject({ kind: 'timeout', partialText: 'so far', retryable: false });
+    expect(await pending).toMatchObject({ kind: 'timeout', partialText: 'so far' });
     expect(calls).toHaveLength(1);
   });
 

@@ -58,7 +58,7 @@ describe('against the mock OpenAI-compatible server', () => {
   it('401 for a wrong key, with a readable message and no key in it', async () => {
     const error = await failure(client({}, { apiKey: 'sk-wrong-key-9876543210' }).chat(ask('x')));
     expect(error).toMatchObject({ kind: 'auth', status: 401 });
-    expect(error.message).toBe('The API key was rejected (401). Check it in Options.');
+    expect(error.message).toBe('The provider answered 401 Unauthorized. Check the key in Options.');
     expect(`${error.message} ${error.detail}`).not.toMatch(/9876543210|sk-wrong/);
     expect(mock.stats().completions).toBe(1);
   });
@@ -69,7 +69,7 @@ describe('against the mock OpenAI-compatible server', () => {
     expect(model).toMatchObject({ kind: 'not_found', status: 404 });
     const url = await failure(client({}, { baseUrl: `${mock.url}/v2` }).chat(ask('x')));
     expect(url).toMatchObject({ kind: 'not_found', status: 404 });
-    expect(url.message).toMatch(/check the base URL and model name/);
+    expect(url.message).toMatch(/Check the base URL .* and the model name/);
   });
 
   it('an HTML page with 200 is bad_response', async () => {

@@ -1,57 +1,80 @@
-// The retry policy as a table: each row on its own, the order between them, and the table as text.
+// The retry policy as a table: each rule's case and the decision it makes, the order between the
+// rules, and the table as printed.
 import { describe, expect, it } from 'vitest';
-import { errors } from '../../../lib/llm/errors';
-import { decideRetry, describeRetryRules, type RetryFacts } from '../../../lib/llm/retry-policy';
+import { classifyStatus, errors, type LlmError } from '../../../lib/llm/errors';
+import { decideRetry, describeRetryRules, type RuleName } from '../../../lib/llm/retry-policy';
+import { facts, NOW } from './retry-facts';
 
-const NOW = 1_000_000;
+/** Every rule, in the order they are tried. */
+const RULES: readonly RuleName[] = [
+  'text-delivered',
+  'quota',
+  'server-says-no',
+  'cannot-help',
+  'attempts-spent',
+  'wait-too-long',
+  'past-deadline',
+  'server-scheduled',
+  'circuit-open',
+  'budget-empty',
+  'backoff',
+];
 
-/** A retryable server error on the first of four attempts, with time and budget to spare. */
-function facts(over: Partial<RetryFacts> = {}): RetryFacts {
-  return {
-    error: errors.server(500),
-    attempt: 1,
-    maxAttempts: 4,
-    delivered: '',
-    now: NOW,
-    deadline: NOW + 300_000,
-    maxRetryAfterMs: 60_000,
-    circuitOpen: false,
-    budget: 10,
-    backoffMs: () => 250,
-    ...over,
-  };
-}
+const serverSays = (error: LlmError, shouldRetry: boolean) => error.with({ shouldRetry });
 
 describe('retry policy', () => {
-  it('prints as a numbered table, one rule a line', () => {
-    expect(describeRetryRules()).toBe(
-      [
-        '1. text-delivered: answer text was already delivered → fail. Why: shown text cannot be unsent and a silent retry would repeat it; the error keeps the text, the caller decides.',
-        "2. not-retryable: the error is not retryable → fail. Why: auth, quota, a refused request, the caller's deadline or the server's x-should-retry: false; another try fails the same way.",
-        '3. attempts-spent: attempt >= maxAttempts → fail. Why: the attempts allowed per request are used up.',
-        '4. wait-too-long: retry-after > maxRetryAfterMs → fail. Why: fail now, with retryAfterMs, rather than hold the caller that long.',
-        '5. past-deadline: now + (retry-after, else backoff unless the circuit is open) >= deadline → fail. Why: a retry that cannot start in time only delays the failure.',
-        "6. server-scheduled: the server said when (retry-after) → retry when admitted. Why: admission's client-wide pause already waits, for every request; a retry the server scheduled is not paid from the budget.",
-        '7. circuit-open: the circuit is open or half-open → retry when admitted. Why: admission lets one probe through per cool-down, so the wait and the cap on load are there; not paid from the budget.',
-        '8. budget-empty: the retry budget is empty → fail. Why: only successes refill it: with the upstream down, each request gets one attempt, not maxAttempts.',
-        '9. backoff: none of the above → retry after backoff. Why: our own guess, paid from the budget; full jitter keeps clients that failed together from retrying together.',
-      ].join('\n'),
-    );
+  it('prints every rule, in order, one numbered line each', () => {
+    const lines = describeRetryRules().split('\n');
+    expect(lines.map((line) => line.slice(0, line.indexOf(':')))).toEqual(RULES.map((rule, i) => `${i + 1}. ${rule}`));
+    for (const line of lines) expect(line).toMatch(/ → (fail|retry when admitted|retry after backoff)\. Why: .+\.$/);
   });
 
-  it('text-delivered: fails with the text kept, not retryable, and the attempts made', () => {
+  it('text-delivered: fails with the text kept and the attempts made, leaving the reported error as it was', () => {
     const error = errors.streamCut('');
     const decision = decideRetry(facts({ error, delivered: 'Hel', attempt: 2 }));
     expect(decision).toMatchObject({ action: 'fail', rule: 'text-delivered' });
-    expect(decision.action === 'fail' && decision.error).toMatchObject({ kind: 'stream_cut', partialText: 'Hel', retryable: false, attempts: 2 });
-    // A copy: the error the attempt reported is unchanged.
-    expect(error).toMatchObject({ partialText: '', retryable: true, attempts: undefined });
+    expect(decision.action === 'fail' && decision.error).toMatchObject({ kind: 'stream_cut', partialText: 'Hel', attempts: 2 });
+    expect(error).toMatchObject({ partialText: '', attempts: undefined });
   });
 
-  it('not-retryable: fails, carrying the attempts made', () => {
-    const decision = decideRetry(facts({ error: errors.auth(401) }));
-    expect(decision).toMatchObject({ action: 'fail', rule: 'not-retryable', error: { kind: 'auth', attempts: 1 } });
+  it('quota: fails, even when the server asks for a retry', () => {
+    expect(decideRetry(facts({ error: errors.quota(429) }))).toMatchObject({ action: 'fail', rule: 'quota', error: { kind: 'quota', attempts: 1 } });
+    expect(decideRetry(facts({ error: serverSays(errors.quota(429), true) }))).toMatchObject({ action: 'fail', rule: 'quota' });
+  });
+
+  it('server-says-no: x-should-retry: false fails a failure that would otherwise be retried', () => {
+    expect(decideRetry(facts({ error: errors.server(503) }))).toMatchObject({ action: 'retry' });
+    expect(decideRetry(facts({ error: serverSays(errors.server(503), false) }))).toMatchObject({ action: 'fail', rule: 'server-says-no' });
+  });
+
+  it.each([
+    ['auth', errors.auth(401)],
+    ['not_found', errors.notFound()],
+    ['bad_request', errors.badRequest(409)],
+    ['context_length', errors.contextLength(413)],
+    ['bad_response', errors.badResponse()],
+    ['aborted', errors.aborted()],
+    ['circuit_open', errors.circuitOpen(1_000)],
+    ['a 501', errors.server(501)],
+    ["the caller's deadline", errors.timeout('deadline', 300_000)],
+  ])('cannot-help: %s fails, carrying the attempts made; x-should-retry: true retries it', (_name, error) => {
+    const decision = decideRetry(facts({ error }));
+    expect(decision).toMatchObject({ action: 'fail', rule: 'cannot-help', error: { kind: error.kind, attempts: 1 } });
     expect(decision.action === 'fail' && decision.error.partialText).toBeUndefined();
+    expect(decideRetry(facts({ error: serverSays(error, true) }))).toMatchObject({ action: 'retry' });
+  });
+
+  it.each([
+    ['a 5xx', errors.server(503)],
+    ['a 5xx inside a stream', errors.server(undefined)],
+    ['a rate limit', errors.rateLimited(429)],
+    ['a network failure', errors.network()],
+    ['a first-byte timeout', errors.timeout('first_byte', 30_000)],
+    ['an idle timeout', errors.timeout('idle', 30_000)],
+    ['a 408', classifyStatus(408, {}, undefined)],
+    ['a cut stream', errors.streamCut()],
+  ])('cannot-help does not apply to %s: it is retried', (_name, error) => {
+    expect(decideRetry(facts({ error }))).toMatchObject({ action: 'retry' });
   });
 
   it('attempts-spent: the last attempt is final', () => {
@@ -123,8 +146,10 @@ describe('retry policy', () => {
   });
 
   it('the first rule that applies decides', () => {
-    // Delivered text and a non-retryable error: the text is what the caller needs to know about.
+    // Delivered text and an error no retry fixes: the text is what the caller needs to know about.
     expect(decideRetry(facts({ error: errors.auth(401), delivered: 'x' })).rule).toBe('text-delivered');
+    // A server that asks for a retry still gets no more attempts than allowed.
+    expect(decideRetry(facts({ attempt: 4, error: serverSays(errors.badRequest(409), true) })).rule).toBe('attempts-spent');
     // Out of attempts and asked to wait too long: attempts come first.
     expect(decideRetry(facts({ attempt: 4, error: errors.rateLimited(429, 120_000) })).rule).toBe('attempts-spent');
     // A scheduled retry past the deadline fails, even though the budget would not be charged.

@@ -6,7 +6,7 @@ import { RetryBudget } from '../../../lib/llm/retry-budget';
 import { AimdLimit } from '../../../lib/llm/aimd';
 import { CircuitBreaker } from '../../../lib/llm/breaker';
 import { openaiDialect } from '../../../lib/llm/dialects/openai';
-import { snippet } from '../../../lib/llm/errors';
+import { LlmError, snippet } from '../../../lib/llm/errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions } from '../../../lib/llm/options';
 import { endpoint } from '../../../lib/llm/dialects/http';
 
@@ -152,6 +152,24 @@ describe('odds and ends', () => {
     expect(errorFromStreamPayload({ error: { code: 'context_length_exceeded', message: 'x' } }).kind).toBe('context_length');
     expect(errorFromStreamPayload({ error: { message: 'x', code: 429 } }).kind).toBe('rate_limited');
     expect(errorFromStreamPayload({ error: 'plain text failure' }).kind).toBe('server');
+  });
+
+  it('LlmError.with() keeps every field but the ones it changes (each is a constructor field of the same name)', () => {
+    const original = new LlmError('rate_limited', 'Too many requests.', {
+      status: 429,
+      retryAfterMs: 2_000,
+      detail: 'slow down',
+      shouldRetry: true,
+      partialText: 'Hel',
+      timeoutPhase: 'response',
+      attempts: 1,
+      cause: 'the cause',
+    });
+    const copy = original.with({ attempts: 2, detail: 'slower' });
+    expect({ ...copy }).toEqual({ ...original, attempts: 2, detail: 'slower' });
+    expect(copy).toBeInstanceOf(LlmError);
+    expect(copy.cause).toBe('the cause');
+    expect(original).toMatchObject({ attempts: 1, detail: 'slow down' });
   });
 
   it('sanitises options so a bad stored value cannot wedge the client', () => {

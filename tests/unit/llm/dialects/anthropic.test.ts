@@ -2,15 +2,16 @@
 // byte by byte), whole messages, error bodies and events, retry hints, and the retries, timeouts
 // and single-flight that apply to it unchanged.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLlmClient, type ProviderConfig } from '../../../../lib/llm';
+import { createLlmClient, type ChatRequest, type ProviderConfig } from '../../../../lib/llm';
 import { exchange, readWholeAnswer } from '../../../../lib/llm/attempt';
 import { realSleep } from '../../../../lib/llm/clock';
-import { anthropicBody, anthropicDialect, AnthropicStreamAssembler, finishReasonOf, readAnthropicMessage } from '../../../../lib/llm/dialects/anthropic';
+import { anthropicDialect } from '../../../../lib/llm/dialects/anthropic';
 import { errorFromResponse as responseError, LlmError } from '../../../../lib/llm/errors';
 import { readQuota, retryHintFromHeaders } from '../../../../lib/llm/retry-hints';
 import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from '../fakes';
 import { exchangeHelpers } from '../exchange';
 import { outcome, settle, statusLog } from '../harness';
+import { retryVerdict } from '../retry-facts';
 
 const KEY = 'sk-ant-api03-test-key-abcdef123456';
 const anthropic: ProviderConfig = { kind: 'anthropic', baseUrl: 'https://api.anthropic.test/v1', apiKey: KEY, model: 'claude-x' };
@@ -41,7 +42,9 @@ function messageStream(pieces: string[], opts: { stopReason?: string; end?: bool
 }
 
 const { input, readChatStream, stream, streamError } = exchangeHelpers({ url: 'https://api.anthropic.test/v1/messages', secrets: [KEY] }, anthropicDialect);
-const { chatEndpoint, requestHeaders, errorFromPayload: errorFromStreamPayload } = anthropicDialect;
+const { chatEndpoint, requestHeaders, errorFromPayload: errorFromStreamPayload, readAnswer: readAnthropicMessage } = anthropicDialect;
+const anthropicBody = (provider: ProviderConfig, req: ChatRequest, { stream }: { stream: boolean }) =>
+  anthropicDialect.chatBody(provider, req, { stream, includeUsage: true });
 const errorFromResponse = (status: number, headers: Headers, bodyText: string, now: number, secrets?: string[]) =>
   responseError(anthropicDialect, status, headers, bodyText, now, secrets);
 
@@ -125,7 +128,7 @@ describe('stream parsing', () => {
     ['refusal', 'content_filter'],
     ['pause_turn', 'pause_turn'],
   ])('stop reason %s → %s', async (stopReason, finish) => {
-    expect(finishReasonOf(stopReason)).toBe(finish);
+    expect(readAnthropicMessage({ content: [], stop_reason: stopReason })?.finishReason).toBe(finish);
     const { result } = await stream(sseResponse(messageStream(['x'], { stopReason })));
     expect(result.finishReason).toBe(finish);
   });
@@ -166,7 +169,7 @@ describe('stream parsing', () => {
   });
 
   it('counts cached prompt tokens as prompt tokens', () => {
-    const assembler = new AnthropicStreamAssembler();
+    const assembler = anthropicDialect.streamAssembler([]);
     assembler.accept(JSON.stringify({ type: 'message_start', message: { usage: { input_tokens: 3, cache_creation_input_tokens: 100, cache_read_input_tokens: 50, output_tokens: 1 } } }));
     assembler.accept(JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }));
     expect(assembler.result().usage).toEqual({ promptTokens: 153, completionTokens: 9 });
@@ -200,19 +203,23 @@ describe('stream parsing', () => {
   it('an error event is classified by its type and keeps the partial text', async () => {
     const body = start() + blockStart() + text('Half an') + ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
     const error = await streamError(sseResponse(body));
-    expect(error).toMatchObject({ kind: 'server', status: 529, detail: 'Overloaded', partialText: 'Half an', retryable: false });
+    expect(error).toMatchObject({ kind: 'server', status: 529, detail: 'Overloaded', partialText: 'Half an' });
+    expect(retryVerdict(error)).toBe('fail');
   });
 
   it('an error event before any text is retryable', async () => {
     const error = await streamError(sseResponse(start() + ev('error', { error: { type: 'overloaded_error', message: 'Overloaded' } })));
-    expect(error).toMatchObject({ kind: 'server', retryable: true, partialText: '' });
+    expect(error).toMatchObject({ kind: 'server', partialText: '' });
+    expect(retryVerdict(error)).toBe('retry');
   });
 
   it('a stream that ends without message_stop or a stop reason is stream_cut with the partial text', async () => {
     const error = await streamError(sseResponse(messageStream(['one ', 'two'], { end: false })));
-    expect(error).toMatchObject({ kind: 'stream_cut', partialText: 'one two', retryable: false });
+    expect(error).toMatchObject({ kind: 'stream_cut', partialText: 'one two' });
+    expect(retryVerdict(error)).toBe('fail');
     const early = await streamError(sseResponse(start()));
-    expect(early).toMatchObject({ kind: 'stream_cut', retryable: true });
+    expect(early).toMatchObject({ kind: 'stream_cut' });
+    expect(retryVerdict(early)).toBe('retry');
   });
 
   it('a stream whose message_stop went missing after the stop reason is whole (nothing was left to say)', async () => {
@@ -290,9 +297,10 @@ describe('error bodies', () => {
     [429, 'rate_limit_error', 'You have reached your specified API usage limits.', 'quota', false],
     [500, 'api_error', 'Internal server error', 'server', true],
     [529, 'overloaded_error', 'Overloaded', 'server', true],
-  ] as const)('%i %s → %s', (status, type, message, kind, retryable) => {
+  ] as const)('%i %s → %s', (status, type, message, kind, retried) => {
     const error = errorFromResponse(status, none, body(type, message), 0, [KEY]);
-    expect(error).toMatchObject({ kind, status, retryable, detail: message });
+    expect(error).toMatchObject({ kind, status, detail: message });
+    expect(retryVerdict(error)).toBe(retried ? 'retry' : 'fail');
   });
 
   it('never echoes the key', () => {
@@ -301,8 +309,12 @@ describe('error bodies', () => {
   });
 
   it('error payloads inside streams are classified by type alone', () => {
-    expect(errorFromStreamPayload({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })).toMatchObject({ kind: 'server', status: 529, retryable: true });
-    expect(errorFromStreamPayload({ type: 'error', error: { type: 'rate_limit_error', message: 'x' } })).toMatchObject({ kind: 'rate_limited', retryable: true });
+    const overloaded = errorFromStreamPayload({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    expect(overloaded).toMatchObject({ kind: 'server', status: 529 });
+    expect(retryVerdict(overloaded)).toBe('retry');
+    const limited = errorFromStreamPayload({ type: 'error', error: { type: 'rate_limit_error', message: 'x' } });
+    expect(limited).toMatchObject({ kind: 'rate_limited' });
+    expect(retryVerdict(limited)).toBe('retry');
     expect(errorFromStreamPayload({ type: 'error', error: { type: 'permission_error', message: 'x' } })).toMatchObject({ kind: 'auth', status: 403 });
     expect(errorFromStreamPayload({ type: 'error', error: { type: 'brand_new_error', message: 'x' } })).toMatchObject({ kind: 'server' });
   });
@@ -332,7 +344,8 @@ describe('retry hints from Anthropic headers', () => {
       JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'rate limited' } }),
       now,
     );
-    expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 5_000, retryable: true });
+    expect(error).toMatchObject({ kind: 'rate_limited', retryAfterMs: 5_000 });
+    expect(retryVerdict(error)).toBe('retry');
   });
 
   it('successful responses feed the request window to the client\'s pacing', () => {

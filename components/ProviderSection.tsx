@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
-import { ErrorPanel } from '../../components/ErrorPanel';
-import { t, type MessageKey } from '../../components/i18n';
-import { sendRequest } from '../../components/sendRequest';
-import type { ErrorView } from '../../lib/errors';
-import type { PublicSettings, SettingsInput } from '../../lib/app/protocol';
-import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../../lib/providers';
+import { ErrorPanel } from './ErrorPanel';
+import { t, type MessageKey } from './i18n';
+import { sendRequest, viewOf } from './sendRequest';
+import type { ErrorView } from '../lib/errors';
+import { minPassphraseLength } from '../lib/security/vault';
+import type { PublicSettings, SettingsInput } from '../lib/app/protocol';
+import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../lib/providers';
 
 type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
@@ -19,7 +20,8 @@ function originPattern(baseUrl: string): string | undefined {
   }
 }
 
-export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
+/** The provider form of the options page and the welcome page; `heading` names it where it sits. */
+export function ProviderSection({ heading = t('providerSection'), onSaved }: { heading?: string; onSaved?: () => void }) {
   const [settings, setSettings] = useState<PublicSettings>();
   const [presetId, setPresetId] = useState('openai');
   const [baseUrl, setBaseUrl] = useState('');
@@ -32,6 +34,7 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
   const [headers, setHeaders] = useState<HeaderRow[]>();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice>();
+  const [unlockError, setUnlockError] = useState<ErrorView>();
   const [models, setModels] = useState<string[]>([]);
   const preset = presetById(presetId);
 
@@ -79,6 +82,10 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
       setNotice({ ok: false, kind: 'bad_request', message: t(`problem_${problem}` as MessageKey) });
       return;
     }
+    if (next.passphrase && next.passphrase.length < minPassphraseLength) {
+      setNotice({ ok: false, kind: 'invalid_message', message: t('passphraseTooShort', { min: minPassphraseLength }) });
+      return;
+    }
     const pattern = originPattern(resolveProvider(asSettings).baseUrl);
     // permissions.request must run inside the click's user gesture: before any other await.
     const granted = pattern ? await browser.permissions.request({ origins: [pattern] }).catch(() => false) : false;
@@ -96,18 +103,24 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
       loadModels();
       onSaved?.();
     } catch (err) {
-      setNotice({ ok: false, kind: 'bad_request', message: (err as Error).message });
+      setNotice({ ok: false, ...viewOf(err) });
     }
   }
 
   async function vault(req: { type: 'vault.unlock'; passphrase: string } | { type: 'vault.lock' }) {
     setNotice(undefined);
+    setUnlockError(undefined);
+    // Said here, by the box, before the background would refuse it in its own words.
+    if (req.type === 'vault.unlock' && req.passphrase.length < minPassphraseLength) {
+      setUnlockError({ kind: 'wrong_passphrase', message: t('passphraseTooShort', { min: minPassphraseLength }) });
+      return;
+    }
     try {
       setSettings(await sendRequest(req));
       setPassphrase('');
       if (req.type === 'vault.unlock') setNotice({ ok: true, text: t('unlocked') });
     } catch (err) {
-      setNotice({ ok: false, kind: 'locked', message: (err as Error).message });
+      setUnlockError(viewOf(err));
     }
   }
 
@@ -148,11 +161,12 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
               {t('unlock')}
             </button>
           </div>
+          {unlockError && <ErrorPanel error={unlockError} />}
         </form>
       )}
       {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
       <form onSubmit={onSubmit}>
-        <h2>{t('providerSection')}</h2>
+        <h2>{heading}</h2>
         <label htmlFor="preset">{t('provider')}</label>
         <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
           {PRESETS.map((p) => (
@@ -227,7 +241,6 @@ export function ProviderSection({ onSaved }: { onSaved?: () => void }) {
               id="passphrase"
               type="password"
               autoComplete="new-password"
-              minLength={8}
               value={passphrase}
               onChange={(e) => setPassphrase(e.target.value)}
             />
