@@ -99,11 +99,7 @@ export const errors = {
     return new LlmError('bad_request', withDetail(`The server refused the request (${status}).`, detail), { status, detail });
   },
   contextLength(status: number | undefined, detail?: string): LlmError {
-    return new LlmError(
-      'context_length',
-      "The text is too long for this model's context window. Try a shorter text or a model with a larger context.",
-      { status, detail },
-    );
+    return new LlmError('context_length', 'Try a shorter text, or a model with a larger context window.', { status, detail });
   },
   rateLimited(status: number | undefined, retryAfterMs?: number, detail?: string): LlmError {
     const when = retryAfterMs === undefined ? 'Try again in a moment.' : `Try again in ${seconds(retryAfterMs)}.`;
@@ -115,11 +111,7 @@ export const errors = {
     });
   },
   quota(status: number | undefined, detail?: string): LlmError {
-    return new LlmError(
-      'quota',
-      'Add credit or raise the spending limit with the provider, then try again.',
-      { status, detail },
-    );
+    return new LlmError('quota', 'Add credit or raise the spending limit with the provider, then try again.', { status, detail });
   },
   server(status: number | undefined, detail?: string, retryAfterMs?: number): LlmError {
     const code = status === undefined ? '' : ` (${status})`;
