@@ -49,6 +49,7 @@ export const defaultPreferences = {
 
 /** What a save may change: any subset of the fields, each valid. */
 export const preferencesPatch = z.object(fields).partial().strict();
+export type PreferencesPatch = z.infer<typeof preferencesPatch>;
 export type Preferences = z.infer<z.ZodObject<typeof fields>>;
 
 /** Reads whatever is stored, keeping each valid field and defaulting the rest. */

@@ -35,7 +35,6 @@ export function createPageAccess(tabs: Tabs) {
   }
 
   return {
-    ensureScript,
 
     /** The page in `tab` as the reader extracts it; undefined where the browser keeps us out. */
     async read(tab: TabRef | undefined, useSelection: boolean): Promise<PageContent | undefined> {

@@ -1,5 +1,5 @@
 // The user's preferences in storage.local, and what they mean for the client and the cache.
-import { preferencesPatch, readPreferences, type Preferences } from '../preferences';
+import { readPreferences, type Preferences, type PreferencesPatch } from '../preferences';
 import type { KeyValueArea } from './ports';
 
 export const preferencesKey = 'preferences';
@@ -9,8 +9,9 @@ export function createPreferencesStore(local: KeyValueArea) {
   const get = async (): Promise<Preferences> => readPreferences(await local.get(preferencesKey));
   return {
     get,
-    async save(patch: unknown): Promise<Preferences> {
-      const next = { ...(await get()), ...preferencesPatch.parse(patch) };
+    /** `patch` was checked at the door (protocol.ts). */
+    async save(patch: PreferencesPatch): Promise<Preferences> {
+      const next = { ...(await get()), ...patch };
       await local.set(preferencesKey, next);
       return next;
     },
