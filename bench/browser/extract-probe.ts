@@ -56,6 +56,13 @@ export function measure(method: Method, markers: Record<string, string>): Measur
   return { method, ms, againMs, chars: out.text.length, ...(out.source ? { source: out.source } : {}), kept };
 }
 
+/** One call's output and time, for benchmarks that score the text itself. */
+export function extractTimed(method: Method): { text: string; ms: number; source?: string } {
+  const t = performance.now();
+  const out = runOnce(method);
+  return { ...out, ms: performance.now() - t };
+}
+
 export function pageFacts(): { elements: number; htmlChars: number; textNodes: number } {
   let textNodes = 0;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

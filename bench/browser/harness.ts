@@ -39,6 +39,10 @@ export interface BrowserHarnessOptions {
   timeoutMs?: number;
   /** Receives the page's console lines and uncaught errors. Default: errors only, to stderr. */
   onConsole?: (line: string) => void;
+  /** Let the page's own scripts run (default true). The bundle is installed either way. */
+  javaScriptEnabled?: boolean;
+  /** More Chromium flags, after the usual ones. */
+  args?: string[];
 }
 
 export interface BrowserHarness {
@@ -133,12 +137,12 @@ export async function startBrowserHarness(opts: BrowserHarnessOptions): Promise<
 
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: chromiumExecutable, args: chromiumArgs });
+    browser = await chromium.launch({ executablePath: chromiumExecutable, args: [...chromiumArgs, ...(opts.args ?? [])] });
   } catch (err) {
     server.close();
     throw err;
   }
-  const page = await browser.newPage();
+  const page = await browser.newPage({ javaScriptEnabled: opts.javaScriptEnabled ?? true });
   page.setDefaultTimeout(timeoutMs);
   page.on('console', (m) => log(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
@@ -150,9 +154,15 @@ export async function startBrowserHarness(opts: BrowserHarnessOptions): Promise<
     serve,
     async open(path = '/') {
       await page.goto(origin + path, { waitUntil: 'load' });
-      await page.evaluate(
-        () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
-      );
+      if (opts.javaScriptEnabled === false) {
+        // Without page JavaScript no callback ever fires (animation frames, timers): lay the page
+        // out synchronously instead, which leaves it in the same state.
+        await page.evaluate(() => document.documentElement.getBoundingClientRect());
+      } else {
+        await page.evaluate(
+          () => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))),
+        );
+      }
       await page.evaluate(code);
       const installed = await page.evaluate((g) => typeof (globalThis as Record<string, unknown>)[g] === 'object', GLOBAL);
       if (!installed) throw new Error(`the bundle of ${opts.entry} did not install its exports`);
