@@ -3,7 +3,7 @@
 
 import { isProbablyReaderable, Readability } from '@mozilla/readability';
 import { domToText } from '../../lib/extract/dom-text';
-import { clearArticleShare, extractPage, maxReaderElements } from '../../lib/extract/page';
+import { clearArticleShare, confidentArticleChars, extractPage, maxReaderElements } from '../../lib/extract/page';
 import { ArticleReader } from '../../lib/extract/readability';
 import { isThread, readerCopy, scanPage } from '../../lib/extract/structure';
 import { hiddenCheckFor } from '../../lib/extract/visibility';
@@ -112,10 +112,6 @@ export function breakdown(): Partial<Record<Step, number>> {
   }
   const readerable = isProbablyReaderable(document);
   lap('isProbablyReaderable');
-  if (!readerable) {
-    visibleText();
-    return out;
-  }
   const copy = readerCopy(document, root, scan.prune);
   lap('copy for Readability');
   const parsed = new ArticleReader(copy, { serializer: (el: Node) => el, keepClasses: true, textOnly: true }).parse();
@@ -124,6 +120,6 @@ export function breakdown(): Partial<Record<Step, number>> {
   lap('article to text');
   const rawChars = parsed?.length ?? 0;
   if (!parsed || (posts && rawChars <= posts.longest) || text.length < 200) visibleText();
-  else if (rawChars < scan.textChars * clearArticleShare) visibleText();
+  else if (!readerable || (text.length < confidentArticleChars && rawChars < scan.textChars * clearArticleShare)) visibleText();
   return out;
 }

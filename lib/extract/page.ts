@@ -34,6 +34,18 @@ const minArticleChars = 200;
 export const clearArticleShare = 0.5;
 
 /**
+ * An article this long is kept whatever share of the page it holds. The share test is there for
+ * the one card of a list or the one teaser Readability may keep on a page that is no article, and
+ * those are short; on news pages the related-article teasers, player menus and link lists around a
+ * real article often hold twice its text, and the share test sent them all instead (measured on
+ * the article-extraction corpus, bench/article-extraction.bench.ts).
+ */
+export const confidentArticleChars = 1000;
+
+/** The share of the visible text an article must hold on a page that does not look like one. */
+export const unlikelyArticleShare = 0.5;
+
+/**
  * Readability costs about 12 µs per element it reads on a freshly loaded page in Chromium (the
  * bench machine, 1 to 4 MB articles: 5,400 elements 60 ms, 11,000 145 ms, 22,000 280 ms), so past
  * 12,000 elements (furniture and comment sections left out) it alone would overrun the 150 ms a
@@ -76,10 +88,23 @@ function selectionText(doc: Document): string {
  * with its text length when that was read on the way.
  */
 function contentRoot(doc: Document): { root: Element | null; chars?: number } {
-  const main = doc.querySelector('main, [role="main"]');
   const body = doc.body;
-  if (!main || !body) return { root: body ?? doc.documentElement };
-  const text = main.textContent ?? '';
+  const mains = Array.from(doc.querySelectorAll('main, [role="main"]'));
+  if (mains.length === 0 || !body) return { root: body ?? doc.documentElement };
+  // Some pages mark an ad slot `main` before the story's own: the first one with text is the content.
+  let main = mains[0]!;
+  let text = main.textContent ?? '';
+  if (mains.length > 1) {
+    for (const candidate of mains) {
+      const candidateText = candidate === main ? text : (candidate.textContent ?? '');
+      let code = 0;
+      for (const el of Array.from(candidate.querySelectorAll('script, style'))) code += el.textContent?.length ?? 0;
+      if (candidateText.trim().length - code >= 200) {
+        [main, text] = [candidate, candidateText];
+        break;
+      }
+    }
+  }
   const mainChars = text.trim().length;
   if (mainChars >= 200 || mainChars >= (body.textContent ?? '').trim().length / 4) return { root: main, chars: text.length };
   return { root: body };
@@ -103,7 +128,6 @@ function titleFromUrl(url: string): string {
 }
 
 function readArticle(doc: Document, root: Element, scan: PageScan) {
-  if (!isProbablyReaderable(doc)) return null;
   // Readability rewrites the tree it reads: give it a copy so the page stays untouched, and only
   // of what it needs (see readerCopy). The serializer hands back the article element itself,
   // which we walk for structure. keepClasses and textOnly skip passes that rewrite class
@@ -112,6 +136,20 @@ function readArticle(doc: Document, root: Element, scan: PageScan) {
   const parsed = new ArticleReader(copy, { serializer: (el: Node) => el, keepClasses: true, textOnly: true }).parse();
   if (!parsed?.content) return null;
   return { ...parsed, rawChars: parsed.length ?? 0, text: domToText(parsed.content as unknown as Node) };
+}
+
+/**
+ * Whether Readability's article is the page's content rather than one card, teaser or post of it.
+ * Pages that do not look like articles (isProbablyReaderable) still get Readability, which reads
+ * some of them right (news pages whose paragraphs are not `p` elements); there it must hold most
+ * of the page, or it kept one section of a short docs page.
+ */
+function isTheArticle(doc: Document, article: { rawChars: number; text: string }, scan: PageScan, choices: () => string): boolean {
+  const chars = article.text.length;
+  if (chars < minArticleChars) return false;
+  if (!isProbablyReaderable(doc)) return chars >= choices().length * unlikelyArticleShare;
+  if (chars >= confidentArticleChars) return true;
+  return article.rawChars >= scan.textChars * clearArticleShare || chars >= choices().length * articleShareOfPage;
 }
 
 export function extractPage(doc: Document, url: string, opts: ExtractOptions = {}): PageContent {
@@ -142,25 +180,31 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
   const posts = scan.posts;
   const thread = isThread(scan);
   const tooBig = !thread && scan.elements - scan.pruned > (opts.maxReaderElements ?? maxReaderElements);
-  let pageText: string | undefined;
-  const readPage = () =>
-    (pageText ??= domToText(root, {
-      isHidden: hiddenCheckFor(doc),
-      skipFurniture: true,
-      skipLinkMenus: root === doc.body,
-      // Standing in for Readability, the walk leaves out what it would have.
-      ...(tooBig ? { exclude: new Set(scan.prune) } : {}),
-    }));
+  const walked = new Map<boolean, string>();
+  const walk = (withoutPruned: boolean) => {
+    const exclude = withoutPruned && scan.prune.length > 0;
+    let text = walked.get(exclude);
+    if (text === undefined) {
+      text = domToText(root, {
+        isHidden: hiddenCheckFor(doc),
+        skipFurniture: true,
+        skipLinkMenus: root === doc.body,
+        ...(exclude ? { exclude: new Set(scan.prune) } : {}),
+      });
+      walked.set(exclude, text);
+    }
+    return text;
+  };
+  // Readability's choice is judged against what it was given to choose from (no comment sections);
+  // without an article the page is read whole, unless it was too big for Readability, whose place
+  // the walk then takes, leaving out what it would have.
+  const readChoices = () => walk(true);
+  const readPage = () => walk(tooBig);
 
   const article = thread || tooBig ? null : readArticle(doc, root, scan);
   // No longer than the longest post: Readability kept one post of a thread, or a part of one.
   const onePost = article && posts !== undefined && article.rawChars <= posts.longest;
-  if (
-    article &&
-    !onePost &&
-    article.text.length >= minArticleChars &&
-    (article.rawChars >= scan.textChars * clearArticleShare || article.text.length >= readPage().length * articleShareOfPage)
-  ) {
+  if (article && !onePost && isTheArticle(doc, article, scan, readChoices)) {
     const byline = clip(article.byline, 300);
     const siteName = clip(article.siteName, 300);
     const articleLang = clip(article.lang, 35);

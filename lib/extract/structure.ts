@@ -133,7 +133,7 @@ export function scanPage(root: Element, rootChars?: number): PageScan {
   let furnitureChars = 0;
   /** The subtree being skipped (script, style, furniture): nothing inside it counts. */
   let skipping: Element | null = null;
-  /** The comment section being pruned: the comments in it still count for the thread test. */
+  /** The comment section being pruned: the comments in it are no posts of a thread. */
   let pruning: Element | null = null;
   /** The header landmark whose text is counted as furniture already: nothing inside it counts again. */
   let counted: Element | null = null;
@@ -180,7 +180,9 @@ export function scanPage(root: Element, rootChars?: number): PageScan {
       prune.push(el);
       pruned += el.querySelectorAll('*').length + 1;
     }
-    if (marked) addPostKeys(el, id, cls, groups);
+    // Comments under an article are not a thread of their own: Readability reads the article
+    // without them, and a page whose article it cannot find is read whole, comments included.
+    if (marked && !pruning) addPostKeys(el, id, cls, groups);
   }
 
   const textChars = Math.max(0, (rootChars ?? root.textContent?.length ?? 0) - nonTextChars);

@@ -48,11 +48,13 @@ describe('scanPage', () => {
     expect(blog.posts!.longest).toBe('Related 0'.length);
   });
 
-  it('counts comments as posts, and does not count text in scripts, styles or furniture', () => {
+  it('takes no comments under an article for posts, and does not count text in scripts, styles or furniture', () => {
     const page = doc(articlePage);
     const main = page.querySelector('main')!;
     const scan = scanPage(main);
-    expect(scan.posts).toMatchObject({ key: 'li.comment', count: 3 });
+    // The comment section is pruned for Readability; its comments make no thread (issue 15).
+    expect(scan.posts).toBeUndefined();
+    expect(scan.prune.some((el) => el.querySelector('li.comment'))).toBe(true);
     expect(scan.textChars).toBe(main.textContent!.length);
     const furniture = ['nav', '.cookie-banner', 'aside'].reduce((n, sel) => n + main.querySelector(sel)!.textContent!.length, 0);
     expect(scan.contentChars).toBe(scan.textChars - furniture);
