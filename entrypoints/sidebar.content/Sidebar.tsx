@@ -83,7 +83,8 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
       />
       <header>
         <span className="brand">{t('appName')}</span>
-        <span className="title" title={job?.title}>
+        {/* The page's title reads in the page's direction; the summary's language may be another. */}
+        <span className="title" title={job?.title} dir={job?.titleDir ?? 'auto'}>
           {job?.title}
         </span>
         <button type="button" className="icon" onClick={onClose} aria-label={t('close')} title={t('close')}>

@@ -49,7 +49,7 @@ export function createSummarise(deps: SummariseDeps) {
    */
   async function jobFor(tab: TabRef & { id: number }, page: ReadablePage, opts: SummariseOptions): Promise<StartJob> {
     const origin = opts.origin ?? {};
-    const base = { kind: 'summary' as const, title: page.title || page.url, origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
+    const base = { kind: 'summary' as const, title: page.title || page.url, ...(page.title && page.dir ? { titleDir: page.dir } : {}), origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
     if (!provider) {
       const onDevice = await deps.onDevice.ready(tab.id);

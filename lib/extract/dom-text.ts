@@ -178,6 +178,7 @@ function walkInline(node: Node, w: Writer, opts: DomTextOptions) {
         // Not worth a style lookup: at worst a line break the page does not show.
         if (!hiddenByMarkup(el)) w.text(' ');
       } else if (skip(el, opts)) continue;
+      else if (el.localName === 'math') writeMath(el, w, true);
       else {
         if (blockTags.has(el.localName) || el.localName in headingLevel) w.text(' ');
         walkInline(el, w, opts);
@@ -185,6 +186,37 @@ function walkInline(node: Node, w: Writer, opts: DomTextOptions) {
       }
     }
   }
+}
+
+/**
+ * An equation as text: its TeX source where the page gives it (MathML's `alttext`, or the TeX
+ * annotation KaTeX and Wikipedia write), which a model reads best; else its characters, without
+ * annotations (another encoding of the same equation).
+ */
+export function mathText(math: Element): string {
+  const alt = math.getAttribute('alttext')?.trim();
+  if (alt) return alt;
+  const tex = math.querySelector('annotation[encoding*="tex" i]')?.textContent?.trim();
+  if (tex) return tex;
+  const parts: string[] = [];
+  const collect = (node: Node) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === TEXT_NODE) parts.push(child.nodeValue ?? '');
+      else if (child.nodeType === ELEMENT_NODE && !(child as Element).localName.startsWith('annotation')) collect(child);
+    }
+  };
+  collect(math);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** Writes an equation: inline within its sentence, or a block of its own (`display="block"`). */
+function writeMath(math: Element, w: Writer, inline: boolean) {
+  const text = mathText(math);
+  if (!text) return;
+  const block = !inline && math.getAttribute('display') === 'block';
+  if (block) w.flush();
+  w.text(text);
+  if (block) w.flush();
 }
 
 function skip(el: Element, opts: DomTextOptions): boolean {
@@ -266,7 +298,9 @@ function walkBlock(node: Node, w: Writer, opts: DomTextOptions) {
     }
     if (skip(el, opts)) continue;
     const level = headingLevel[tag];
-    if (level) {
+    if (tag === 'math') {
+      writeMath(el, w, false);
+    } else if (level) {
       w.flush();
       const text = flatText(el, opts);
       if (text) w.emit(`${'#'.repeat(level)} ${text}`);

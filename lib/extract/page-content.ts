@@ -8,6 +8,8 @@ export const pageContent = z.object({
   lang: z.string().max(35).optional(),
   byline: z.string().max(500).optional(),
   siteName: z.string().max(500).optional(),
+  /** Direction of the page's text, from its markup (Readability's, for an article): where page text is shown, it is shown so. */
+  dir: z.enum(['ltr', 'rtl', 'auto']).optional(),
   /** Where `text` came from: Readability's article, the page's visible text, the selection, a text/plain page. */
   source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
   /** The page was longer than extraction keeps: `text` is its beginning. */

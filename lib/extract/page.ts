@@ -118,6 +118,51 @@ function pageLanguage(doc: Document): string | undefined {
   return clip(lang?.split(',')[0], 35);
 }
 
+/** What separates a site's name from the page's own title: "… | The Independent", "… - Yahoo". */
+const titleSeparator = /\s+(?:[|–—·•»:]|-{1,2}|::)\s+/g;
+/** Host labels that name no site. */
+const genericLabels = new Set(['www', 'm', 'amp', 'com', 'org', 'net', 'edu', 'gov', 'info']);
+
+/** Lower case letters and digits only, without a leading "the": "The Independent" → "independent". */
+function nameKey(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '').replace(/^the(?=\p{L}{3})/u, '');
+}
+
+/**
+ * The title without the site's name after it, when what follows the last separator names the site
+ * (its og:site_name or application-name, or its host: "Yahoo" on news.yahoo.com): a summary's
+ * heading is the page's title, and a hyphen inside a title ("Spider-Man - Far From Home") stays.
+ */
+function withoutSiteName(title: string, doc: Document, url: string, siteName?: string): string {
+  let cut: RegExpExecArray | undefined;
+  for (const match of title.matchAll(titleSeparator)) cut = match;
+  if (!cut || cut.index === 0) return title;
+  const suffix = nameKey(title.slice(cut.index + cut[0].length));
+  if (!suffix) return title;
+  const names = [
+    siteName,
+    doc.querySelector('meta[property="og:site_name"]')?.getAttribute('content'),
+    doc.querySelector('meta[name="application-name"]')?.getAttribute('content'),
+  ].filter((n): n is string => !!n).map(nameKey);
+  let labels: string[] = [];
+  try {
+    labels = new URL(url).hostname.split('.').filter((l) => l.length >= 3 && !genericLabels.has(l));
+  } catch {
+    // Not a URL: only the page's own names can match.
+  }
+  // "BBC News" on bbc.com, "HuffPost" on huffpost.com, "Yahoo" on news.yahoo.com.
+  const named = names.includes(suffix) || labels.some((label) => suffix === label || suffix.startsWith(label));
+  return named ? title.slice(0, cut.index).trim() || title : title;
+}
+
+const textDirs = new Set(['ltr', 'rtl', 'auto']);
+
+/** A `dir` value PageContent accepts, or undefined. */
+function textDir(value: string | null | undefined): PageContent['dir'] {
+  const dir = value?.trim().toLowerCase();
+  return dir && textDirs.has(dir) ? (dir as PageContent['dir']) : undefined;
+}
+
 function titleFromUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -155,7 +200,8 @@ function isTheArticle(doc: Document, article: { rawChars: number; text: string }
 export function extractPage(doc: Document, url: string, opts: ExtractOptions = {}): PageContent {
   const maxChars = opts.maxChars ?? defaultMaxChars;
   const lang = pageLanguage(doc);
-  const base = { url, title: clip(doc.title, 2000) ?? '', ...(lang ? { lang } : {}) };
+  const dir = textDir(doc.documentElement?.getAttribute('dir')) ?? textDir(doc.body?.getAttribute('dir'));
+  const base = { url, title: withoutSiteName(clip(doc.title, 2000) ?? '', doc, url), ...(lang ? { lang } : {}), ...(dir ? { dir } : {}) };
   const finish = (text: string, fields: Partial<PageContent>): PageContent => {
     const cut = truncate(text, maxChars);
     return { ...base, ...fields, text: cut.text, ...(cut.truncated ? { truncated: true } : {}) };
@@ -208,12 +254,15 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
     const byline = clip(article.byline, 300);
     const siteName = clip(article.siteName, 300);
     const articleLang = clip(article.lang, 35);
+    // Readability reads it from the article's own ancestors, which may differ from the root's.
+    const articleDir = textDir(article.dir);
     return finish(article.text, {
       source: 'article',
-      title: clip(article.title, 2000) || base.title,
+      title: withoutSiteName(clip(article.title, 2000) ?? '', doc, url, siteName) || base.title,
       ...(byline ? { byline } : {}),
       ...(siteName ? { siteName } : {}),
       ...(!lang && articleLang ? { lang: articleLang } : {}),
+      ...(articleDir ? { dir: articleDir } : {}),
     });
   }
   return finish(readPage(), { source: 'page' });

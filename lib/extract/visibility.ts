@@ -32,9 +32,9 @@ export function hiddenCheckFor(doc: Document): HiddenCheck {
   };
 }
 
-/** Elements whose text is never page content. */
+/** Elements whose text is never page content (`math` is, read its own way: see dom-text.ts). */
 export const skippedTags = new Set([
-  'script', 'style', 'noscript', 'template', 'head', 'meta', 'link', 'title', 'svg', 'math', 'canvas',
+  'script', 'style', 'noscript', 'template', 'head', 'meta', 'link', 'title', 'svg', 'canvas',
   'iframe', 'object', 'embed', 'video', 'audio', 'img', 'picture', 'source', 'track', 'map',
   'button', 'input', 'select', 'option', 'optgroup', 'textarea', 'datalist', 'output', 'progress', 'meter',
   'dialog',

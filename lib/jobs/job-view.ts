@@ -21,6 +21,8 @@ export interface JobView {
   id: string;
   kind: 'summary' | 'chat';
   title: string;
+  /** Direction of the title's text (the page's); unset: unknown. The summary's own may differ. */
+  titleDir?: 'ltr' | 'rtl' | 'auto';
   status: JobStatus;
   text: string;
   /** When the job was started (epoch ms). */

@@ -60,6 +60,7 @@ export interface JobRunnerDeps {
 export interface StartJob {
   kind: JobRecord['kind'];
   title: string;
+  titleDir?: JobRecord['titleDir'];
   origin?: JobRecord['origin'];
   offline?: JobRecord['offline'];
   /** Bypass the cache and replace what it holds. */
@@ -184,6 +185,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       id: previous?.id ?? newId(),
       kind: input.kind,
       title: input.title,
+      ...(input.titleDir && { titleDir: input.titleDir }),
       ...(input.origin && { origin: input.origin }),
       ...(input.offline && { offline: input.offline }),
       ...(input.source && { source: input.source }),

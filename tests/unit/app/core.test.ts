@@ -82,6 +82,12 @@ describe('summarise page', () => {
     expect(JSON.stringify(publicSettings)).not.toContain('sk-core-test');
   });
 
+  it("gives the job the direction of the page's title, which the sidebar shows it in (issue 15)", async () => {
+    const { precis, value } = setUp([tab(1, 'https://news.example/trains', article(text, { title: 'عودة قطارات الليل', dir: 'rtl' }))]);
+    const outcome = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    expect(await follow(precis, outcome.jobId)).toMatchObject({ title: 'عودة قطارات الليل', titleDir: 'rtl' });
+  });
+
   it('keeps the worker awake while a summary streams', async () => {
     const { precis, value, env } = setUp();
     await saveProvider(value);

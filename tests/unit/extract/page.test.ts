@@ -293,3 +293,40 @@ describe('domToText', () => {
     expect(domToText(doc.body)).toBe('An emphasised word, a link, and code.\n\n### Heading with span');
   });
 });
+
+describe('extractPage on equations', () => {
+  it('keeps MathML equations: alttext, else the TeX annotation, else their characters (issue 15)', () => {
+    const p = page('math');
+    expect(p.text).toContain('can be written as ax^{2}+bx+c=0, where the coefficients');
+    expect(p.text).toContain('\n\nx={\\frac {-b\\pm {\\sqrt {b^{2}-4ac}}}{2a}}\n\n');
+    expect(p.text).toContain('When b2−4ac>0, there are two distinct real solutions');
+  });
+});
+
+describe('extractPage titles', () => {
+  const links = '<ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul>';
+  it("strips the site's name after the title when the page has no article (issue 15)", () => {
+    const title = (t: string, url: string, head = '') => extractPage(html(links, `<title>${t}</title>${head}`), url).title;
+    expect(title('Storm closes schools across the north | The Independent', 'https://www.independent.co.uk/news/storm')).toBe('Storm closes schools across the north');
+    expect(title('Markets rally as rates hold - Yahoo', 'https://news.yahoo.com/markets')).toBe('Markets rally as rates hold');
+    expect(title('Night trains are back – Rail Weekly', 'https://example.com/n', '<meta property="og:site_name" content="Rail Weekly">')).toBe('Night trains are back');
+    // What follows the separator is no site name: part of the title.
+    expect(title('Spider-Man - Far From Home', 'https://example.com/films/1')).toBe('Spider-Man - Far From Home');
+    expect(title('Yahoo', 'https://news.yahoo.com/')).toBe('Yahoo');
+  });
+
+  it("strips it from an article's title too", () => {
+    expect(extractPage(fixture('math').document as unknown as Document, 'https://en.wikipedia.org/wiki/Quadratic_equation').title).toBe('Quadratic equation');
+  });
+});
+
+describe('extractPage text direction', () => {
+  it("keeps Readability's dir for an article, and the page's own when there is no article (issue 15)", () => {
+    const p = page('rtl');
+    expect(p.source).toBe('article');
+    expect(p.dir).toBe('rtl');
+    expect(extractPage(html('<p>Hello</p>'), 'https://example.com/').dir).toBeUndefined();
+    const rtlPage = parseHTML('<!doctype html><html dir="RTL"><head><title>ت</title></head><body><ul><li><a href="/">رابط</a></li></ul></body></html>').document as unknown as Document;
+    expect(extractPage(rtlPage, 'https://example.com/').dir).toBe('rtl');
+  });
+});
