@@ -180,7 +180,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       'extractPage first looks at the structure (one pass over the elements that have a class, id or role): a page whose repeated post containers hold two thirds of its text is a thread, ' +
       'read whole by the structural walk without Readability: every post of the forum thread, without its breadcrumbs and footer (signatures stay, as a class name they are too often an API signature). ' +
       'Other pages go to Readability on a copy of `<main>` (or `<body>`) without furniture and comment sections, with cheaper checks that give Readability\'s answers; ' +
-      "the article is kept when it is long (1,000 characters) on a page that looks like an article, or holds over 35% of the page's visible text (half of it where the page does not look like an article), and one holding half of the page's raw text clearly does; the first and last spare the visible-text walk (it runs when the article is refused or below that). " +
+      "the article is kept when it is long (1,000 characters) on a page that looks like an article, or holds over 25% of the page's visible text without comment sections (half of it where the page does not look like an article), and one holding half of the page's raw text clearly does; the first and last spare the visible-text walk (it runs when the article is refused or below that). " +
       'The forum page is also here for its long `<br />`-separated block, which domToText used to assemble in quadratic time.',
   ].join('\n');
   return { title, markdown, targets };

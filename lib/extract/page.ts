@@ -221,7 +221,7 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
   const { root, chars: rootChars } = contentRoot(doc);
   if (!root) return finish('', { source: 'page' });
   // A thread (see threadShare) is read whole: Readability would keep one post of it at best (a long
-  // post can hold over 35% of the page and pass for the article, dropping all the others).
+  // post can hold a third of the page and pass for the article, dropping all the others).
   const scan = scanPage(root, rootChars);
   const posts = scan.posts;
   const thread = isThread(scan);

@@ -232,6 +232,22 @@ describe('extractPage: other kinds of page', () => {
     expect(p.text).not.toContain('Teaser 0:');
   });
 
+  it('keeps a short story that holds under a third of the page, and refuses a teaser holding a tenth of it', () => {
+    const story = (n: number) =>
+      Array.from({ length: n }, (_, i) => `<p>Paragraph ${i} of the story: the council voted to reopen the night line, after a year of petitions and hearings.</p>`).join('');
+    const links = Array.from({ length: 16 }, (_, i) => `<li><a href="/s/${i}">Teaser ${i}: the headline of another story that readers might click on next</a></li>`).join('');
+    const doc = (n: number) => html(`<main><article><h1>Night line returns</h1>${story(n)}</article><div class="more-stories"><ul>${links}</ul></div></main>`);
+    // About 600 characters of story beside about 1,300 of links: under a third of the page.
+    const kept = extractPage(doc(5), 'https://example.com/news/night-line');
+    expect(kept.source).toBe('article');
+    expect(kept.text).not.toContain('Teaser 0:');
+    const refused = extractPage(
+      html(`<main><div class="card"><h2>Night line returns</h2>${story(2)}</div><div class="more-stories"><ul>${links}${links}</ul></div></main>`),
+      'https://example.com/',
+    );
+    expect(refused.source).toBe('page');
+  });
+
   it('reads the main that holds the story when an ad slot is marked main before it', () => {
     // The slot's script makes its text long; what a reader sees of it is one word.
     const story = Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i} of the wire story, with enough words, commas, and clauses to be content.</p>`).join('');
