@@ -48,8 +48,13 @@ export function siteOf(url: string | undefined): string | undefined {
 }
 
 const previewLength = 160;
+/** The start of the text as plain words: Markdown's marks (emphasis, headings, list bullets) left out. */
 function previewOf(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text
+    .replace(/^\s*(?:[-+*]|\d+\.|#{1,6}|>)\s+/gm, '')
+    .replace(/[*_`]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > previewLength ? `${line.slice(0, previewLength - 1)}…` : line;
 }
 

@@ -144,3 +144,11 @@ describe('library', () => {
     expect(await db.jobs.get('err')).not.toHaveProperty('words');
   });
 });
+
+describe('library entries', () => {
+  it('preview a Markdown answer as plain words', async () => {
+    const { summaryItem } = await import('../../../lib/library/entry');
+    const item = summaryItem(summary('m', 1, 'T', undefined, '## Key points\n- **Fast** trains\n1. `Cheap` fares'));
+    expect(item.preview).toBe('Key points Fast trains Cheap fares');
+  });
+});
