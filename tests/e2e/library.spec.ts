@@ -3,6 +3,7 @@
 import type { Download, Page } from '@playwright/test';
 import { load } from 'js-yaml';
 import { expectNoSeriousViolations } from './axe';
+import type { MockLlm } from '../support/mock-llm';
 import { expect, sidebar, test, type Extension } from './fixtures';
 
 const key = 'sk-test-library-7c21';
@@ -11,6 +12,16 @@ const summaryText = 'Sleeper trains are back in Europe. Cabins on Vienna–Paris
 async function summarise(extension: Extension, page: Page) {
   await extension.summariseFromMenu(page);
   await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
+}
+
+/** The extension pointed at the mock, and `path` on the fixture site summarised with `reply`. */
+async function summarisedPage(extension: Extension, mock: MockLlm, siteUrl: string, reply: string, path = 'article.html') {
+  mock.set({ reply });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${siteUrl}/${path}`);
+  await summarise(extension, page);
+  return page;
 }
 
 /** A chat in the popup: one question, its answer shown. */
@@ -36,11 +47,7 @@ function parseMarkdown(md: string) {
 }
 
 test('search by a word of the text, filter, open, export round trip, delete', async ({ extension, mock, site }) => {
-  mock.set({ reply: summaryText });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  const article = await extension.context.newPage();
-  await article.goto(`${site.url}/article.html`);
-  await summarise(extension, article);
+  const article = await summarisedPage(extension, mock, site.url, summaryText);
   mock.set({ reply: 'Gondolas glide along the Grand Canal.' });
   await (await chatInPopup(extension, 'What about Venice?')).close();
 
@@ -105,11 +112,7 @@ test('search by a word of the text, filter, open, export round trip, delete', as
 });
 
 test('the library rests once loaded, and has no serious accessibility problems', async ({ extension, mock, site }) => {
-  mock.set({ reply: summaryText });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  const article = await extension.context.newPage();
-  await article.goto(`${site.url}/article.html`);
-  await summarise(extension, article);
+  await summarisedPage(extension, mock, site.url, summaryText);
 
   const library = await extension.openExtensionPage('library.html');
   await library.getByTestId('library-entry').first().click();
@@ -157,11 +160,7 @@ for (const [locale, suffix, page, reply, question] of [
     test.use({ locale });
 
     test(`library screenshots in ${locale}, light and dark`, async ({ extension, mock, site }) => {
-      mock.set({ reply });
-      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-      const article = await extension.context.newPage();
-      await article.goto(`${site.url}/${page}`);
-      await summarise(extension, article);
+      await summarisedPage(extension, mock, site.url, reply, page);
       await (await chatInPopup(extension, question)).close();
 
       const library = await extension.openExtensionPage('library.html');
