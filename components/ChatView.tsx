@@ -34,7 +34,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
       {text && <Markdown text={text} className="answer" />}
-      {job?.status === 'done' && <UsageLine usage={job.usage} />}
+      {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
         {streaming && (

@@ -41,7 +41,7 @@ export interface ChatClient {
 export interface JobIo {
   signal: AbortSignal;
   /** A model call on behalf of the job; pass `onDelta: io.onDelta` for the call whose text is the answer. */
-  chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult>;
+  chat(req: ChatRequest, opts?: ChatOptions): ReturnType<ChatClient['chat']>;
   onDelta(text: string): void;
   onStatus(status: ClientStatus): void;
   onProgress(progress: Progress): void;

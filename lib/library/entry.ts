@@ -1,7 +1,7 @@
 // What the library lists: one entry per finished summary (a job) and per conversation. Both are
 // read from the records the rest of the app already keeps, so records stored before the library
 // existed show up too; anything a record may lack (URL, model) is optional.
-import type { Conversation } from '../chat/conversation';
+import type { Conversation, Turn } from '../chat/conversation';
 import type { JobRecord } from '../jobs/runner';
 
 export type LibraryKind = 'summary' | 'chat';
@@ -81,6 +81,8 @@ export function summaryItem(job: JobRecord): LibraryItem {
 /** The turns the user saw; hidden context turns (the summary a follow-up starts from) are not part of the chat. */
 const visibleTurns = (c: Conversation) => c.turns.filter((turn) => !turn.context && turn.content.trim() !== '');
 
+const lastModel = (turns: Turn[]) => turns.findLast((turn) => turn.usage?.model)?.usage?.model;
+
 export function isLibraryChat(c: Conversation): boolean {
   return visibleTurns(c).length > 0;
 }
@@ -96,7 +98,8 @@ export function chatItem(c: Conversation, labels = { user: 'You', assistant: 'Pr
     ...(url && { url }),
     ...(siteOf(url) && { site: siteOf(url) }),
     at: c.updatedAt,
-    ...(c.model && { model: c.model }),
+    // The model that wrote the latest answer; older records only know a conversation's own choice.
+    ...((lastModel(turns) ?? c.model) && { model: lastModel(turns) ?? c.model }),
     preview: previewOf(turns.find((turn) => turn.role === 'assistant')?.content ?? turns[0]?.content ?? ''),
     body: turns.map((turn) => `## ${labels[turn.role]}\n\n${turn.content.trim()}`).join('\n\n'),
   };
