@@ -111,10 +111,13 @@ test('search by a word of the text, filter, open, export round trip, delete', as
   expect(everything).not.toContain(summaryText);
 });
 
-test('the library rests once loaded, and has no serious accessibility problems', async ({ extension, mock, site }) => {
+test('the popup opens the library, which rests once loaded and has no serious accessibility problems', async ({ extension, mock, site }) => {
   await summarisedPage(extension, mock, site.url, summaryText);
 
-  const library = await extension.openExtensionPage('library.html');
+  // The popup's link opens the library in a tab of its own.
+  const popup = await extension.openExtensionPage('popup.html');
+  const [library] = await Promise.all([extension.context.waitForEvent('page'), popup.getByRole('button', { name: 'Library' }).click()]);
+  await expect(library).toHaveURL(`chrome-extension://${extension.id}/library.html`);
   await library.getByTestId('library-entry').first().click();
   await expect(library.getByTestId('library-reader')).toBeVisible();
   const rest = await extension.activityAtRest(library);
