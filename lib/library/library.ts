@@ -1,12 +1,13 @@
 // The library: every finished summary and every chat, newest first, found by word, kind and site.
 // Queries go through the indexes of `search-fields.ts`; only candidate rows are read.
+import type { Table } from 'dexie';
 import type { PrecisDb } from '../db';
 import type { Conversation } from '../chat/conversation';
 import type { JobRecord } from '../jobs/runner';
 import { chatItem, parseEntryId, summaryItem, toEntry, type LibraryEntry, type LibraryItem, type LibraryKind } from './entry';
 import { markdownFileName, toMarkdown, toMarkdownCollection } from './markdown';
 import { withoutSearchFields, type SearchFields } from './search-fields';
-import { matchesTerms, queryTerms } from './words';
+import { matchesTerms, queryTerms, selectiveTerm } from './words';
 
 export interface LibraryQuery {
   /** Words of the title, URL or text; the last one may be unfinished (results as you type). */
@@ -45,13 +46,21 @@ export function createLibrary(db: PrecisDb, opts: { limit?: number } = {}) {
 
   /** The rows of one kind that may match, read through the most selective index the query allows. */
   async function candidates(kind: LibraryKind, query: LibraryQuery, terms: string[]): Promise<LibraryItem[]> {
-    const table = tables[kind];
+    // Both tables hold rows with the same search fields; Dexie's types cannot call a union's methods.
+    const table = tables[kind] as unknown as Table<JobRow | ConversationRow, string>;
     const toItem = kind === 'summary' ? itemOfJob : itemOfConversation;
     let rows: (JobRow | ConversationRow)[];
-    if (terms.length > 0) {
-      // The longest term is usually the rarest: the index answers it, the others are checked on its rows.
-      const lead = terms.reduce((a, b) => (b.length > a.length ? b : a));
-      rows = await table.where('words').startsWith(lead).distinct().toArray();
+    // The longest term is usually the rarest: the index answers it, the others are checked on its rows.
+    const lead = terms.reduce<string | undefined>((a, b) => (a === undefined || b.length > a.length ? b : a), undefined);
+    if (lead !== undefined && !selectiveTerm(lead)) {
+      // Most records match: newest first, checked one by one, until a page of them does.
+      const matches = (row: JobRow | ConversationRow) => (!query.site || row.site === query.site) && matchesTerms(row.words ?? [], terms);
+      rows = await table.orderBy('listedAt').reverse().filter(matches).limit(limit + 1).toArray();
+    } else if (lead !== undefined) {
+      // Keys only: a record matches once per word with the prefix, and reading its row each time
+      // would read it dozens of times.
+      const keys = new Set(await table.where('words').startsWith(lead).primaryKeys());
+      rows = (await table.bulkGet([...keys])).filter((row) => row !== undefined);
     } else if (query.site) {
       rows = await table.where('site').equals(query.site).toArray();
     } else {

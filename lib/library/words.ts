@@ -60,3 +60,10 @@ export function queryTerms(query: string): string[] {
 export function matchesTerms(words: readonly string[], terms: readonly string[]): boolean {
   return terms.every((term) => words.some((word) => word.startsWith(term)));
 }
+
+/**
+ * Whether looking `term` up in the index narrows the search enough to pay: a one- or two-letter
+ * Latin prefix matches most words of most records, and reading every index entry it matches is
+ * slower than reading the newest records until enough of them match.
+ */
+export const selectiveTerm = (term: string): boolean => term.length >= 3 || cjk.test(term);

@@ -2,8 +2,11 @@
 // deleted through the real background; and the tokens and cost under each answer.
 import type { Download, Page } from '@playwright/test';
 import { load } from 'js-yaml';
+import type { JobRecord } from '../../lib/jobs/runner';
+import { jobSearchFields } from '../../lib/library/search-fields';
 import { expectNoSeriousViolations } from './axe';
 import type { MockLlm } from '../support/mock-llm';
+import { approxTokens } from '../support/mock-llm/wire';
 import { expect, sidebar, test, type Extension } from './fixtures';
 
 const key = 'sk-test-library-7c21';
@@ -151,6 +154,71 @@ test('tokens and cost under a summary and a chat answer; a repeat says what the 
 
   const popup = await chatInPopup(extension, 'And the prices?');
   await expect(popup.getByTestId('assistant-turn').getByTestId('usage')).toHaveText(/^[\d,]+ tokens in, [\d,]+ out ≈ \$/);
+});
+
+test('a map-reduce summary shows the tokens of all its calls, summed', async ({ extension, mock, site }) => {
+  mock.set({ reply: ({ messages }) => (messages.at(-1)?.content.includes('<part>') ? 'Notes on one part.' : 'Final summary.') });
+  // An unknown model gets a small window: the long page is read in parts.
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/long.html`);
+  await summarise(extension, page);
+  const calls = mock.completions();
+  expect(calls.length).toBeGreaterThan(2);
+  // The mock reports each call's prompt tokens as approxTokens of its messages.
+  const expected = calls.reduce((sum, call) => sum + approxTokens((call.body.messages as { content: string }[]).map((m) => m.content).join('')), 0);
+  const shown = await sidebar(page).getByTestId('usage').textContent();
+  expect(Number(/^([\d,]+) tokens in/.exec(shown!)![1]!.replace(/,/g, ''))).toBe(expected);
+});
+
+test('a library of 1,000 summaries answers as you type (times printed, not asserted)', async ({ extension }) => {
+  test.setTimeout(90_000);
+  // 250 words each from a 5,000-word vocabulary: every one-letter prefix matches every summary.
+  const vocabulary = Array.from({ length: 5000 }, (_, i) => `word${i.toString(36)}`);
+  const rows = Array.from({ length: 1000 }, (_, i) => {
+    const job: JobRecord = {
+      id: `bulk-${i}`,
+      kind: 'summary',
+      title: `Page ${i}`,
+      status: 'done',
+      text: Array.from({ length: 250 }, (_, k) => vocabulary[(i * 7919 + k * 104729) % vocabulary.length]).join(' ') + (i === 123 ? ' zebracorn' : ''),
+      createdAt: i,
+      updatedAt: i,
+      requestHashes: [],
+      source: { kind: 'page', tabId: 1, url: `https://site${i % 20}.example/p${i}` },
+    };
+    return { ...job, ...jobSearchFields(job) };
+  });
+  const library = await extension.openExtensionPage('library.html');
+  await expect(library.getByTestId('library-count')).toHaveText(/Nothing here yet/);
+  // Straight into the extension's database, as the job store would have written them.
+  await library.evaluate(
+    (records) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('precis');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('jobs', 'readwrite');
+          for (const record of records) tx.objectStore('jobs').put(record);
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    rows,
+  );
+  await library.reload();
+  const count = library.getByTestId('library-count');
+  await expect(count).toHaveText('The newest 200 are shown; search or filter to find older ones.');
+  const search = library.getByLabel('Search titles, addresses and text');
+  const times: string[] = [];
+  for (const [query, shown] of [['zebracorn', '1 shown'], ['w', /newest 200/], ['word1', /newest 200/], ['word1a word2b', /shown/], ['', /newest 200/]] as const) {
+    const started = Date.now();
+    await search.fill(query);
+    await expect(count).toHaveText(shown);
+    // Includes the 120 ms pause the page waits for the typing to stop.
+    times.push(`"${query}": ${Date.now() - started} ms`);
+  }
+  console.log(`library of 1,000 summaries, query to results: ${times.join(', ')}`);
 });
 
 const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screenshots';

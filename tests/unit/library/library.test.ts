@@ -152,3 +152,14 @@ describe('library entries', () => {
     expect(item.preview).toBe('Key points Fast trains Cheap fares');
   });
 });
+
+describe('library search by a short prefix', () => {
+  it('finds the same entries newest first, without the index, and still bounds the page', async () => {
+    const { library } = await filled();
+    const ids = async (text: string) => (await library.list({ text })).entries.map((e) => e.id);
+    expect(await ids('sl')).toEqual(['summary:s1']);
+    expect(await ids('n')).toEqual(['chat:c1', 'summary:s1']);
+    expect(await ids('nightjet t')).toEqual(['chat:c1']);
+    expect((await createLibrary(db, { limit: 1 }).list({ text: 'n' })).truncated).toBe(true);
+  });
+});
