@@ -112,6 +112,14 @@ export function LibraryPage() {
     return () => clearTimeout(timer);
   }, [text, kind, site, reloads]);
 
+  // A library tab left open goes stale as summaries are made elsewhere: coming back to it lists
+  // again. An event, not a timer, so the page at rest still does nothing.
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && setReloads((n) => n + 1);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+
   async function openEntry(id: string) {
     try {
       setOpen((await sendRequest({ type: 'library.get', id })) ?? 'gone');

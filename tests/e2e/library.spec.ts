@@ -51,11 +51,14 @@ function parseMarkdown(md: string) {
 
 test('search by a word of the text, filter, open, export round trip, delete', async ({ extension, mock, site }) => {
   const article = await summarisedPage(extension, mock, site.url, summaryText);
-  mock.set({ reply: 'Gondolas glide along the Grand Canal.' });
-  await (await chatInPopup(extension, 'What about Venice?')).close();
-
   const library = await extension.openExtensionPage('library.html');
   const entries = library.getByTestId('library-entry');
+  await expect(entries).toHaveCount(1);
+  mock.set({ reply: 'Gondolas glide along the Grand Canal.' });
+  await (await chatInPopup(extension, 'What about Venice?')).close();
+  // Coming back to the library tab lists again (automation cannot switch the visible tab, so the event is sent).
+  await library.bringToFront();
+  await library.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
   await expect(entries).toHaveCount(2);
   // Newest first: the chat came after the summary.
   await expect(entries.first()).toContainText('What about Venice?');
