@@ -3,6 +3,7 @@ import type { Conversation, Turn } from '../lib/chat/conversation';
 import type { ConversationSummary } from '../lib/chat/store';
 import { actionsFor } from '../lib/errors';
 import { CopyButton } from './CopyButton';
+import { UsageLine } from './UsageLine';
 import { ErrorPanel } from './ErrorPanel';
 import { JobStatusLine } from './JobStatusLine';
 import { t } from './i18n';
@@ -33,6 +34,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
       {text && <Markdown text={text} className="answer" />}
+      {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
         {streaming && (

@@ -4,7 +4,7 @@ import { t } from './i18n';
 /** How long "Copied" stays before the button reads "Copy" again. */
 const confirmMs = 2_000;
 
-export function CopyButton({ text }: { text: string }) {
+export function CopyButton({ text, label = t('copy') }: { text: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -13,7 +13,7 @@ export function CopyButton({ text }: { text: string }) {
   }, [copied]);
   return (
     <button type="button" onClick={() => void navigator.clipboard.writeText(text).then(() => setCopied(true))}>
-      {copied ? t('copied') : t('copy')}
+      {copied ? t('copied') : label}
     </button>
   );
 }

@@ -5,16 +5,17 @@ import type { JobRecord, JobStore } from './jobs/runner';
 import { liveStatuses } from './jobs/job-view';
 import { pageKey, type Conversation } from './chat/conversation';
 import type { ActivityRecord, AuditRecord } from './privacy/records';
+import { conversationSearchFields, jobSearchFields, withSearchFields, withoutSearchFields, type SearchFields } from './library/search-fields';
 
 export type PrecisDb = Dexie & {
-  jobs: EntityTable<JobRecord, 'id'>;
+  jobs: EntityTable<JobRecord & SearchFields, 'id'>;
   cacheEntries: EntityTable<CacheEntryRecord, 'hash'>;
   cacheBodies: EntityTable<CacheBodyRecord, 'hash'>;
   cacheStats: EntityTable<CacheStatsRecord, 'model'>;
   meta: EntityTable<MetaRecord, 'key'>;
   activity: EntityTable<ActivityRecord, 'id'>;
   audit: EntityTable<AuditRecord, 'id'>;
-  conversations: EntityTable<Conversation, 'id'>;
+  conversations: EntityTable<Conversation & SearchFields, 'id'>;
 };
 
 export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeof IDBKeyRange): PrecisDb {
@@ -56,15 +57,35 @@ export function openDb(name = 'precis', indexedDB?: IDBFactory, keyRange?: typeo
           if (c.turns[0]?.context && c.page) c.followUpOf = pageKey(c.page.url);
         }),
     );
+  // v5 (issue #14): the library searches summaries and chats by word, filters by site and lists
+  // newest first. The fields exist only on records the library lists (sparse indexes).
+  db.version(5)
+    .stores({
+      jobs: 'id, status, updatedAt, *requestHashes, *words, site, listedAt',
+      conversations: 'id, updatedAt, followUpOf, *words, site, listedAt',
+    })
+    .upgrade(async (tx) => {
+      await tx
+        .table('jobs')
+        .toCollection()
+        .modify((job: JobRecord) => void Object.assign(job, jobSearchFields(job)));
+      await tx
+        .table('conversations')
+        .toCollection()
+        .modify((c: Conversation) => void Object.assign(c, conversationSearchFields(c)));
+    });
   return db;
 }
 
 export function dexieJobStore(db: PrecisDb): JobStore {
   return {
     async put(job) {
-      await db.jobs.put(job);
+      await db.jobs.put(withSearchFields(job, jobSearchFields));
     },
-    get: (id) => db.jobs.get(id),
-    unfinished: () => db.jobs.where('status').anyOf(liveStatuses).toArray(),
+    get: async (id) => {
+      const row = await db.jobs.get(id);
+      return row && withoutSearchFields(row);
+    },
+    unfinished: async () => (await db.jobs.where('status').anyOf(liveStatuses).toArray()).map(withoutSearchFields),
   };
 }

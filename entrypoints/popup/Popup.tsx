@@ -50,6 +50,9 @@ export function Popup() {
         <button type="button" className="primary" onClick={() => void summarise()} disabled={busy}>
           {busy ? t('summarising') : t('summarisePage')}
         </button>
+        <button type="button" className="quiet" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/library.html') }).then(() => window.close())}>
+          {t('libraryOpen')}
+        </button>
         <button type="button" className="quiet" onClick={() => void browser.runtime.openOptionsPage()} aria-label={t('openOptions')} title={t('openOptions')}>
           ⚙
         </button>

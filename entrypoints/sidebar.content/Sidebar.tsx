@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { cachedAge } from '../../components/cachedAge';
 import { CopyButton } from '../../components/CopyButton';
+import { UsageLine } from '../../components/UsageLine';
 import { actionsFor } from '../../lib/errors';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { JobStatusLine, quietFor } from '../../components/JobStatusLine';
@@ -112,6 +113,7 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
             <Markdown text={job.text} />
           </div>
         )}
+        {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
         {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}
         {job && forgotten === job.id && (

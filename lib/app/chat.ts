@@ -5,6 +5,7 @@ import { attachablePage, chatRequest, pageKey, titleFrom, type Conversation } fr
 import type { ConversationStore } from '../chat/store';
 import { appErrors } from '../errors';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
+import { addCallUsage, type JobUsage } from '../jobs/usage';
 import type { PageAccess } from './page-access';
 import type { TabRef, Tabs } from './ports';
 import type { ChatStarted, RequestOf } from './protocol';
@@ -45,18 +46,20 @@ export function createChat(deps: ChatDeps) {
       run: async (io) => {
         await ready;
         let text = '';
+        let usage: JobUsage | undefined;
         try {
-          await io.chat(request, {
+          const result = await io.chat(request, {
             onDelta: (delta) => {
               text += delta;
               io.onDelta(delta);
             },
           });
+          usage = addCallUsage(undefined, result);
         } finally {
           // Stopped or failed answers keep what arrived; the job keeps the error for the view.
           await deps.store().update(conversation.id, (c) => {
             const turn = c.turns.find((t) => t.jobId === jobId());
-            if (turn) turn.content = text;
+            if (turn) Object.assign(turn, { content: text }, usage && { usage });
           });
         }
       },

@@ -5,6 +5,7 @@ import { conversationStore } from '../chat/store';
 import { appErrors, describeError, isAppError } from '../errors';
 import { dexieJobStore } from '../db';
 import { createJobRunner, type JobRunner } from '../jobs/runner';
+import { createLibrary } from '../library/library';
 import { createLlmClient, type LlmClient } from '../llm';
 import { readPreferences, type Preferences } from '../preferences';
 import { createActivityLog, deleteAllData, exportUserData } from '../privacy';
@@ -77,6 +78,7 @@ export function createPrecis(platform: Platform, self: Self) {
     keepAlive,
   });
   const summariseTab = summarise.summariseTab;
+  const library = createLibrary(db);
   const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, now });
 
   /** Jobs a dead worker left unfinished start again where that is safe; views wait for this. */
@@ -125,6 +127,10 @@ export function createPrecis(platform: Platform, self: Self) {
     'models.list': () => llm().listModels(),
     'prefs.get': () => preferences.get(),
     'prefs.save': (req) => preferences.save(req.patch),
+    'library.list': ({ type: _, ...query }) => library.list(query),
+    'library.get': (req) => library.get(req.id),
+    'library.delete': (req) => library.remove(req.id),
+    'library.markdown': (req) => library.markdown(req.id),
     'privacy.export': () => exportUserData(db),
     'privacy.deleteAll': () => deleteAllData(db, { memory: [responseCache()], reason: 'user: delete all data' }),
   };

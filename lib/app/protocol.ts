@@ -13,6 +13,8 @@ import type { AuditRecord } from '../privacy/records';
 import { minPassphraseLength } from '../security/vault';
 import type { ForgetResult } from '../privacy/forget';
 import type { UserDataExport } from '../privacy/export';
+import type { LibraryItem } from '../library/entry';
+import type { LibraryListing, MarkdownFile } from '../library/library';
 
 const httpUrl = z
   .string()
@@ -50,6 +52,8 @@ export const settingsInput = z.object({
 export type SettingsInput = z.infer<typeof settingsInput>;
 
 const id = z.string().min(1).max(64);
+/** `summary:<job id>` or `chat:<conversation id>`. */
+const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entry');
 const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() });
 
 /** Settings as views see them: never the key itself. */
@@ -135,6 +139,16 @@ export const protocol = {
   'models.list': { audience: 'page', shape: {}, reply: replies<string[]>() },
   'prefs.get': { audience: 'tab', shape: {}, reply: replies<Preferences>() },
   'prefs.save': { audience: 'page', shape: { patch: preferencesPatch }, reply: replies<Preferences>() },
+  /** The library page: summaries and chats, newest first, by words of the title, URL or text. */
+  'library.list': {
+    audience: 'page',
+    shape: { text: z.string().max(500).optional(), kind: z.enum(['summary', 'chat']).optional(), site: z.string().max(300).optional() },
+    reply: replies<LibraryListing>(),
+  },
+  'library.get': { audience: 'page', shape: { id: entryId }, reply: replies<LibraryItem | undefined>() },
+  'library.delete': { audience: 'page', shape: { id: entryId }, reply: replies<void>() },
+  /** One entry, or (no id) the whole library, as a Markdown file. */
+  'library.markdown': { audience: 'page', shape: { id: entryId.optional() }, reply: replies<MarkdownFile | undefined>() },
   'privacy.export': { audience: 'page', shape: {}, reply: replies<UserDataExport>() },
   'privacy.deleteAll': { audience: 'page', shape: {}, reply: replies<AuditRecord>() },
 } satisfies Record<string, MessageSpec>;

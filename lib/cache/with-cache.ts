@@ -4,7 +4,7 @@
 // them as they are rather than reading (and decrypting) them again.
 import type { ChatClient } from '../llm/client';
 import { errors } from '../llm/errors';
-import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from '../llm/types';
+import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig, Usage } from '../llm/types';
 import type { ActivityLog } from '../privacy/activity';
 import { requestKey } from './key';
 import type { CacheKind } from './policy';
@@ -22,8 +22,10 @@ export interface CachingChatOptions extends ChatOptions {
 export interface CachedChatResult extends ChatResult {
   /** The request's key: what "forget this page" and the activity log refer to. */
   hash: string;
-  /** Set when the answer came from the cache: when it was first generated (epoch ms). */
-  cached: { at: number; hash: string } | undefined;
+  /** The model asked: what the tokens are priced by. */
+  model: string;
+  /** Set when the answer came from the cache: when it was first generated (epoch ms), and its tokens then. */
+  cached: { at: number; hash: string; usage: Usage } | undefined;
 }
 
 export interface CachingChatClient {
@@ -68,9 +70,10 @@ export function withCache(
         if (hit) {
           if (inner.signal?.aborted) throw errors.aborted();
           inner.onDelta?.(hit.text);
-          // No usage: replaying spent no tokens. What it saved is in the cache's stats.
+          // No usage: replaying spent no tokens. Its tokens when first made are what it saved.
           await log(hash, model, true, hit.promptTokens, hit.completionTokens);
-          return { text: hit.text, finishReason: hit.finishReason, hash, cached: { at: hit.created, hash } };
+          const saved = { promptTokens: hit.promptTokens, completionTokens: hit.completionTokens };
+          return { text: hit.text, finishReason: hit.finishReason, hash, model, cached: { at: hit.created, hash, usage: saved } };
         }
       }
 
@@ -85,7 +88,7 @@ export function withCache(
         }
       }
       await log(hash, model, false, result.usage?.promptTokens, result.usage?.completionTokens);
-      return { ...result, hash, cached: undefined };
+      return { ...result, hash, model, cached: undefined };
     },
   };
 }

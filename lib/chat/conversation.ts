@@ -3,6 +3,7 @@
 import type { ChatMessage, ChatRequest } from '../llm/types';
 import type { PageContent } from '../extract/page-content';
 import { neutraliseTags } from '../jobs/summary-prompt';
+import type { JobUsage } from '../jobs/usage';
 
 export interface Turn {
   role: 'user' | 'assistant';
@@ -12,6 +13,8 @@ export interface Turn {
   jobId?: string;
   /** Sent to the model but not shown: the summary a sidebar follow-up starts from. */
   context?: boolean;
+  /** An answer's tokens (or what the cache saved), kept so earlier turns show them without their job. */
+  usage?: JobUsage;
 }
 
 export interface Conversation {

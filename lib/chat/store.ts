@@ -1,6 +1,7 @@
 // Conversations in Dexie. Turns live inside their conversation: a chat is read and written whole,
 // and is small next to the page it may carry.
 import type { PrecisDb } from '../db';
+import { conversationSearchFields, withSearchFields, withoutSearchFields } from '../library/search-fields';
 import type { Conversation } from './conversation';
 
 export interface ConversationSummary {
@@ -12,8 +13,11 @@ export interface ConversationSummary {
 
 export function conversationStore(db: PrecisDb) {
   return {
-    get: (id: string) => db.conversations.get(id),
-    put: async (conversation: Conversation) => void (await db.conversations.put(conversation)),
+    get: async (id: string): Promise<Conversation | undefined> => {
+      const row = await db.conversations.get(id);
+      return row && withoutSearchFields(row);
+    },
+    put: async (conversation: Conversation) => void (await db.conversations.put(withSearchFields(conversation, conversationSearchFields))),
     remove: (id: string) => db.conversations.delete(id),
     /** The popup's chats, newest first, without turns or page text (sidebar follow-ups are the page's own). */
     async list(limit = 50): Promise<ConversationSummary[]> {
@@ -27,15 +31,17 @@ export function conversationStore(db: PrecisDb) {
     },
     /** The latest follow-up thread about a page (`pageKey`), if there is one. */
     async followUpsOf(page: string): Promise<Conversation | undefined> {
-      return (await db.conversations.where('followUpOf').equals(page).sortBy('updatedAt')).at(-1);
+      const row = (await db.conversations.where('followUpOf').equals(page).sortBy('updatedAt')).at(-1);
+      return row && withoutSearchFields(row);
     },
     /** Applies `change` to the stored conversation in one transaction, so two writers cannot lose a turn. */
     update: (id: string, change: (c: Conversation) => void) =>
       db.transaction('rw', db.conversations, async () => {
-        const c = await db.conversations.get(id);
-        if (!c) return undefined;
+        const row = await db.conversations.get(id);
+        if (!row) return undefined;
+        const c: Conversation = withoutSearchFields(row);
         change(c);
-        await db.conversations.put(c);
+        await db.conversations.put(withSearchFields(c, conversationSearchFields));
         return c;
       }),
   };

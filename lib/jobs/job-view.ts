@@ -1,5 +1,6 @@
 // A job as views see it, and the one list of which statuses are still in progress.
 import type { ErrorView } from '../errors';
+import type { JobUsage } from './usage';
 
 export type JobStatus = 'queued' | 'running' | 'waiting' | 'done' | 'error' | 'stopped' | 'interrupted';
 
@@ -46,6 +47,8 @@ export interface JobView {
   /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
   cachedAt?: number;
   origin?: SummaryOrigin;
+  /** Tokens the answer took (or, from the cache, saved), when the server reports them. */
+  usage?: JobUsage;
   /** No provider is set up: written without one, by ranking the page's sentences or by the browser's own model. */
   offline?: 'extractive' | 'on-device';
 }

@@ -1,12 +1,13 @@
 // Runs summary/chat jobs and fans their progress out to any number of views. Views come and go
 // (a popup closes, a sidebar reloads); the job does not care. The store keeps what a later view,
 // or a restarted worker, needs to see.
-import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/types';
+import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, Usage } from '../llm/types';
 import type { JobPortMessage } from '../app/tab-protocol';
 import type { JobView } from './job-view';
 import { describeError } from '../errors';
 import { isLive } from './job-view';
 import type { Progress } from './map-reduce';
+import { addCallUsage } from './usage';
 
 export interface JobRecord extends JobView {
   updatedAt: number;
@@ -33,14 +34,14 @@ export interface JobChatOptions extends ChatOptions {
 
 /** The LLM client, usually behind the response cache, which adds `hash` and `cached`. */
 export interface ChatClient {
-  chat(req: ChatRequest, opts?: JobChatOptions): Promise<ChatResult & { hash?: string; cached?: { at: number } }>;
+  chat(req: ChatRequest, opts?: JobChatOptions): Promise<ChatResult & { hash?: string; model?: string; cached?: { at: number; usage?: Usage } }>;
 }
 
 /** What a job's body gets: the client bound to this job, and where its output goes. */
 export interface JobIo {
   signal: AbortSignal;
   /** A model call on behalf of the job; pass `onDelta: io.onDelta` for the call whose text is the answer. */
-  chat(req: ChatRequest, opts?: ChatOptions): Promise<ChatResult>;
+  chat(req: ChatRequest, opts?: ChatOptions): ReturnType<ChatClient['chat']>;
   onDelta(text: string): void;
   onStatus(status: ClientStatus): void;
   onProgress(progress: Progress): void;
@@ -128,6 +129,9 @@ export function createJobRunner(deps: JobRunnerDeps) {
           ...bound,
         });
         if (result.hash) job.record.requestHashes = [...new Set([...job.record.requestHashes, result.hash])];
+        // Every call counts, map and reduce alike; views see the sum with the job's next change.
+        const usage = addCallUsage(job.record.usage, result);
+        if (usage) job.record.usage = usage;
         // The call that streams the answer decides whether the answer the user sees is a replay.
         if (opts.onDelta && result.cached) update(job, { cachedAt: result.cached.at });
         return result;

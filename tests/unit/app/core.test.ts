@@ -243,6 +243,38 @@ describe('chat', () => {
   });
 });
 
+describe('library', () => {
+  it('lists, finds, exports and deletes summaries and chats through the doors, with the model and tokens behind them', async () => {
+    const { precis, value, ask, tabs } = setUp();
+    await saveProvider(value);
+    const summary = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    const done = await follow(precis, summary.jobId);
+    expect(done.usage).toMatchObject({ model: 'gpt-4o-mini', promptTokens: expect.any(Number), completionTokens: expect.any(Number) });
+    expect(done.usage!.promptTokens).toBeGreaterThan(0);
+    const chat = await value<{ conversationId: string; jobId: string }>({ type: 'chat.send', text: 'Which routes?', attachPage: false });
+    await follow(precis, chat.jobId);
+    const conversation = await value<{ turns: { usage?: { model?: string } }[] }>({ type: 'chat.get', conversationId: chat.conversationId });
+    // The turn keeps its tokens, so an earlier answer shows them without its job.
+    expect(conversation.turns[1]!.usage?.model).toBe('gpt-4o-mini');
+
+    const listing = await value<{ entries: { id: string; kind: string; model?: string }[]; sites: string[] }>({ type: 'library.list' });
+    expect(listing.entries.map((e) => [e.id, e.kind, e.model])).toEqual([
+      [`chat:${chat.conversationId}`, 'chat', 'gpt-4o-mini'],
+      [`summary:${summary.jobId}`, 'summary', 'gpt-4o-mini'],
+    ]);
+    expect(listing.sites).toEqual(['news.example']);
+    const found = await value<{ entries: { id: string }[] }>({ type: 'library.list', text: 'short summ', kind: 'summary' });
+    expect(found.entries.map((e) => e.id)).toEqual([`summary:${summary.jobId}`]);
+    const file = await value<{ markdown: string }>({ type: 'library.markdown', id: `summary:${summary.jobId}` });
+    expect(file.markdown).toContain('url: "https://news.example/trains"');
+    await value({ type: 'library.delete', id: `summary:${summary.jobId}` });
+    expect(await value({ type: 'library.get', id: `summary:${summary.jobId}` })).toBeUndefined();
+    // Only extension pages reach the library; a malformed id is refused at the door.
+    expect(await ask({ type: 'library.list' }, tabSender(tabs[0]!))).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await ask({ type: 'library.get', id: 'jobs' })).toMatchObject({ ok: false, error: { kind: 'invalid_message' } });
+  });
+});
+
 describe('a worker that died under a job', () => {
   /** A job record as a dead worker left it: still running, with what it was started from. */
   const leftRunning = (id: string, extra: Pick<JobRecord, 'kind'> & Partial<JobRecord>): JobRecord => ({

@@ -26,6 +26,10 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'models.list': { type: 'models.list' },
   'prefs.get': { type: 'prefs.get' },
   'prefs.save': { type: 'prefs.save', patch: { maxAttempts: 3 } },
+  'library.list': { type: 'library.list', text: 'train', kind: 'summary' },
+  'library.get': { type: 'library.get', id: 'summary:j1' },
+  'library.delete': { type: 'library.delete', id: 'chat:c1' },
+  'library.markdown': { type: 'library.markdown' },
   'privacy.export': { type: 'privacy.export' },
   'privacy.deleteAll': { type: 'privacy.deleteAll' },
 };

@@ -79,7 +79,9 @@ describe('withCache', () => {
       text: 'answer 1',
       finishReason: 'stop',
       hash: first.result.hash,
-      cached: { at: madeAt, hash: first.result.hash },
+      model: 'gpt-4o-mini',
+      // No usage (nothing was spent); the tokens it saved ride with `cached`.
+      cached: { at: madeAt, hash: first.result.hash, usage: { promptTokens: 120, completionTokens: 30 } },
     });
     await cache.flush();
   });
@@ -205,6 +207,28 @@ describe('withCache', () => {
     expect(a!.cachedAt).toBeUndefined();
     expect(b!.requestHashes).toEqual(a!.requestHashes);
     expect(b!.requestHashes).toHaveLength(1);
+    await cache.flush();
+  });
+
+  it('records the tokens a job spent, summed over its calls, and what a replay saved', async () => {
+    const { client, db, cache } = setup();
+    const runner = createJobRunner({ store: dexieJobStore(db), client, flushMs: 1 });
+    // Two calls, as map-reduce makes: a part, then the answer.
+    const run = async (io: JobIo) => {
+      await io.chat({ ...question(0), temperature: 0.2 });
+      return io.chat({ ...question(0), temperature: 0.3 }, { onDelta: io.onDelta });
+    };
+    const first = runner.start({ kind: 'summary', title: 'Q', run });
+    await runner.settled(first.id);
+    const second = runner.start({ kind: 'summary', title: 'Q', run });
+    await runner.settled(second.id);
+    expect((await db.jobs.get(first.id))!.usage).toEqual({ model: 'gpt-4o-mini', promptTokens: 240, completionTokens: 60 });
+    expect((await db.jobs.get(second.id))!.usage).toEqual({
+      model: 'gpt-4o-mini',
+      promptTokens: 0,
+      completionTokens: 0,
+      saved: { promptTokens: 240, completionTokens: 60 },
+    });
     await cache.flush();
   });
 });
