@@ -74,8 +74,10 @@ export class Admission {
   private pausedUntil = 0;
   private pauseReason: PauseReason = 'rate_limited';
   private readonly pacer = new Pacer();
-  /** A spent quota: requests queued before `at` fail with `error` without going upstream. */
-  private stopped: { error: LlmError; at: number } | undefined;
+  /** A spent quota: requests that queued before it (`arrival` up to `upTo`) fail with `error` without going upstream. */
+  private stopped: { error: LlmError; upTo: number } | undefined;
+  /** Counts calls to `admit`, in order. */
+  private arrivals = 0;
   private queuedCount = 0;
   private inFlightCount = 0;
   private readonly listeners = new Set<() => void>();
@@ -140,7 +142,7 @@ export class Admission {
 
   /** Waits until this request may be sent, then holds a slot for it. */
   async admit(req: AdmitRequest): Promise<Ticket> {
-    const queuedAt = this.deps.now();
+    const arrival = ++this.arrivals;
     this.queuedCount += 1;
     let queuedHere = true;
     const leaveQueue = (): void => {
@@ -158,7 +160,7 @@ export class Admission {
       for (;;) {
         if (req.signal.aborted) throw errors.aborted();
         const now = this.deps.now();
-        if (this.stopped !== undefined && this.stopped.at >= queuedAt) throw this.stopped.error;
+        if (this.stopped !== undefined && arrival <= this.stopped.upTo) throw this.stopped.error;
 
         if (this.pausedUntil > now) {
           if (this.pausedUntil >= req.deadline) throw this.pauseError(now);
@@ -201,7 +203,7 @@ export class Admission {
         // the probe or the server's last free turn.
         const admittedAt = this.deps.now();
         const verdict =
-          this.pausedUntil > admittedAt || this.pacer.readyAt(admittedAt, req.tokens) > 0 || this.stopped?.at !== undefined && this.stopped.at >= queuedAt
+          this.pausedUntil > admittedAt || this.pacer.readyAt(admittedAt, req.tokens) > 0 || (this.stopped !== undefined && arrival <= this.stopped.upTo)
             ? undefined
             : this.breaker.take(admittedAt);
         if (verdict === undefined || !verdict.pass) {
@@ -262,7 +264,7 @@ export class Admission {
           break;
         case 'quota':
           // No wait lifts it: everything already queued would go upstream only to learn the same.
-          this.stopped = { error, at: now };
+          this.stopped = { error, upTo: this.arrivals };
           changed = this.breaker.onSuccess() || changed;
           break;
         case 'server':

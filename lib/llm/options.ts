@@ -74,7 +74,9 @@ export function resolveOptions(base: ClientOptions, patch: Partial<ClientOptions
       if (typeof value === 'boolean') merged.includeUsage = value;
       continue;
     }
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) merged[name] = value;
+    // Only the attempt bound may be lifted altogether.
+    const unbounded = name === 'maxAttempts' && value === Number.POSITIVE_INFINITY;
+    if (typeof value === 'number' && (Number.isFinite(value) || unbounded) && value >= 0) merged[name] = value;
   }
   merged.maxConcurrency = Math.max(1, Math.floor(merged.maxConcurrency));
   merged.maxAttempts = Math.max(1, Math.floor(merged.maxAttempts));

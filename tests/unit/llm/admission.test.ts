@@ -421,3 +421,22 @@ describe('single-flight', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('a spent quota', () => {
+  it('stops the queue: requests queued behind it fail with the quota error without going upstream', async () => {
+    const { m, client } = manualClient({ options: { maxConcurrency: 8 } });
+    const runs = Array.from({ length: 20 }, (_, i) => outcome(client.complete(ask(String(i)))));
+    await settle();
+    expect(m.calls).toHaveLength(INITIAL_WINDOW);
+    const spent = () => jsonResponse(429, { error: { code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota.' } });
+    m.pending[0]!.resolve(spent());
+    m.pending[1]!.resolve(spent());
+    const results = (await Promise.all(runs)) as LlmError[];
+    expect(results.map((r) => r.kind)).toEqual(Array.from({ length: 20 }, () => 'quota'));
+    expect(m.calls).toHaveLength(INITIAL_WINDOW);
+    // A request made after the stop goes upstream again: the user may have added credit.
+    void outcome(client.complete(ask('later')));
+    await settle();
+    expect(m.calls).toHaveLength(INITIAL_WINDOW + 1);
+  });
+});
