@@ -1,5 +1,5 @@
-// Loss-based adaptive concurrency. It starts small and doubles each round trip (one more per
-// success: slow start) until the first sign of a limit, then grows by one per full window of
+// Loss-based adaptive concurrency. It starts small and grows by half each round trip (one more per
+// two successes: slow start) until the first sign of a limit, then grows by one per full window of
 // successes and halves on a loss (a run of 503s, a timeout). Starting at the maximum sent a whole
 // wave into a server that had not answered once: a full burst of 429s, or of 503s in an outage.
 // Latency is no signal for LLMs: it follows answer length. A 429 is the pacer's business (it
@@ -52,7 +52,14 @@ export class AimdLimit {
       this.slowStart = false;
       return false;
     }
-    if (this.slowStart) return this.grow();
+    // Half a window per round trip: against a server that only says no with a 429, everything sent
+    // in the round trip before the first one comes back is refused too, so the ramp overshoots less.
+    if (this.slowStart) {
+      this.successes += 1;
+      if (this.successes < 2) return false;
+      this.successes = 0;
+      return this.grow();
+    }
     this.successes += 1;
     if (this.successes < this.value) return false;
     this.successes = 0;

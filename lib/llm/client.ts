@@ -6,6 +6,7 @@ import { Admission } from './admission';
 import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
 import type { BreakerView } from './breaker';
+import type { PacerView } from './pacer';
 import { realSleep, type Now, type Sleep } from './clock';
 import { errors, isLlmError } from './errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './options';
@@ -44,6 +45,8 @@ export interface ClientStats {
   queued: number;
   breaker: BreakerView;
   pausedUntil: number;
+  /** The rates the pacer learned or was told. */
+  pace: PacerView;
 }
 
 /** Chat against one provider. */

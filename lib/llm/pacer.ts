@@ -54,6 +54,9 @@ const PROBE_LEARNED_GAIN = 1.1;
  * on, the guess decides. A longer one is a real wait (a window that resets in a minute) and holds.
  */
 const ROUNDED_WAIT_MS = 1_500;
+/** How much later than the mirror's moment a request is sent (ms, and a share of one unit's interval). */
+const GUARD_MS = 3;
+const GUARD_SHARE = 0.02;
 /** Before any answer has come back. */
 const DEFAULT_RTT_MS = 250;
 /** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
@@ -90,10 +93,15 @@ class Bucket {
     const need = Math.min(units, this.capacity);
     const level = this.levelAt(now);
     if (level >= need) return 0;
+    // The server named the moment capacity returns: that moment, no guard.
+    if (now < this.at && this.level >= need) return this.at;
     // Told when capacity returns but not how fast it refills: from then on, let the server say.
     if (this.rate === undefined) return now >= this.at ? 0 : this.at;
     this.probe(now);
-    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / this.rate));
+    // A little after the mirror's moment: the request reaches the server later than it leaves
+    // here, and a rate read from rounded headers may be a hair fast. It shifts the phase, not the pace.
+    const guard = GUARD_MS + GUARD_SHARE / this.rate;
+    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / this.rate + guard));
   }
 
   take(now: number, units: number): void {
@@ -113,15 +121,27 @@ class Bucket {
     if (remaining === undefined && limit === undefined && this.source === 'headers') this.source = 'learned';
     if (limit !== undefined) this.capacity = limit;
     if (remaining !== undefined && limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit) {
-      this.rate = (limit - remaining) / resetMs;
+      // `remaining` is rounded down, so limit − remaining overstates what the reset refills by up
+      // to one unit: take the middle, and average over answers.
+      const told = (limit - remaining - 0.5) / resetMs;
+      this.rate = this.source === 'headers' && this.rate !== undefined ? 0.8 * this.rate + 0.2 * told : told;
       this.source = 'headers';
     }
     if (remaining === undefined || sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
-    // What the server had left after this request, less what was sent after it.
-    this.level = remaining - log.unitsAfter(sent, this.name);
-    this.at = sent.at;
     this.lastSignalAt = now;
+    // What the server had left after this request, less what was sent after it.
+    const told = remaining - log.unitsAfter(sent, this.name);
+    // `remaining` is rounded down: a mirror within one unit of it agrees and keeps its fraction
+    // (overwriting it each time would add the guard to every interval).
+    const agrees =
+      this.level !== undefined &&
+      this.rate !== undefined &&
+      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * this.rate)) < 1;
+    if (!agrees) {
+      this.level = told;
+      this.at = sent.at;
+    }
     if (remaining < Math.max(1, sent.units[this.name])) {
       this.observe({ time: sent.at, value: log.consumedBefore(sent, this.name) + sent.units[this.name] + remaining, exact: false }, log, sent, now);
     }

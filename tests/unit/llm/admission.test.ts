@@ -50,13 +50,15 @@ describe('adaptive concurrency (AIMD)', () => {
       random: () => 0,
       options: { maxConcurrency: 8, backoffBaseMs: 1 },
     });
-    const runs = [1, 2, 3, 4].map((i) => client.complete(ask(String(i))));
+    const runs = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i))));
     await settle();
     expect(m.calls).toHaveLength(INITIAL_WINDOW);
     m.pending[0]!.resolve(jsonResponse(200, completionJson('ok')));
+    m.pending[1]!.resolve(jsonResponse(200, completionJson('ok')));
     await settle();
+    // Two successes in slow start: one more.
     expect(client.stats().concurrency).toBe(3);
-    m.pending[1]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
+    m.pending[2]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
     await settle();
     expect(client.stats().concurrency).toBe(3);
     let finished = false;
@@ -103,7 +105,7 @@ describe('adaptive concurrency (AIMD)', () => {
     // A higher max is grown into, one success at a time while slow start lasts.
     client.setOptions({ maxConcurrency: 6 });
     expect(client.stats().concurrency).toBe(1);
-    for (let i = 0; i < 8; i += 1) await client.complete(ask(String(i)));
+    for (let i = 0; i < 12; i += 1) await client.complete(ask(String(i)));
     expect(client.stats().concurrency).toBe(6);
   });
 
@@ -332,8 +334,8 @@ describe('persisted admission state', () => {
     for (const bad of [{ version: 99 }, 'junk', { version: 1, concurrency: 0, pausedUntil: 0, breaker: {} }]) {
       const { client } = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: memoryStore(bad).store });
       expect((await client.complete(ask())).text).toBe('ok');
-      // Slow start from the initial window after one success: nothing was taken from the junk.
-      expect(client.stats().concurrency).toBe(INITIAL_WINDOW + 1);
+      // Slow start from the initial window: nothing was taken from the junk.
+      expect(client.stats().concurrency).toBe(INITIAL_WINDOW);
     }
     const failing = {
       load: () => Promise.reject(new Error('storage gone')),

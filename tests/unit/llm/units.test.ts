@@ -102,10 +102,10 @@ describe('backoff and budget', () => {
 });
 
 describe('AIMD limit', () => {
-  it('starts small and doubles per round trip until a limit shows, then halves once per congestion event and grows by one per window', () => {
+  it('starts small and grows by half per round trip until a limit shows, then halves once per congestion event and grows by one per window', () => {
     const limit = new AimdLimit(8);
     expect(limit.current).toBe(INITIAL_WINDOW);
-    for (let i = 0; i < 2; i += 1) expect(limit.onSuccess()).toBe(true);
+    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, true, false, true]);
     expect(limit.current).toBe(4);
     const epoch = limit.epoch;
     expect(limit.onLoss(epoch)).toBe(true);
@@ -123,6 +123,7 @@ describe('AIMD limit', () => {
 
   it('a 429 ends slow start without a cut: the pacer owns the rate', () => {
     const limit = new AimdLimit(50);
+    limit.onSuccess();
     limit.onSuccess();
     limit.onRateLimited();
     expect(limit.current).toBe(3);

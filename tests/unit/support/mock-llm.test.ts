@@ -253,7 +253,7 @@ describe('mock LLM: auth and rate limits', () => {
     const prompt = 'x'.repeat(400);
     const tokens = requestTokens(chat({ messages: [{ role: 'user', content: prompt }] }));
     expect(tokens).toBe(100);
-    mock.set({ tokenLimit: { perMinute: 600, burst: 250 }, rateLimit: { ratePerSec: 100, burst: 100 } });
+    mock.set({ tokenLimit: { perMinute: 600, burst: 250 }, rateLimit: { ratePerSec: 0.01, burst: 100 } });
     const big = () => post(chat({ messages: [{ role: 'user', content: prompt }] }));
     const first = await big();
     expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe('150');
