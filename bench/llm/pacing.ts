@@ -26,7 +26,7 @@ export interface BucketPoint {
 export const bucketMinMs = (p: BucketPoint): number => ((p.count - p.burst) / p.ratePerSec) * 1_000 + p.latencyMs;
 
 /** Ranges the points are drawn from: rate × latency stays under what 8 requests in flight carry, so the default cap is not what is measured. */
-export const SWEEP = { points: 3, rate: [15, 30], burst: [5, 20], latencyMs: [50, 200], count: [60, 150] } as const;
+export const SWEEP = { points: 3, rate: [15, 30], burst: [5, 20], latencyMs: [50, 200], count: [60, 120] } as const;
 export const SWEEP_TARGET = { maxRatio: 1.1, maxRatioSilent: 1.25, max429Share: 0.1 } as const;
 
 export function drawPoints(random: () => number): BucketPoint[] {
@@ -107,7 +107,7 @@ export async function runTokenBudget(peers: Peer[], precisNames: string[], log: 
       const started = performance.now();
       const mapped = await withCap(
         Promise.allSettled(Array.from({ length: TOKENS.parts }, (_, i) => client.chat(part(i), { signal: stop.signal }))),
-        120_000,
+        60_000,
       );
       const summaries = (mapped ?? []).map((r) => (r.status === 'fulfilled' ? r.value : ''));
       const reducePrompt = `Combine these summaries:\n${summaries.join('\n')}`;
@@ -193,7 +193,7 @@ export async function runFlaky(peers: Peer[], precisNames: string[], seed: numbe
 
 // ── A spent quota ───────────────────────────────────────────────────────────────────────────────
 
-export const QUOTA = { count: 20, latencyMs: 20, capMs: 30_000 } as const;
+export const QUOTA = { count: 20, latencyMs: 20, capMs: 10_000 } as const;
 
 export async function runQuota(peers: Peer[], precisNames: string[], log: Log): Promise<ScenarioReport> {
   const spent: MockBehaviour['always'] = {
