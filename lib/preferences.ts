@@ -27,7 +27,12 @@ const fields = {
   customPrompts: z.array(customPrompt).max(20),
   /** The LLM client's limits. */
   maxConcurrency: z.number().int().min(1).max(32),
-  maxAttempts: z.number().int().min(1).max(8),
+  /**
+   * At most this many attempts per request; 0: retry until the request's deadline. Replaces
+   * `maxAttempts` (default 4), which stored values may still hold and reading ignores: a fixed
+   * count failed requests the deadline could still carry.
+   */
+  attemptLimit: z.number().int().min(0).max(8),
   /** Chat answers are cached only when deterministic, unless the user opts in. */
   cacheChatAnswers: z.boolean(),
   summaryTtlDays: z.number().min(0).max(365),
@@ -41,7 +46,7 @@ export const defaultPreferences = {
   summaryTemplate: '',
   customPrompts: [],
   maxConcurrency: 8,
-  maxAttempts: 4,
+  attemptLimit: 0,
   cacheChatAnswers: false,
   summaryTtlDays: 7,
   prices: {},

@@ -12,16 +12,28 @@ import type { ScenarioReport } from './burst';
 export const BROWNOUT = { count: 200, outageMs: 3_000, latencyMs: 10, capMs: 60_000 } as const;
 export const BROWNOUT_TARGET = { afterOutageMs: 2_000, max503: 20 } as const;
 
-export async function runBrownout(peers: Peer[], precisNames: string[], log: (line?: string) => void): Promise<ScenarioReport> {
+/** An outage and what Precis must do with it: be done within `afterOutageMs` of its end, with at most `max503` 503s upstream. */
+export interface BrownoutPlan {
+  outageMs: number;
+  afterOutageMs: number;
+  max503: number;
+}
+
+export async function runBrownout(
+  peers: Peer[],
+  precisNames: string[],
+  log: (line?: string) => void,
+  plan: BrownoutPlan = { outageMs: BROWNOUT.outageMs, ...BROWNOUT_TARGET },
+): Promise<ScenarioReport> {
   const outcomes: LoadOutcome[] = [];
   for (const peer of peers) {
-    log(`  brownout: ${peer.name}…`);
+    log(`  brownout ${plan.outageMs / 1000} s: ${peer.name}…`);
     const outcome = await runLoad(peer, {
       count: BROWNOUT.count,
       capMs: BROWNOUT.capMs,
       behaviour: { latencyMs: BROWNOUT.latencyMs, always: { kind: 'status', status: 503 } },
       during(mock) {
-        const timer = setTimeout(() => mock.set({ always: undefined }), BROWNOUT.outageMs);
+        const timer = setTimeout(() => mock.set({ always: undefined }), plan.outageMs);
         return () => clearTimeout(timer);
       },
     });
@@ -29,12 +41,12 @@ export async function runBrownout(peers: Peer[], precisNames: string[], log: (li
     log(`    ${outcome.ok}/${outcome.total} ok in ${seconds(outcome.elapsedMs)}, 503s: ${outcome.upstream.status[503] ?? 0}`);
   }
 
-  const limit = BROWNOUT.outageMs + BROWNOUT_TARGET.afterOutageMs;
+  const limit = plan.outageMs + plan.afterOutageMs;
   const rows = outcomes.map((o) => [
     o.peer,
     `${o.ok}/${o.total}`,
     seconds(o.elapsedMs) + (o.capped ? ' (cap)' : ''),
-    seconds(o.elapsedMs - BROWNOUT.outageMs),
+    seconds(o.elapsedMs - plan.outageMs),
     String(o.upstream.status[503] ?? 0),
     String(o.upstream.completions),
     String(o.upstream.maxConcurrent),
@@ -44,18 +56,18 @@ export async function runBrownout(peers: Peer[], precisNames: string[], log: (li
   for (const o of outcomes.filter((x) => precisNames.includes(x.peer))) {
     const n503 = o.upstream.status[503] ?? 0;
     targets.push(
-      { name: `brownout, ${o.peer}: ${o.total}/${o.total} succeed`, pass: o.ok === o.total, measured: `${o.ok}/${o.total}` },
+      { name: `brownout ${plan.outageMs / 1000} s, ${o.peer}: ${o.total}/${o.total} succeed`, pass: o.ok === o.total, measured: `${o.ok}/${o.total}` },
       {
-        name: `brownout, ${o.peer}: done within outage + ${BROWNOUT_TARGET.afterOutageMs / 1000} s (${seconds(limit)})`,
+        name: `brownout ${plan.outageMs / 1000} s, ${o.peer}: done within outage + ${plan.afterOutageMs / 1000} s (${seconds(limit)})`,
         pass: !o.capped && o.elapsedMs <= limit,
         measured: seconds(o.elapsedMs),
       },
-      { name: `brownout, ${o.peer}: upstream 503s ≤ ${BROWNOUT_TARGET.max503}`, pass: n503 <= BROWNOUT_TARGET.max503, measured: String(n503) },
+      { name: `brownout ${plan.outageMs / 1000} s, ${o.peer}: upstream 503s ≤ ${plan.max503}`, pass: n503 <= plan.max503, measured: String(n503) },
     );
   }
 
   const lines = [
-    `${BROWNOUT.count} requests at once; every request answered 503 (no retry-after) for the first ${BROWNOUT.outageMs / 1000} s, then healthy; ${BROWNOUT.latencyMs} ms latency, no rate limit.`,
+    `${BROWNOUT.count} requests at once; every request answered 503 (no retry-after) for the first ${plan.outageMs / 1000} s, then healthy; ${BROWNOUT.latencyMs} ms latency, no rate limit.`,
     '',
     table(['peer', 'ok', 'time', 'after outage', 'upstream 503s', 'upstream calls', 'max in flight', 'failures'], rows),
   ];

@@ -3,7 +3,7 @@
 // All of them send the same request body, so the server does the same work for each.
 
 import OpenAI from 'openai';
-import { createLlmClient, type ClientOptions, type LlmClient } from '../../lib/llm';
+import { createLlmClient, type ClientOptions, type LlmClient, type LlmClientDeps } from '../../lib/llm';
 
 export const MODEL = 'mock-model';
 export const API_KEY = 'sk-bench';
@@ -25,19 +25,23 @@ export interface Peer {
 
 // ── Precis ───────────────────────────────────────────────────────────────────────────────────
 
-export function createPrecis(baseUrl: string, options: Partial<ClientOptions> = {}, fetchImpl: typeof fetch = globalThis.fetch): LlmClient {
+/** Extra dependencies for the client under test, e.g. a token counter that matches the server's. */
+export type PrecisDeps = Pick<LlmClientDeps, 'countTokens'>;
+
+export function createPrecis(baseUrl: string, options: Partial<ClientOptions> = {}, fetchImpl: typeof fetch = globalThis.fetch, deps: PrecisDeps = {}): LlmClient {
   return createLlmClient({
     fetch: fetchImpl,
     getProvider: () => ({ baseUrl, apiKey: API_KEY, model: MODEL }),
     options,
+    ...deps,
   });
 }
 
-export function precisPeer(name: string, options: Partial<ClientOptions> = {}, fetchImpl?: typeof fetch): Peer {
+export function precisPeer(name: string, options: Partial<ClientOptions> = {}, fetchImpl?: typeof fetch, deps?: PrecisDeps): Peer {
   return {
     name,
     create(baseUrl) {
-      const client = createPrecis(baseUrl, options, fetchImpl);
+      const client = createPrecis(baseUrl, options, fetchImpl, deps);
       return {
         async chat(content, call = {}) {
           const opts: Parameters<LlmClient['chat']>[1] = {};
@@ -158,20 +162,46 @@ export const bareFetchPeer: Peer = {
 
 /** Reference only: bare fetch, at most `n` at a time, no retries (what a concurrency cap alone allows). */
 export function cappedFetchPeer(n: number): Peer {
+  return retryLoopPeer(`bare fetch, ${n} at a time (reference, no retries)`, 1, n);
+}
+
+export const NAIVE = { maxAttempts: 10, baseMs: 500, capMs: 20_000 } as const;
+
+/**
+ * A retry loop around fetch: every request retries on its own (429, 5xx, network errors) with
+ * full-jitter backoff, no shared state between requests, server hints (`retry-after`) ignored, and
+ * a plain `setTimeout` sleep that the caller's abort does not cut short. `concurrency` bounds the
+ * requests in flight (each attempt holds a slot), as a textbook client with a worker pool does.
+ */
+export function retryLoopPeer(name: string, maxAttempts: number, concurrency = Number.POSITIVE_INFINITY): Peer {
   return {
-    name: `bare fetch, ${n} at a time (reference, no retries)`,
+    name,
     create(baseUrl) {
       let active = 0;
       const waiting: (() => void)[] = [];
+      const attempt = async (content: string, call: PeerCall): Promise<string> => {
+        if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+        active += 1;
+        try {
+          return await fetchChat(baseUrl, content, call);
+        } finally {
+          active -= 1;
+          waiting.shift()?.();
+        }
+      };
       return {
-        async chat(content, call) {
-          if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-          active += 1;
-          try {
-            return await fetchChat(baseUrl, content, call);
-          } finally {
-            active -= 1;
-            waiting.shift()?.();
+        async chat(content, call = {}) {
+          for (let n = 1; ; n += 1) {
+            if (call.signal?.aborted) throw new NaiveAbortError();
+            try {
+              return await attempt(content, call);
+            } catch (error) {
+              if (call.signal?.aborted) throw error;
+              const retryable = !(error instanceof HttpStatusError) || error.status === 429 || error.status >= 500;
+              if (!retryable || n >= maxAttempts) throw error;
+            }
+            const bound = Math.min(NAIVE.capMs, NAIVE.baseMs * 2 ** (n - 1));
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
           }
         },
       };
@@ -179,29 +209,8 @@ export function cappedFetchPeer(n: number): Peer {
   };
 }
 
-export const NAIVE = { maxAttempts: 10, baseMs: 500, capMs: 20_000 } as const;
+/** The naive loop: no bound on requests in flight, ten attempts each. */
+export const naivePeer: Peer = retryLoopPeer(`naive fetch loop (${NAIVE.maxAttempts} attempts)`, NAIVE.maxAttempts);
 
-/**
- * The naive loop: every request retries on its own (429, 5xx, network errors) with full-jitter
- * backoff, like a hand-written `for` loop would. No shared state between requests, server hints
- * (`retry-after`) ignored, and a plain `setTimeout` sleep that the caller's abort does not cut short.
- */
-export const naivePeer: Peer = {
-  name: `naive fetch loop (${NAIVE.maxAttempts} attempts)`,
-  create: (baseUrl) => ({
-    async chat(content, call = {}) {
-      for (let attempt = 1; ; attempt += 1) {
-        if (call.signal?.aborted) throw new NaiveAbortError();
-        try {
-          return await fetchChat(baseUrl, content, call);
-        } catch (error) {
-          if (call.signal?.aborted) throw error;
-          const retryable = !(error instanceof HttpStatusError) || error.status === 429 || error.status >= 500;
-          if (!retryable || attempt >= NAIVE.maxAttempts) throw error;
-        }
-        const bound = Math.min(NAIVE.capMs, NAIVE.baseMs * 2 ** (attempt - 1));
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
-      }
-    },
-  }),
-};
+/** A textbook full-jitter loop: five tries each, fifty requests at once. */
+export const fullJitterPeer: Peer = retryLoopPeer('full-jitter loop (5 tries, 50 at once)', 5, 50);

@@ -154,7 +154,7 @@ export const en = {
   addPrompt: 'Add prompt',
   remove: 'Remove',
   maxConcurrency: 'Requests at once (at most)',
-  maxAttempts: 'Attempts per request',
+  attemptLimit: 'Attempts per request, at most (0: retry until the request times out)',
   summaryTtlDays: 'Keep cached summaries for (days)',
   cacheChatAnswers: 'Also cache chat answers that are not deterministic',
   savePrefs: 'Save preferences',

@@ -156,7 +156,7 @@ export const zh_CN: Record<MessageKey, string> = {
   addPrompt: '添加提示词',
   remove: '删除',
   maxConcurrency: '同时请求数（上限）',
-  maxAttempts: '每个请求的尝试次数',
+  attemptLimit: '每个请求最多尝试次数（0：重试直到请求超时）',
   summaryTtlDays: '缓存摘要保留天数',
   cacheChatAnswers: '同时缓存非确定性的对话回答',
   savePrefs: '保存偏好',

@@ -74,8 +74,8 @@ export function PreferencesSection() {
           <input type="number" min={1} max={32} value={prefs.maxConcurrency} onChange={(e) => set('maxConcurrency', Number(e.target.value))} />
         </label>
         <label>
-          {t('maxAttempts')}
-          <input type="number" min={1} max={8} value={prefs.maxAttempts} onChange={(e) => set('maxAttempts', Number(e.target.value))} />
+          {t('attemptLimit')}
+          <input type="number" min={0} max={8} value={prefs.attemptLimit} onChange={(e) => set('attemptLimit', Number(e.target.value))} />
         </label>
         <label>
           {t('summaryTtlDays')}

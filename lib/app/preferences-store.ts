@@ -22,7 +22,7 @@ export type PreferencesStore = ReturnType<typeof createPreferencesStore>;
 
 /** The client's limits, as the preferences say. */
 export function clientOptions(prefs: Preferences) {
-  return { maxConcurrency: prefs.maxConcurrency, maxAttempts: prefs.maxAttempts };
+  return { maxConcurrency: prefs.maxConcurrency, maxAttempts: prefs.attemptLimit === 0 ? Number.POSITIVE_INFINITY : prefs.attemptLimit };
 }
 
 /** The cache's policy, as the preferences say. */

@@ -1,6 +1,8 @@
 // Decides when a request may go out. Shared by every request of one client: an adaptive
-// concurrency limit, a client-wide pause when the server says "retry after", and a circuit
-// breaker. Requests that cannot go yet wait (abortably, up to their deadline) rather than fail.
+// concurrency limit that starts small and grows, the pacer (the server's request and token
+// buckets, learned from what it admits and refuses), a client-wide pause when a failing server
+// says "retry after", a circuit breaker, and a stop when the quota is spent. Requests that cannot
+// go yet wait (abortably, up to their deadline) rather than fail.
 
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AimdLimit } from './aimd';
@@ -8,8 +10,8 @@ import { CircuitBreaker, type BreakerView } from './breaker';
 import type { Now, Sleep } from './clock';
 import { errors, type LlmError } from './errors';
 import type { AdmissionState } from './persisted-state';
-import { RateGate } from './rate-gate';
-import type { QuotaSignal } from './retry-hints';
+import { Pacer, type PacerView, type Sent, type WindowName } from './pacer';
+import { readLimits, serverWait, type LimitReport } from './retry-hints';
 import type { ClientStatus } from './types';
 
 export interface AdmissionOptions {
@@ -34,13 +36,15 @@ export interface AdmitRequest {
   deadline: number;
   deadlineMs: number;
   attempt: number;
+  /** The request's tokens, counted before sending, for the token window. */
+  tokens: number;
   onStatus?(status: ClientStatus): void;
 }
 
 export type Outcome =
-  /** `quota`: what the response's rate-limit headers said, if anything. */
-  | { type: 'success'; quota?: QuotaSignal }
-  | { type: 'failure'; error: LlmError }
+  /** `headers`: the response's, if one came; they may describe the rate limit. */
+  | { type: 'success'; headers?: Headers }
+  | { type: 'failure'; error: LlmError; headers?: Headers }
   | { type: 'cancelled' };
 
 /** A held concurrency slot. `finish` reports how the attempt went and frees the slot. */
@@ -55,6 +59,7 @@ export interface AdmissionStats {
   queued: number;
   breaker: BreakerView;
   pausedUntil: number;
+  pace: PacerView;
 }
 
 type PauseReason = 'rate_limited' | 'server_error';
@@ -68,8 +73,11 @@ export class Admission {
   private readonly breaker: CircuitBreaker;
   private pausedUntil = 0;
   private pauseReason: PauseReason = 'rate_limited';
-  /** Mirrors the server's request bucket, when its responses describe it. */
-  private readonly gate = new RateGate();
+  private readonly pacer = new Pacer();
+  /** A spent quota: requests that queued before it (`arrival` up to `upTo`) fail with `error` without going upstream. */
+  private stopped: { error: LlmError; upTo: number } | undefined;
+  /** Counts calls to `admit`, in order. */
+  private arrivals = 0;
   private queuedCount = 0;
   private inFlightCount = 0;
   private readonly listeners = new Set<() => void>();
@@ -98,7 +106,9 @@ export class Admission {
       inFlight: this.inFlightCount,
       queued: this.queuedCount,
       breaker: this.breaker.view(now),
-      pausedUntil: this.pausedUntil > now ? this.pausedUntil : 0,
+      // A server-error pause, or the pacer holding every request until capacity returns.
+      pausedUntil: Math.max(this.pausedUntil > now ? this.pausedUntil : 0, this.pacer.readyAt(now, 1)),
+      pace: this.pacer.view(),
     };
   }
 
@@ -108,11 +118,13 @@ export class Admission {
   }
 
   snapshot(): AdmissionState {
+    // The pacer's hold outlives a worker restart as a pause: the new worker knows no rate yet.
+    const held = this.pacer.readyAt(this.deps.now(), 1);
     return {
       version: 1,
       concurrency: this.aimd.current,
-      pausedUntil: this.pausedUntil,
-      pauseReason: this.pauseReason,
+      pausedUntil: Math.max(this.pausedUntil, held),
+      pauseReason: held > this.pausedUntil ? 'rate_limited' : this.pauseReason,
       breaker: this.breaker.snapshot(),
     };
   }
@@ -130,6 +142,7 @@ export class Admission {
 
   /** Waits until this request may be sent, then holds a slot for it. */
   async admit(req: AdmitRequest): Promise<Ticket> {
+    const arrival = ++this.arrivals;
     this.queuedCount += 1;
     let queuedHere = true;
     const leaveQueue = (): void => {
@@ -147,6 +160,7 @@ export class Admission {
       for (;;) {
         if (req.signal.aborted) throw errors.aborted();
         const now = this.deps.now();
+        if (this.stopped !== undefined && arrival <= this.stopped.upTo) throw this.stopped.error;
 
         if (this.pausedUntil > now) {
           if (this.pausedUntil >= req.deadline) throw this.pauseError(now);
@@ -157,12 +171,18 @@ export class Admission {
           continue;
         }
 
-        const ready = this.gate.readyAt(now);
+        const ready = this.pacer.readyAt(now, req.tokens);
         if (ready > 0) {
           if (ready >= req.deadline) throw errors.rateLimited(undefined, ready - now);
-          // Waiting for the server's next free turn is queueing, not a failure worth a banner.
-          say({ type: 'queued', reason: 'pacing', until: Math.ceil(ready) });
-          await this.waitUntil(ready, req.signal, false);
+          // Waiting for the server's next free turn is queueing, not a failure worth a banner; a
+          // retry of a refused request is waiting out the rate limit.
+          say(
+            req.attempt > 1
+              ? { type: 'waiting', reason: 'rate_limited', until: Math.ceil(ready), attempt: req.attempt }
+              : { type: 'queued', reason: 'pacing', until: Math.ceil(ready) },
+          );
+          // Woken early by news (an answer resyncs the mirror, a quota stops the queue).
+          await this.waitUntil(ready, req.signal, true);
           continue;
         }
 
@@ -183,22 +203,23 @@ export class Admission {
         // the probe or the server's last free turn.
         const admittedAt = this.deps.now();
         const verdict =
-          this.pausedUntil > admittedAt || this.gate.readyAt(admittedAt) > 0 ? undefined : this.breaker.take(admittedAt);
+          this.pausedUntil > admittedAt || this.pacer.readyAt(admittedAt, req.tokens) > 0 || (this.stopped !== undefined && arrival <= this.stopped.upTo)
+            ? undefined
+            : this.breaker.take(admittedAt);
         if (verdict === undefined || !verdict.pass) {
           release();
           continue;
         }
         leaveQueue();
         this.inFlightCount += 1;
-        const seq = this.gate.take(admittedAt);
-        return this.ticket(verdict.probe, release, { seq, at: admittedAt });
+        return this.ticket(verdict.probe, release, this.pacer.take(admittedAt, req.tokens));
       }
     } finally {
       leaveQueue();
     }
   }
 
-  private ticket(probe: boolean, release: () => void, sent: { seq: number; at: number }): Ticket {
+  private ticket(probe: boolean, release: () => void, sent: Sent): Ticket {
     const epoch = this.aimd.epoch;
     let done = false;
     return {
@@ -214,23 +235,37 @@ export class Admission {
     };
   }
 
-  private record(outcome: Outcome, epoch: number, probe: boolean, sent: { seq: number; at: number }): void {
+  private record(outcome: Outcome, epoch: number, probe: boolean, sent: Sent): void {
     const now = this.deps.now();
     let changed = false;
+    // The server counts a request on arrival, so what its headers say describes the moment it was sent.
+    const limits = outcome.type !== 'cancelled' && outcome.headers ? readLimits(outcome.headers, sent.at) : undefined;
     if (outcome.type === 'success') {
-      changed = this.aimd.onSuccess(outcome.quota?.exhausted === true) || changed;
+      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0) || changed;
       changed = this.breaker.onSuccess() || changed;
-      this.gate.sync(outcome.quota?.requests, sent.seq, sent.at, now);
+      this.pacer.admitted(sent, limits, now);
     } else if (outcome.type === 'cancelled') {
       if (probe) this.breaker.releaseProbe();
+      this.pacer.settled(sent, now);
     } else {
       const { error } = outcome;
+      if (error.kind === 'rate_limited') {
+        const wait = outcome.headers && serverWait(outcome.headers, sent.at, error.status ?? 429);
+        this.pacer.refused(sent, refusedWindow(error, limits), wait, now);
+      }
+      else this.pacer.settled(sent, now);
       switch (error.kind) {
         case 'rate_limited':
-          changed = this.aimd.onLoss(epoch) || changed;
+          // The pacer owns the rate; the window only stops doubling.
+          this.aimd.onRateLimited();
+          changed = true;
           // A 429 is the server answering: it is alive, just busy.
           changed = this.breaker.onSuccess() || changed;
-          changed = this.pause(error, 'rate_limited', now) || changed;
+          break;
+        case 'quota':
+          // No wait lifts it: everything already queued would go upstream only to learn the same.
+          this.stopped = { error, upTo: this.arrivals };
+          changed = this.breaker.onSuccess() || changed;
           break;
         case 'server':
           if (error.status === 503) changed = this.aimd.on503(epoch) || changed;
@@ -265,12 +300,9 @@ export class Admission {
       }
     }
     this.applyLimit();
-    if (changed) {
-      this.notify();
-      this.deps.onStateChange();
-    } else if (probe) {
-      this.notify();
-    }
+    if (changed) this.deps.onStateChange();
+    // Waiters re-check: a slot, the pace, the probe or a stop may have changed.
+    this.notify();
   }
 
   private pause(error: LlmError, reason: PauseReason, now: number): boolean {
@@ -369,4 +401,11 @@ export class Admission {
       }
     });
   }
+}
+
+/** Which bucket a 429 was for: the one its headers show empty, else what its message names; requests by default. */
+function refusedWindow(error: LlmError, limits: LimitReport | undefined): WindowName {
+  if (limits?.tokens.remaining === 0 && limits.requests.remaining !== 0) return 'tokens';
+  if (limits?.requests.remaining === 0) return 'requests';
+  return /\btokens? per min|\bTPM\b|input tokens|output tokens/i.test(`${error.detail ?? ''}`) ? 'tokens' : 'requests';
 }

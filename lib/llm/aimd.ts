@@ -1,21 +1,25 @@
-// Loss-based adaptive concurrency: halve on a loss signal (429, a run of 503s, a timeout), grow by
-// one after a full window of successes. Latency is no signal for LLMs: it follows answer length.
-// A success that says the rate-limit window is empty (remaining 0) is like an ECN mark: no cut,
-// but no growth either, or the limit keeps climbing past the server's rate into a 429 each round.
+// Loss-based adaptive concurrency. It starts small and grows by half each round trip (one more per
+// two successes: slow start) until the first sign of a limit, then grows by one per full window of
+// successes and halves on a loss (a run of 503s, a timeout). Starting at the maximum sent a whole
+// wave into a server that had not answered once: a full burst of 429s, or of 503s in an outage.
+// Latency is no signal for LLMs: it follows answer length. A 429 is the pacer's business (it
+// owns the rate); here it only ends slow start. A success that says the window is empty
+// (remaining 0) is like an ECN mark: no cut, but no growth either.
 
 const CONSECUTIVE_503_LOSS = 3;
+/** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
+export const INITIAL_WINDOW = 2;
 
 export class AimdLimit {
   private successes = 0;
   private consecutive503 = 0;
   /** Bumped at each decrease; lets us ignore losses from requests sent before it. */
   private generation = 0;
+  private slowStart = true;
+  private value: number;
 
-  constructor(
-    private max: number,
-    private value: number = max,
-  ) {
-    this.value = clamp(value, max);
+  constructor(private max: number) {
+    this.value = clamp(INITIAL_WINDOW, max);
   }
 
   get current(): number {
@@ -26,15 +30,16 @@ export class AimdLimit {
     return this.generation;
   }
 
-  /** A lower max clamps at once; a higher one is reached at once only if we were not held back by losses. */
+  /** A lower max clamps at once; a higher one is grown into. */
   setMax(max: number): void {
-    const unconstrained = this.value >= this.max;
     this.max = max;
-    this.value = unconstrained ? max : clamp(this.value, max);
+    this.value = clamp(this.value, max);
   }
 
+  /** A limit learned before (a worker restart): no slow start back up to it. */
   restore(value: number): void {
     this.value = clamp(value, this.max);
+    this.slowStart = false;
   }
 
   /**
@@ -43,13 +48,28 @@ export class AimdLimit {
    */
   onSuccess(atCapacity = false): boolean {
     this.consecutive503 = 0;
-    if (atCapacity) return false;
+    if (atCapacity) {
+      this.slowStart = false;
+      return false;
+    }
+    // Half a window per round trip: against a server that only says no with a 429, everything sent
+    // in the round trip before the first one comes back is refused too, so the ramp overshoots less.
+    if (this.slowStart) {
+      this.successes += 1;
+      if (this.successes < 2) return false;
+      this.successes = 0;
+      return this.grow();
+    }
     this.successes += 1;
     if (this.successes < this.value) return false;
     this.successes = 0;
-    if (this.value >= this.max) return false;
-    this.value += 1;
-    return true;
+    return this.grow();
+  }
+
+  /** The server refused for rate: the pacer slows down; the window stops doubling. */
+  onRateLimited(): void {
+    this.slowStart = false;
+    this.consecutive503 = 0;
   }
 
   /**
@@ -58,6 +78,7 @@ export class AimdLimit {
    */
   onLoss(sentAtEpoch: number): boolean {
     this.successes = 0;
+    this.slowStart = false;
     if (sentAtEpoch < this.generation) return false;
     this.generation += 1;
     const next = clamp(Math.floor(this.value / 2), this.max);
@@ -76,6 +97,12 @@ export class AimdLimit {
   /** Any outcome that is neither a success nor a 503 breaks a run of 503s. */
   onOther(): void {
     this.consecutive503 = 0;
+  }
+
+  private grow(): boolean {
+    if (this.value >= this.max) return false;
+    this.value += 1;
+    return true;
   }
 }
 

@@ -28,8 +28,8 @@ export interface ExchangeInput {
   /** Values to scrub from anything the server says back (the API key). */
   secrets: readonly string[];
   onConnecting?(): void;
-  /** The headers of a 2xx response, before its body is read. */
-  onResponse?(headers: Headers): void;
+  /** The headers of any response, before its body is read (a 429's describe the rate limit too). */
+  onHeaders?(headers: Headers, status: number): void;
 }
 
 /** What a body reader gets: the response, and a way to report progress to the watchdog. */
@@ -70,12 +70,12 @@ export async function exchange<T>(input: ExchangeInput, read: BodyReader<T>): Pr
     const init: RequestInit = { method: input.method, headers: input.headers, signal: controller.signal };
     if (input.body !== undefined) init.body = input.body;
     const response = await input.fetch(input.url, init);
+    input.onHeaders?.(response.headers, response.status);
     if (!response.ok) {
       const text = await response.text();
       throw errorFromResponse(input.dialect, response.status, response.headers, text.slice(0, ERROR_BODY_MAX_CHARS), now(), input.secrets);
     }
     bodyStarted = true;
-    input.onResponse?.(response.headers);
     return await read({
       response,
       signal: controller.signal,

@@ -2,9 +2,9 @@
 // ends. Half-open: one probe goes; its verdict closes or re-opens the circuit.
 //
 // The cool-down grows with the outage: at least `coolDownMs`, at least half of how long the circuit
-// has been open so far, at most `maxCoolDownMs`. So the wait after the server recovers is bounded by
-// max(coolDown, half the outage) (a 3 s brownout costs about a second, not a fixed 30 s), while a
-// long outage is probed ever more rarely. One probe per cool-down is no load worth sparing.
+// has been open so far, at most `maxCoolDownMs`. The maximum is what bounds how late a recovery is
+// seen, so it is kept short (a second by default): one probe a second is no load worth sparing,
+// and a user waiting on a summary is worth seeing the server back at once.
 
 export type BreakerView = 'closed' | 'open' | 'half-open';
 

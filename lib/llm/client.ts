@@ -6,13 +6,14 @@ import { Admission } from './admission';
 import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
 import type { BreakerView } from './breaker';
+import type { PacerView } from './pacer';
 import { realSleep, type Now, type Sleep } from './clock';
 import { errors, isLlmError } from './errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './options';
 import { StatePersister, type StateStore } from './persisted-state';
+import { estimateCounter } from '../extract/tokens';
 import { chatRequest, modelListRequest, type PreparedChat } from './request';
 import { RetryBudget } from './retry-budget';
-import { readQuota, type QuotaSignal } from './retry-hints';
 import { decideRetry } from './retry-policy';
 import { SingleFlight, type FlightHooks } from './single-flight';
 import type { ChatOptions, ChatRequest, ChatResult, ProviderConfig } from './types';
@@ -26,6 +27,11 @@ export interface LlmClientDeps {
   sleep?: Sleep;
   /** Keeps admission state (limit, pause, breaker) across worker restarts. */
   stateStore?: StateStore;
+  /**
+   * Counts a request's tokens before it is sent, for pacing against a tokens-per-minute limit.
+   * Default: the tokenizer-free estimate (lib/extract/tokens.ts), which errs high.
+   */
+  countTokens?: (text: string) => number;
   options?: Partial<ClientOptions>;
 }
 
@@ -39,6 +45,8 @@ export interface ClientStats {
   queued: number;
   breaker: BreakerView;
   pausedUntil: number;
+  /** The rates the pacer learned or was told. */
+  pace: PacerView;
 }
 
 /** Chat against one provider. */
@@ -71,6 +79,8 @@ type Mode = 'stream' | 'json';
 
 interface Prepared extends PreparedChat {
   mode: Mode;
+  /** The prompt's tokens, as the server will count them against its token window. */
+  tokens: number;
 }
 
 export function createLlmClient(deps: LlmClientDeps): LlmClient {
@@ -86,7 +96,8 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     () => admission.snapshot(),
   );
   const admission = new Admission({ now, random, sleep, onStateChange: () => persister.schedule() }, options);
-  const budget = new RetryBudget(options.retryBudgetRatio, options.retryBudgetMax);
+  const budget = new RetryBudget(options.retryBudgetRatio, options.retryBudgetMax, options.retryBudgetPerSec, now());
+  const countTokens = deps.countTokens ?? ((text: string) => estimateCounter.count(text));
   const flights = new SingleFlight<ChatResult>();
 
   let ready: Promise<void> | undefined;
@@ -143,15 +154,16 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         deadline,
         deadlineMs: options.deadlineMs,
         attempt,
+        tokens: p.tokens,
         onStatus: hooks.status,
       });
       let result: ChatResult | undefined;
       let failure: unknown;
-      let quota: QuotaSignal | undefined;
+      let headers: Headers | undefined;
       try {
         const input = exchangeInput(p, hooks.signal, deadline, () => hooks.status({ type: 'connecting' }));
-        input.onResponse = (headers) => {
-          quota = readQuota(headers, now());
+        input.onHeaders = (received) => {
+          headers = received;
         };
         const reader =
           p.mode === 'stream'
@@ -172,8 +184,8 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
       }
 
       if (result !== undefined) {
-        ticket.finish(quota === undefined ? { type: 'success' } : { type: 'success', quota });
-        budget.onSuccess();
+        ticket.finish({ type: 'success', ...(headers && { headers }) });
+        budget.onSuccess(now());
         return result;
       }
       if (!isLlmError(failure)) {
@@ -181,7 +193,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         throw failure;
       }
       // Admission learns from the failure first, so the policy sees the breaker as it now stands.
-      ticket.finish({ type: 'failure', error: failure });
+      ticket.finish({ type: 'failure', error: failure, ...(headers && { headers }) });
       const decision = decideRetry({
         error: failure,
         attempt,
@@ -191,11 +203,11 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         deadline,
         maxRetryAfterMs: options.maxRetryAfterMs,
         circuitOpen: admission.circuitOpen(),
-        budget: budget.available,
+        budgetWaitMs: budget.waitMs(now()),
         backoffMs: () => fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random),
       });
       if (decision.action === 'fail') throw decision.error;
-      if (decision.spendsBudget) budget.tryWithdraw();
+      if (decision.spendsBudget) budget.spend(now());
       if (decision.delayMs > 0) {
         hooks.status({ type: 'waiting', reason: decision.waitReason, until: now() + decision.delayMs, attempt: attempt + 1 });
         try {
@@ -211,7 +223,11 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     if (opts.signal?.aborted) throw errors.aborted();
     const config = usable(known ?? (await readProvider()));
     if (opts.signal?.aborted) throw errors.aborted();
-    const prepared: Prepared = { ...chatRequest(config, req, { stream: mode === 'stream', includeUsage: options.includeUsage }), mode };
+    const prepared: Prepared = {
+      ...chatRequest(config, req, { stream: mode === 'stream', includeUsage: options.includeUsage }),
+      mode,
+      tokens: req.messages.reduce((sum, m) => sum + countTokens(m.content), 0),
+    };
     // Same endpoint, same credentials and headers, same body: the same answer.
     const key = JSON.stringify([prepared.url, Object.entries(prepared.headers).sort(), prepared.body]);
     return flights.run(key, opts, (hooks) => runWithRetries(prepared, hooks));
@@ -269,7 +285,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
     setOptions(patch) {
       options = resolveOptions(options, patch);
       admission.configure(options);
-      budget.configure(options.retryBudgetRatio, options.retryBudgetMax);
+      budget.configure(options.retryBudgetRatio, options.retryBudgetMax, options.retryBudgetPerSec);
     },
 
     stats() {

@@ -4,14 +4,17 @@
 export interface ClientOptions {
   /** Upper bound of the adaptive concurrency limit (the user's "max parallel requests"). */
   maxConcurrency: number;
-  /** Attempts per request, the first included. */
+  /**
+   * At most this many attempts per request, the first included. Retries otherwise run until the
+   * deadline (default: no bound but the deadline).
+   */
   maxAttempts: number;
   /** Full-jitter backoff: attempt n waits random() * min(cap, base * 2^(n-1)). */
   backoffBaseMs: number;
   backoffCapMs: number;
   /** A server asking for a longer wait than this fails the request at once (with retryAfterMs). */
   maxRetryAfterMs: number;
-  /** Requests released together after a client-wide pause start spread over this window. */
+  /** Requests released together after a server-error pause start spread over this window. */
   resumeSpreadMs: number;
   /** Streaming: from sending the request to the first real data event. */
   firstByteTimeoutMs: number;
@@ -33,6 +36,8 @@ export interface ClientOptions {
   retryBudgetRatio: number;
   /** Bucket size, and the retries available before any success. */
   retryBudgetMax: number;
+  /** Retries earned per second whatever happens: an empty budget delays retries to this pace, it never fails them. */
+  retryBudgetPerSec: number;
   /** Coalesces state writes: the breaker and pause change in bursts. */
   persistDebounceMs: number;
   /** Ask for a final usage chunk (`stream_options.include_usage`). */
@@ -41,7 +46,7 @@ export interface ClientOptions {
 
 export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   maxConcurrency: 8,
-  maxAttempts: 4,
+  maxAttempts: Number.POSITIVE_INFINITY,
   backoffBaseMs: 500,
   backoffCapMs: 20_000,
   maxRetryAfterMs: 60_000,
@@ -50,11 +55,12 @@ export const DEFAULT_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
   idleTimeoutMs: 30_000,
   nonStreamingTimeoutMs: 120_000,
   deadlineMs: 300_000,
-  breakerFailureThreshold: 5,
-  breakerCoolDownMs: 1_000,
-  breakerMaxCoolDownMs: 30_000,
+  breakerFailureThreshold: 2,
+  breakerCoolDownMs: 700,
+  breakerMaxCoolDownMs: 1_000,
   retryBudgetRatio: 0.2,
   retryBudgetMax: 10,
+  retryBudgetPerSec: 5,
   persistDebounceMs: 200,
   includeUsage: true,
 });
@@ -68,7 +74,9 @@ export function resolveOptions(base: ClientOptions, patch: Partial<ClientOptions
       if (typeof value === 'boolean') merged.includeUsage = value;
       continue;
     }
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) merged[name] = value;
+    // Only the attempt bound may be lifted altogether.
+    const unbounded = name === 'maxAttempts' && value === Number.POSITIVE_INFINITY;
+    if (typeof value === 'number' && (Number.isFinite(value) || unbounded) && value >= 0) merged[name] = value;
   }
   merged.maxConcurrency = Math.max(1, Math.floor(merged.maxConcurrency));
   merged.maxAttempts = Math.max(1, Math.floor(merged.maxAttempts));

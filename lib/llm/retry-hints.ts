@@ -1,8 +1,6 @@
 // What the server tells us about when to come back. Providers disagree on the header, so we read
 // them all; the most specific one wins.
 
-import type { RequestWindow } from './rate-gate';
-
 export interface RetryHint {
   /** Wait the server asked for, if it said. */
   retryAfterMs?: number;
@@ -43,24 +41,33 @@ export function retryHintFromHeaders(headers: Headers, now: number, status: numb
   const should = headers.get('x-should-retry')?.trim().toLowerCase();
   if (should === 'true') hint.shouldRetry = true;
   if (should === 'false') hint.shouldRetry = false;
+  const wait = serverWait(headers, now, status);
+  if (wait !== undefined) hint.retryAfterMs = wait.ms;
+  return hint;
+}
 
+/** How long the server asked us to wait, and whether to the millisecond or only rounded up. */
+export interface ServerWait {
+  ms: number;
+  /** `retry-after-ms` or a window's reset; false for whole seconds or an HTTP date (an upper bound). */
+  exact: boolean;
+}
+
+/**
+ * The most precise wait the response names. A whole-second `retry-after` is the exact wait rounded
+ * up, so a sub-second reset of the exhausted window in the same 429 is the better answer.
+ */
+export function serverWait(headers: Headers, now: number, status: number): ServerWait | undefined {
   const ms = headers.get('retry-after-ms');
-  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) {
-    hint.retryAfterMs = Number(ms.trim());
-    return hint;
-  }
+  if (ms !== null && /^\d+(\.\d+)?$/.test(ms.trim())) return { ms: Number(ms.trim()), exact: true };
   const after = headers.get('retry-after');
   const parsed = after === null ? undefined : parseRetryAfter(after, now);
-  if (parsed !== undefined) {
-    hint.retryAfterMs = parsed;
-    return hint;
-  }
   // The reset headers describe the window on every response; they only mean "wait" on a 429.
-  if (status === 429) {
-    const reset = rateLimitResetMs(headers) ?? anthropicResetMs(headers, now);
-    if (reset !== undefined) hint.retryAfterMs = reset;
-  }
-  return hint;
+  const reset = status === 429 ? (rateLimitResetMs(headers) ?? anthropicResetMs(headers, now)) : undefined;
+  // Only within the rounding: a retry-after far longer than the reset speaks of another window.
+  if (reset !== undefined && (parsed === undefined || (reset <= parsed && reset > parsed - 1_000))) return { ms: reset, exact: true };
+  if (parsed === undefined) return undefined;
+  return { ms: parsed, exact: /^\d+\.\d+$/.test(after?.trim() ?? '') };
 }
 
 // Anthropic describes each window with `anthropic-ratelimit-{window}-remaining/-limit/-reset`,
@@ -87,15 +94,20 @@ function anthropicResetMs(headers: Headers, now: number): number | undefined {
   return Math.max(...relevant.map((w) => w.reset ?? 0));
 }
 
-/** What a successful response's rate-limit headers say about the room left upstream. */
-export interface QuotaSignal {
-  /**
-   * A rate-limit window is empty (`x-ratelimit-remaining-requests` or `-tokens` is 0): this request
-   * got through, but one more on top of it would not. A congestion mark without a loss.
-   */
-  exhausted: boolean;
-  /** The request window, when the server describes it in full (remaining, limit and reset). */
-  requests?: RequestWindow;
+/** One rate-limit window as a response describes it; any part may be missing. */
+export interface WindowReport {
+  /** Left right after this request took its share. */
+  remaining?: number;
+  limit?: number;
+  /** Until the window is full again. */
+  resetMs?: number;
+}
+
+/** What a response's rate-limit headers say, in whichever dialect it speaks. */
+export interface LimitReport {
+  requests: WindowReport;
+  /** The window counted before sending (input tokens where the server tells them apart). */
+  tokens: WindowReport;
 }
 
 function headerNumber(headers: Headers, name: string): number | undefined {
@@ -105,22 +117,33 @@ function headerNumber(headers: Headers, name: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-export function readQuota(headers: Headers, now: number = Date.now()): QuotaSignal {
-  if (headers.has('anthropic-ratelimit-requests-remaining') || headers.has('anthropic-ratelimit-tokens-remaining')) {
-    return readAnthropicQuota(headers, now);
+function windowReport(remaining: number | undefined, limit: number | undefined, resetMs: number | undefined): WindowReport {
+  const w: WindowReport = {};
+  if (remaining !== undefined) w.remaining = Math.max(0, remaining);
+  if (limit !== undefined && limit >= 1) w.limit = limit;
+  if (resetMs !== undefined) w.resetMs = resetMs;
+  return w;
+}
+
+/** OpenAI's and Azure's `x-ratelimit-*`, or Anthropic's `anthropic-ratelimit-*` (RFC 3339 resets). */
+export function readLimits(headers: Headers, now: number): LimitReport {
+  if ([...headers.keys()].some((k) => k.startsWith('anthropic-ratelimit-'))) {
+    const anthropic = (name: string) =>
+      windowReport(
+        headerNumber(headers, `anthropic-ratelimit-${name}-remaining`),
+        headerNumber(headers, `anthropic-ratelimit-${name}-limit`),
+        anthropicReset(headers, name, now),
+      );
+    const input = anthropic('input-tokens');
+    return { requests: anthropic('requests'), tokens: input.remaining !== undefined ? input : anthropic('tokens') };
   }
-  const remainingRequests = headerNumber(headers, 'x-ratelimit-remaining-requests');
-  const remainingTokens = headerNumber(headers, 'x-ratelimit-remaining-tokens');
-  const signal: QuotaSignal = {
-    exhausted: (remainingRequests !== undefined && remainingRequests <= 0) || (remainingTokens !== undefined && remainingTokens <= 0),
-  };
-  // Only the request window says how fast to send: a token window's pace depends on request size.
-  const limit = headerNumber(headers, 'x-ratelimit-limit-requests');
-  const resetMs = parseDuration(headers.get('x-ratelimit-reset-requests') ?? '');
-  if (remainingRequests !== undefined && limit !== undefined && limit >= 1 && resetMs !== undefined) {
-    signal.requests = { remaining: Math.max(0, remainingRequests), limit, resetMs };
-  }
-  return signal;
+  const openai = (name: string) =>
+    windowReport(
+      headerNumber(headers, `x-ratelimit-remaining-${name}`),
+      headerNumber(headers, `x-ratelimit-limit-${name}`),
+      parseDuration(headers.get(`x-ratelimit-reset-${name}`) ?? ''),
+    );
+  return { requests: openai('requests'), tokens: openai('tokens') };
 }
 
 /** The reset of whichever window ran out; if the server does not say which, the longer one. */
@@ -134,16 +157,4 @@ function rateLimitResetMs(headers: Headers): number | undefined {
   const relevant = exhausted.length > 0 ? exhausted : known;
   if (relevant.length === 0) return undefined;
   return Math.max(...relevant.map((w) => w.reset ?? 0));
-}
-
-function readAnthropicQuota(headers: Headers, now: number): QuotaSignal {
-  const remaining = ANTHROPIC_WINDOWS.map((name) => headerNumber(headers, `anthropic-ratelimit-${name}-remaining`));
-  const signal: QuotaSignal = { exhausted: remaining.some((r) => r !== undefined && r <= 0) };
-  const remainingRequests = remaining[0];
-  const limit = headerNumber(headers, 'anthropic-ratelimit-requests-limit');
-  const resetMs = anthropicReset(headers, 'requests', now);
-  if (remainingRequests !== undefined && limit !== undefined && limit >= 1 && resetMs !== undefined) {
-    signal.requests = { remaining: Math.max(0, remainingRequests), limit, resetMs };
-  }
-  return signal;
 }

@@ -18,6 +18,7 @@ export interface RetryFacts {
   error: LlmError;
   /** The attempt that failed, from 1. */
   attempt: number;
+  /** An upper bound the caller may set; by default retries run until the deadline. */
   maxAttempts: number;
   /** Answer text the caller was already given during this request. */
   delivered: string;
@@ -28,8 +29,8 @@ export interface RetryFacts {
   maxRetryAfterMs: number;
   /** Admission holds requests behind the circuit breaker (open or half-open). */
   circuitOpen: boolean;
-  /** Retries left in the budget. */
-  budget: number;
+  /** Until the retry budget has a retry to give: 0 while it holds one. */
+  budgetWaitMs: number;
   /** The full-jitter backoff for this attempt. Called at most once, and only when a rule needs it. */
   backoffMs: () => number;
 }
@@ -54,7 +55,7 @@ export type RetryDecision =
   | { action: 'fail'; rule: RuleName; error: LlmError };
 
 interface Situation extends RetryFacts {
-  /** From now until the next attempt could start: the server's wait, else our backoff unless the breaker holds it. */
+  /** From now until the next attempt could start: the server's wait, else our backoff (and the budget's) unless the breaker holds it. */
   waitMs(): number;
 }
 
@@ -121,9 +122,9 @@ const RETRY_RULES: readonly Rule[] = [
   },
   {
     name: 'attempts-spent',
-    when: 'attempt >= maxAttempts',
+    when: 'attempt >= maxAttempts (unbounded unless the caller sets it)',
     then: 'fail',
-    why: 'the attempts allowed per request are used up',
+    why: 'the caller bounded the attempts; by default only the deadline does',
     applies: (s) => s.attempt >= s.maxAttempts,
   },
   {
@@ -135,7 +136,7 @@ const RETRY_RULES: readonly Rule[] = [
   },
   {
     name: 'past-deadline',
-    when: 'now + (retry-after, else backoff unless the circuit is open) >= deadline',
+    when: 'now + (retry-after, else the longer of backoff and the budget wait, unless the circuit is open) >= deadline',
     then: 'fail',
     why: 'a retry that cannot start in time only delays the failure',
     applies: (s) => s.now + s.waitMs() >= s.deadline,
@@ -156,10 +157,10 @@ const RETRY_RULES: readonly Rule[] = [
   },
   {
     name: 'budget-empty',
-    when: 'the retry budget is empty',
-    then: 'fail',
-    why: 'only successes refill it: with the upstream down, each request gets one attempt, not maxAttempts',
-    applies: (s) => s.budget < 1,
+    when: 'the retry budget is empty (the wait is the longer of backoff and its refill)',
+    then: 'retry after backoff',
+    why: 'the budget slows retries to its refill (a share of successes, a few a second), so a failing server is not swamped; it never fails a request the deadline can still carry',
+    applies: (s) => s.budgetWaitMs > 0,
   },
 ];
 
@@ -182,7 +183,7 @@ export function decideRetry(facts: RetryFacts): RetryDecision {
   let backoff: number | undefined;
   const situation: Situation = {
     ...facts,
-    waitMs: () => facts.error.retryAfterMs ?? (facts.circuitOpen ? 0 : (backoff ??= facts.backoffMs())),
+    waitMs: () => facts.error.retryAfterMs ?? (facts.circuitOpen ? 0 : Math.max((backoff ??= facts.backoffMs()), facts.budgetWaitMs)),
   };
   const rule: Row = RETRY_RULES.find((r) => r.applies(situation)) ?? OTHERWISE;
   if (rule.then === 'fail') {

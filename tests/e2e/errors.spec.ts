@@ -62,7 +62,7 @@ test('chat with no provider offers the options, not a Retry that cannot work; Co
 test('a follow-up that failed can be retried from the sidebar', async ({ extension, mock, site }) => {
   mock.set({ reply: ({ messages }) => (messages.length > 2 ? 'The follow-up answer.' : 'The summary.') });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  await extension.setPreferences({ maxAttempts: 1 });
+  await extension.setPreferences({ attemptLimit: 1 });
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
   await extension.summariseFromMenu(page);

@@ -10,10 +10,13 @@
 //   POST …/messages                               Anthropic Messages (streaming and not)
 //   GET  …/models                                 model list (Anthropic's shape with anthropic-version)
 // Behaviour, faults and the rate limit apply to both dialects; `completions()` lists the OpenAI
-// requests, `messages()` the Anthropic ones, and `stats()` counts both.
+// requests, `messages()` the Anthropic ones, and `stats()` counts both. The rate limits (requests,
+// and tokens per minute) are described in the header dialect `limitHeaders` names
+// (mock-llm/limit-headers.ts), whichever wire protocol the request used.
 //
 // The core (mock-llm/server.ts) holds routing, faults, timing and recording; each dialect's bodies,
 // headers and events are in mock-llm/openai.ts and mock-llm/anthropic.ts.
 
-export { DEFAULT_API_ROOTS, startMockLlm } from './mock-llm/server';
+export { DEFAULT_API_ROOTS, requestTokens, startMockLlm } from './mock-llm/server';
+export { LIMIT_DIALECTS, type LimitDialect } from './mock-llm/limit-headers';
 export type { Fault, MockBehaviour, MockLlm, RecordedRequest, ReplyContext } from './mock-llm/types';

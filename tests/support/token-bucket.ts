@@ -19,17 +19,29 @@ export class TokenBucket {
     this.last = now();
   }
 
-  take(): Take {
+  /** Takes `n` tokens (a request, or its tokens), or none if there are not that many. */
+  take(n = 1): Take {
     this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= n) {
+      this.tokens -= n;
       return {
         ok: true,
         remaining: Math.floor(this.tokens),
         msUntilFull: this.msFor(this.burst - this.tokens),
       };
     }
-    return { ok: false, msUntilToken: this.msFor(1 - this.tokens) };
+    return { ok: false, msUntilToken: this.msFor(Math.min(n, this.burst) - this.tokens) };
+  }
+
+  /** Gives back what `take` took, when another bucket refused the same request. */
+  refund(n = 1): void {
+    this.tokens = Math.min(this.burst, this.tokens + n);
+  }
+
+  /** The bucket as a refused request sees it. */
+  view(): { remaining: number; msUntilFull: number } {
+    this.refill();
+    return { remaining: Math.floor(this.tokens), msUntilFull: this.msFor(this.burst - this.tokens) };
   }
 
   private refill(): void {

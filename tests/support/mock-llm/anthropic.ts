@@ -3,7 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { ErrorEventFault, Rejection, Responder } from './types';
-import { approxTokens, headerValue, isObject, normaliseMessages, retryAfterSeconds, type ParseResult } from './wire';
+import { approxTokens, headerValue, isObject, normaliseMessages, type ParseResult } from './wire';
 
 let requestId = 1;
 
@@ -68,23 +68,15 @@ export const anthropicResponder: Responder = {
     return messages;
   },
 
-  rateLimited: (limit, msUntilToken) => ({
+  rateLimited: (window, limit) => ({
     status: 429,
-    body: errorBodyOf('rate_limit_error', `This request would exceed your organization's rate limit of ${limit} requests per minute. Please try again later.`),
-    headers: {
-      'retry-after': retryAfterSeconds(msUntilToken),
-      'anthropic-ratelimit-requests-limit': limit,
-      'anthropic-ratelimit-requests-remaining': '0',
-      'anthropic-ratelimit-requests-reset': new Date(Date.now() + msUntilToken).toISOString(),
-    },
+    body: errorBodyOf(
+      'rate_limit_error',
+      `This request would exceed your organization's rate limit of ${limit} ${window === 'requests' ? 'requests' : 'input tokens'} per minute. Please try again later.`,
+    ),
   }),
 
-  rateHeaders: (limit, remaining, msUntilFull) => ({
-    'anthropic-ratelimit-requests-limit': limit,
-    'anthropic-ratelimit-requests-remaining': String(remaining),
-    // Anthropic gives the moment the bucket is full again, as an RFC 3339 timestamp.
-    'anthropic-ratelimit-requests-reset': new Date(Date.now() + msUntilFull).toISOString(),
-  }),
+  limitHeaders: 'anthropic',
 
   unknownModel: (model) => ({ status: 404, body: errorBodyOf('not_found_error', `model: ${model}`) }),
   errorBody,

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { formatResetDuration } from '../token-bucket';
 import type { ErrorEventFault, Rejection, Responder } from './types';
-import { approxTokens, headerValue, isObject, normaliseMessages, retryAfterSeconds, type ParseResult } from './wire';
+import { approxTokens, headerValue, isObject, normaliseMessages, type ParseResult } from './wire';
 
 export function oaiError(message: string, type: string, code: string | null, param: string | null = null) {
   return { error: { message, type, param, code } };
@@ -65,34 +65,22 @@ export const openaiResponder: Responder = {
   checkRequest,
   conversation: (body) => normaliseMessages(body.messages as unknown[]),
 
-  rateLimited(limit, msUntilToken) {
-    const reset = formatResetDuration(msUntilToken);
+  rateLimited(window, limit, msUntilRetry) {
+    const [unit, abbr] = window === 'requests' ? ['requests', 'RPM'] : ['tokens', 'TPM'];
     return {
       status: 429,
       body: {
         error: {
-          message: `Rate limit reached for mock-model in organization org-mock on requests per min (RPM): Limit ${limit}, Used ${limit}, Requested 1. Please try again in ${reset}.`,
-          type: 'requests',
+          message: `Rate limit reached for mock-model in organization org-mock on ${unit} per min (${abbr}): Limit ${limit}, Used ${limit}, Requested 1. Please try again in ${formatResetDuration(msUntilRetry)}.`,
+          type: unit,
           param: null,
           code: 'rate_limit_exceeded',
         },
       },
-      headers: {
-        'retry-after': retryAfterSeconds(msUntilToken),
-        'retry-after-ms': String(msUntilToken),
-        'x-ratelimit-limit-requests': limit,
-        'x-ratelimit-remaining-requests': '0',
-        'x-ratelimit-reset-requests': reset,
-      },
     };
   },
 
-  rateHeaders: (limit, remaining, msUntilFull) => ({
-    'x-ratelimit-limit-requests': limit,
-    'x-ratelimit-remaining-requests': String(remaining),
-    // On success OpenAI means "until the budget is full again"; on a 429, "until the next slot".
-    'x-ratelimit-reset-requests': formatResetDuration(msUntilFull),
-  }),
+  limitHeaders: 'openai',
 
   unknownModel(model, deployment) {
     if (deployment !== undefined) {

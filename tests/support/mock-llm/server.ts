@@ -7,12 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { TokenBucket } from '../token-bucket';
 import { anthropicResponder } from './anthropic';
 import { azureNotFound, oaiError, openaiResponder } from './openai';
-import type { Fault, MockBehaviour, MockLlm, RecordedRequest, ReplyContext, Responder, SseEvents } from './types';
+import { admittedHeaders, limitedHeaders, type LimitState, type Refusal } from './limit-headers';
+import type { Fault, MockBehaviour, MockLlm, RecordedRequest, Rejection, ReplyContext, Responder, SseEvents } from './types';
 import {
+  approxTokens,
   ByteWriter,
   flattenHeaders,
   headerValue,
   lowerKeys,
+  normaliseMessages,
   parseJson,
   readBody,
   sendJson,
@@ -63,7 +66,9 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers':
     'retry-after, retry-after-ms, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, ' +
-    'anthropic-ratelimit-requests-limit, anthropic-ratelimit-requests-remaining, anthropic-ratelimit-requests-reset',
+    'x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens, ' +
+    'anthropic-ratelimit-requests-limit, anthropic-ratelimit-requests-remaining, anthropic-ratelimit-requests-reset, ' +
+    'anthropic-ratelimit-tokens-limit, anthropic-ratelimit-tokens-remaining, anthropic-ratelimit-tokens-reset',
 };
 
 const EXTENSION_ORIGIN = /^(chrome|moz)-extension:\/\//i;
@@ -75,6 +80,7 @@ export async function startMockLlm(
   const base: MockBehaviour = { ...DEFAULTS, ...initial };
   let behaviour: MockBehaviour = { ...base };
   let bucket = makeBucket(behaviour.rateLimit);
+  let tokenBucket = makeTokenBucket(behaviour.tokenLimit);
   const faults: Fault[] = [];
   const requests: RecordedRequest[] = [];
   let completionCount = 0;
@@ -174,6 +180,44 @@ export async function startMockLlm(
     return completion(res, b, raw, parsed, head, abort.signal, { responder: openaiResponder });
   }
 
+  /**
+   * One request's turn at the request and token buckets: both or neither, as a server that counts
+   * a refused request against no window. The headers describe the buckets in the behaviour's dialect.
+   */
+  function takeTurn(
+    b: MockBehaviour,
+    body: Record<string, unknown>,
+    responder: Responder,
+  ): { headers: Record<string, string>; refused?: Rejection } {
+    const dialect = b.limitHeaders ?? responder.limitHeaders;
+    const state: LimitState = {};
+    const taken: ['requests' | 'tokens', TokenBucket, number][] = [];
+    let refusal: Refusal | undefined;
+    const wanted: ['requests' | 'tokens', TokenBucket | undefined, number][] = [
+      ['requests', bucket, 1],
+      ['tokens', tokenBucket, requestTokens(body)],
+    ];
+    for (const [window, from, n] of wanted) {
+      if (from === undefined) continue;
+      const t = refusal === undefined ? from.take(n) : { ok: false as const, msUntilToken: 0 };
+      if (t.ok) {
+        taken.push([window, from, n]);
+        state[window] = { limit: from.burst, remaining: t.remaining, msUntilFull: t.msUntilFull };
+      } else {
+        state[window] = { limit: from.burst, ...from.view() };
+        refusal ??= { window, msUntilRetry: t.msUntilToken, state };
+      }
+    }
+    if (refusal === undefined) return { headers: admittedHeaders(dialect, state) };
+    for (const [window, from, n] of taken) {
+      from.refund(n);
+      state[window] = { limit: from.burst, ...from.view() };
+    }
+    const limit = refusal.state[refusal.window]?.limit ?? 0;
+    const rejection = responder.rateLimited(refusal.window, limit, refusal.msUntilRetry);
+    return { headers: {}, refused: { ...rejection, headers: limitedHeaders(dialect, refusal) } };
+  }
+
   async function completion(
     res: ServerResponse,
     b: MockBehaviour,
@@ -202,16 +246,9 @@ export async function startMockLlm(
     // checkRequest made sure it is a JSON object.
     const body = (parsed as { value: Record<string, unknown> }).value;
 
-    let rateHeaders: Record<string, string> = {};
-    if (bucket && b.rateLimit) {
-      const t = bucket.take();
-      const limit = String(b.rateLimit.burst);
-      if (!t.ok) {
-        const limited = responder.rateLimited(limit, t.msUntilToken);
-        return reject(limited.status, limited.body, limited.headers);
-      }
-      rateHeaders = responder.rateHeaders(limit, t.remaining, t.msUntilFull);
-    }
+    const limited = takeTurn(b, body, responder);
+    if (limited.refused) return reject(limited.refused.status, limited.refused.body, limited.refused.headers);
+    const rateHeaders = limited.headers;
 
     // An Azure deployment is the model, whatever the body says.
     const model = route.deployment ?? (typeof body.model === 'string' ? body.model : '');
@@ -362,10 +399,12 @@ export async function startMockLlm(
     set(patch) {
       behaviour = { ...behaviour, ...patch };
       if ('rateLimit' in patch) bucket = makeBucket(behaviour.rateLimit);
+      if ('tokenLimit' in patch) tokenBucket = makeTokenBucket(behaviour.tokenLimit);
     },
     reset() {
       behaviour = { ...base };
       bucket = makeBucket(behaviour.rateLimit);
+      tokenBucket = makeTokenBucket(behaviour.tokenLimit);
       faults.length = 0;
       requests.length = 0;
       completionCount = 0;
@@ -390,6 +429,17 @@ export async function startMockLlm(
 
 function makeBucket(limit: MockBehaviour['rateLimit']): TokenBucket | undefined {
   return limit ? new TokenBucket(limit.ratePerSec, limit.burst) : undefined;
+}
+
+function makeTokenBucket(limit: MockBehaviour['tokenLimit']): TokenBucket | undefined {
+  return limit ? new TokenBucket(limit.perMinute / 60, limit.burst) : undefined;
+}
+
+/** What a server counts against its token window before answering: the prompt's tokens. */
+export function requestTokens(body: Record<string, unknown>): number {
+  const messages = Array.isArray(body.messages) ? normaliseMessages(body.messages as unknown[]) : [];
+  const system = typeof body.system === 'string' ? body.system : '';
+  return approxTokens(system + messages.map((m) => m.content).join(''));
 }
 
 function defaultReply({ messages }: ReplyContext): string {

@@ -2,6 +2,7 @@
 // responders (openai.ts, anthropic.ts).
 
 import type { IncomingMessage } from 'node:http';
+import type { LimitDialect } from './limit-headers';
 import type { ParseResult } from './wire';
 
 export interface RecordedRequest {
@@ -69,6 +70,13 @@ export interface MockBehaviour {
   dataNoSpace: boolean;
   /** Token bucket over completion requests. */
   rateLimit?: { ratePerSec: number; burst: number };
+  /**
+   * Token bucket over the tokens of completion requests (tokens per minute), each request's tokens
+   * estimated from its body (prompt text at four characters a token).
+   */
+  tokenLimit?: { perMinute: number; burst: number };
+  /** How rate limits are described in headers; default the responder's own (`openai` or `anthropic`). */
+  limitHeaders?: LimitDialect;
   /** Applied to every completion request once the one-shot queue is empty. */
   always?: Fault;
   /**
@@ -153,9 +161,10 @@ export interface Responder {
   checkRequest(req: IncomingMessage, parsed: ParseResult, raw: string): Rejection | undefined;
   /** The turns the reply is made from. */
   conversation(body: Record<string, unknown>): ReplyContext['messages'];
-  rateLimited(limit: string, msUntilToken: number): Rejection;
-  /** Rate-limit headers on an admitted request. */
-  rateHeaders(limit: string, remaining: number, msUntilFull: number): Record<string, string>;
+  /** The 429 body when `window` ran out (its headers come from the behaviour's header dialect). */
+  rateLimited(window: 'requests' | 'tokens', limit: number, msUntilRetry: number): Rejection;
+  /** The header dialect this server speaks unless the behaviour says otherwise. */
+  limitHeaders: LimitDialect;
   /** `strictModels` and a model it does not know; `deployment` is the Azure deployment in the path. */
   unknownModel(model: string, deployment: string | undefined): Rejection;
   /** The body of a `status` fault that brings none. */

@@ -25,7 +25,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'chat.delete': { type: 'chat.delete', conversationId: 'c1' },
   'models.list': { type: 'models.list' },
   'prefs.get': { type: 'prefs.get' },
-  'prefs.save': { type: 'prefs.save', patch: { maxAttempts: 3 } },
+  'prefs.save': { type: 'prefs.save', patch: { attemptLimit: 3 } },
   'library.list': { type: 'library.list', text: 'train', kind: 'summary' },
   'library.get': { type: 'library.get', id: 'summary:j1' },
   'library.delete': { type: 'library.delete', id: 'chat:c1' },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CLIENT_OPTIONS, createLlmClient, type LlmClientDeps, type LlmError } from '../../../lib/llm';
+import { INITIAL_WINDOW } from '../../../lib/llm/aimd';
+import { createLlmClient, type LlmClientDeps, type LlmError } from '../../../lib/llm';
 import { completionJson, deferred, jsonResponse, scriptedFetch, sseBody, sseResponse } from './fakes';
 import { ask, outcome, provider, settle, setup, statusLog } from './harness';
 
@@ -44,20 +45,25 @@ describe('adaptive concurrency (AIMD)', () => {
     expect(m.calls).toHaveLength(5);
   });
 
-  it('halves on a 429 (once per congestion event) and grows back by one per window of successes', async () => {
+  it('starts small and doubles per round trip; a 429 stops the doubling without a cut (the pacer owns the rate)', async () => {
     const { m, client } = manualClient({
       random: () => 0,
       options: { maxConcurrency: 8, backoffBaseMs: 1 },
     });
-    const runs = [1, 2, 3, 4].map((i) => client.complete(ask(String(i))));
+    const runs = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i))));
     await settle();
-    expect(m.calls).toHaveLength(4);
-    // Two 429s from requests sent under the same limit count as one loss.
-    m.pending[0]!.resolve(jsonResponse(429, {}));
-    m.pending[1]!.resolve(jsonResponse(429, {}));
+    expect(m.calls).toHaveLength(INITIAL_WINDOW);
+    m.pending[0]!.resolve(jsonResponse(200, completionJson('ok')));
+    m.pending[1]!.resolve(jsonResponse(200, completionJson('ok')));
     await settle();
-    expect(client.stats().concurrency).toBe(4);
-    while (m.pending.some((p, i) => i >= 2 && !(p as { done?: boolean }).done)) {
+    // Two successes in slow start: one more.
+    expect(client.stats().concurrency).toBe(3);
+    m.pending[2]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
+    await settle();
+    expect(client.stats().concurrency).toBe(3);
+    let finished = false;
+    void Promise.all(runs).then(() => (finished = true));
+    while (!finished) {
       for (const p of m.pending) {
         const slot = p as typeof p & { done?: boolean };
         if (!slot.done) {
@@ -68,8 +74,8 @@ describe('adaptive concurrency (AIMD)', () => {
       await vi.advanceTimersByTimeAsync(10);
     }
     await Promise.all(runs);
-    // 4 successes at limit 4 = one full window → 5.
-    expect(client.stats().concurrency).toBe(5);
+    // 3 successes at limit 3 = one full window → 4.
+    expect(client.stats().concurrency).toBe(4);
   });
 
   it('halves after three consecutive 503s and after a timeout, never below 1', async () => {
@@ -77,12 +83,12 @@ describe('adaptive concurrency (AIMD)', () => {
       options: { maxConcurrency: 8, maxAttempts: 1, breakerFailureThreshold: 100 },
     });
     for (let i = 0; i < 2; i += 1) await outcome(client.complete(ask(String(i))));
-    expect(client.stats().concurrency).toBe(8);
+    expect(client.stats().concurrency).toBe(INITIAL_WINDOW);
     await outcome(client.complete(ask('3')));
-    expect(client.stats().concurrency).toBe(4);
+    expect(client.stats().concurrency).toBe(INITIAL_WINDOW / 2);
 
     const slow = setup([() => new Promise<Response>(() => undefined)], {
-      options: { maxConcurrency: 2, maxAttempts: 1, firstByteTimeoutMs: 100 },
+      options: { maxConcurrency: 2, maxAttempts: 1, firstByteTimeoutMs: 100, breakerFailureThreshold: 100 },
     });
     for (let i = 0; i < 3; i += 1) {
       const p = outcome(slow.client.chat(ask(String(i))));
@@ -94,9 +100,12 @@ describe('adaptive concurrency (AIMD)', () => {
 
   it('follows the user’s max concurrency at run time', async () => {
     const { client } = setup([() => jsonResponse(200, completionJson('x'))], { options: { maxConcurrency: 4 } });
-    client.setOptions({ maxConcurrency: 2 });
-    expect(client.stats().concurrency).toBe(2);
+    client.setOptions({ maxConcurrency: 1 });
+    expect(client.stats().concurrency).toBe(1);
+    // A higher max is grown into, one success at a time while slow start lasts.
     client.setOptions({ maxConcurrency: 6 });
+    expect(client.stats().concurrency).toBe(1);
+    for (let i = 0; i < 12; i += 1) await client.complete(ask(String(i)));
     expect(client.stats().concurrency).toBe(6);
   });
 
@@ -237,7 +246,12 @@ describe('circuit breaker', () => {
     const { client } = setup([() => jsonResponse(400, {}), () => jsonResponse(429, {})], {
       options: { breakerFailureThreshold: 2, maxAttempts: 1 },
     });
-    for (let i = 0; i < 4; i += 1) await outcome(client.complete(ask(String(i))));
+    for (let i = 0; i < 4; i += 1) {
+      // The 429s set the pace: later requests wait their turn.
+      const pending = outcome(client.complete(ask(String(i))));
+      await vi.advanceTimersByTimeAsync(2_000);
+      await pending;
+    }
     expect(client.stats().breaker).toBe('closed');
   });
 
@@ -320,7 +334,8 @@ describe('persisted admission state', () => {
     for (const bad of [{ version: 99 }, 'junk', { version: 1, concurrency: 0, pausedUntil: 0, breaker: {} }]) {
       const { client } = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: memoryStore(bad).store });
       expect((await client.complete(ask())).text).toBe('ok');
-      expect(client.stats().concurrency).toBe(DEFAULT_CLIENT_OPTIONS.maxConcurrency);
+      // Slow start from the initial window: nothing was taken from the junk.
+      expect(client.stats().concurrency).toBe(INITIAL_WINDOW);
     }
     const failing = {
       load: () => Promise.reject(new Error('storage gone')),
@@ -406,5 +421,24 @@ describe('single-flight', () => {
     const results = await Promise.all([outcome(client.chat(ask())), outcome(client.chat(ask()))]);
     expect(results.map((r) => (r as LlmError).kind)).toEqual(['auth', 'auth']);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('a spent quota', () => {
+  it('stops the queue: requests queued behind it fail with the quota error without going upstream', async () => {
+    const { m, client } = manualClient({ options: { maxConcurrency: 8 } });
+    const runs = Array.from({ length: 20 }, (_, i) => outcome(client.complete(ask(String(i)))));
+    await settle();
+    expect(m.calls).toHaveLength(INITIAL_WINDOW);
+    const spent = () => jsonResponse(429, { error: { code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota.' } });
+    m.pending[0]!.resolve(spent());
+    m.pending[1]!.resolve(spent());
+    const results = (await Promise.all(runs)) as LlmError[];
+    expect(results.map((r) => r.kind)).toEqual(Array.from({ length: 20 }, () => 'quota'));
+    expect(m.calls).toHaveLength(INITIAL_WINDOW);
+    // A request made after the stop goes upstream again: the user may have added credit.
+    void outcome(client.complete(ask('later')));
+    await settle();
+    expect(m.calls).toHaveLength(INITIAL_WINDOW + 1);
   });
 });

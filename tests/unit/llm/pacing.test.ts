@@ -1,65 +1,68 @@
 // Rate-limit headers as a pacing signal, and a breaker whose cool-down grows with the outage.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AimdLimit } from '../../../lib/llm/aimd';
+import { AimdLimit, INITIAL_WINDOW } from '../../../lib/llm/aimd';
 import { CircuitBreaker } from '../../../lib/llm/breaker';
-import { RateGate } from '../../../lib/llm/rate-gate';
-import { readQuota } from '../../../lib/llm/retry-hints';
+import { readLimits, serverWait } from '../../../lib/llm/retry-hints';
+import { LIMIT_DIALECTS } from '../../support/mock-llm';
+import { simulate } from './pacer-sim';
 import { completionJson, jsonResponse } from './fakes';
 import { ask, outcome, settle, setup, statusLog } from './harness';
 
 const emptyWindow = { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1s' };
 
-describe('readQuota', () => {
-  it('reads the request window and whether any window is empty', () => {
+describe('readLimits and serverWait', () => {
+  it('read every dialect’s windows, and the most precise wait a 429 names', () => {
     const h = (o: Record<string, string>) => new Headers(o);
-    expect(readQuota(h(emptyWindow))).toEqual({ exhausted: true, requests: { remaining: 0, limit: 10, resetMs: 1_000 } });
-    expect(readQuota(h({ ...emptyWindow, 'x-ratelimit-remaining-requests': '7', 'x-ratelimit-reset-requests': '300ms' }))).toEqual({
-      exhausted: false,
-      requests: { remaining: 7, limit: 10, resetMs: 300 },
-    });
-    expect(readQuota(h({ 'x-ratelimit-remaining-tokens': '0' }))).toEqual({ exhausted: true });
-    expect(readQuota(h({}))).toEqual({ exhausted: false });
-    // A window it cannot fully make out describes no pace.
-    expect(readQuota(h({ ...emptyWindow, 'x-ratelimit-limit-requests': 'many' })).requests).toBeUndefined();
-    expect(readQuota(h({ ...emptyWindow, 'x-ratelimit-reset-requests': 'soon' })).requests).toBeUndefined();
+    expect(readLimits(h(emptyWindow), 0)).toEqual({ requests: { remaining: 0, limit: 10, resetMs: 1_000 }, tokens: {} });
+    expect(readLimits(h({ 'x-ratelimit-remaining-tokens': '0' }), 0)).toEqual({ requests: {}, tokens: { remaining: 0 } });
+    expect(readLimits(h({}), 0)).toEqual({ requests: {}, tokens: {} });
+    expect(readLimits(h({ ...emptyWindow, 'x-ratelimit-limit-requests': 'many' }), 0).requests).toEqual({ remaining: 0, resetMs: 1_000 });
+    // A whole-second retry-after is the exact wait rounded up: the same 429's sub-second reset wins.
+    expect(serverWait(h({ 'retry-after': '1', 'x-ratelimit-reset-requests': '120ms' }), 0, 429)).toEqual({ ms: 120, exact: true });
+    expect(serverWait(h({ 'retry-after': '1' }), 0, 429)).toEqual({ ms: 1_000, exact: false });
+    expect(serverWait(h({ 'retry-after-ms': '80', 'retry-after': '1' }), 0, 429)).toEqual({ ms: 80, exact: true });
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0, 300);
+    expect(serverWait(h({ 'retry-after': new Date(Date.UTC(2026, 0, 1, 0, 0, 2)).toUTCString() }), now, 429)).toEqual({ ms: 1_700, exact: false });
+    expect(serverWait(h({}), 0, 429)).toBeUndefined();
   });
 });
 
-describe('RateGate', () => {
-  it('is open until a response describes the window', () => {
-    const gate = new RateGate();
-    for (let i = 0; i < 100; i += 1) gate.take(0);
-    expect(gate.readyAt(0)).toBe(0);
+describe('Pacer, on a fake clock against a simulated bucket', () => {
+  const base = { count: 150, ratePerSec: 20, burst: 10, latencyMs: 200, window: 16 } as const;
+
+  it.each(LIMIT_DIALECTS.filter((d) => d !== 'azure'))('learns the admitted rate whatever the server says (%s), with few 429s', (dialect) => {
+    const result = simulate({ ...base, dialect });
+    expect(result.learned).toBeGreaterThan(20 * 0.9);
+    expect(result.learned).toBeLessThan(20 * 1.15);
+    // The first wave (16 against a burst of 10) finds the limit; after that, a few per probe.
+    expect(result.refused).toBeLessThanOrEqual(15);
   });
 
-  it('counts the requests sent after the one that reported, and refills at the window’s pace', () => {
-    const gate = new RateGate();
-    const first = gate.take(0);
-    gate.take(0);
-    // 10 per second: one every 100 ms. The first request left 0 behind; the second took one more.
-    gate.sync({ remaining: 0, limit: 10, resetMs: 1_000 }, first, 0, 50);
-    expect(gate.readyAt(50)).toBe(200);
-    expect(gate.readyAt(199)).toBe(200);
-    expect(gate.readyAt(200)).toBe(0);
-    gate.take(200);
-    expect(gate.readyAt(200)).toBe(300);
+  it('with only `remaining` (Azure), resyncs the mirror from every answer and refuses little beyond the first wave', () => {
+    expect(simulate({ ...base, dialect: 'azure' }).refused).toBeLessThanOrEqual(8);
   });
 
-  it('never refills past the limit, and opens when the server stops describing the window', () => {
-    const gate = new RateGate();
-    gate.sync({ remaining: 0, limit: 3, resetMs: 300 }, gate.take(0), 0, 0);
-    for (let i = 0; i < 3; i += 1) gate.take(10_000);
-    expect(gate.readyAt(10_000)).toBe(10_100);
-    gate.sync(undefined, 4, 10_000, 10_000);
-    expect(gate.readyAt(10_000)).toBe(0);
-    gate.sync({ remaining: 3, limit: 3, resetMs: 0 }, 5, 10_000, 10_000);
-    expect(gate.readyAt(10_000)).toBe(0);
+  it.each(['429-only', 'none'] as const)('follows a limit that drops and rises mid-run (%s)', (dialect) => {
+    const down = simulate({ ...base, count: 400, dialect, change: { atMs: 4_000, ratePerSec: 10 } });
+    // Sampled each second: the estimate settles near 20, then near 10 once the drop is seen.
+    expect(down.samples[3]).toBeGreaterThan(16);
+    expect(down.samples.at(-1)).toBeLessThan(12.5);
+    expect(down.samples.at(-1)).toBeGreaterThan(8);
+    const up = simulate({ ...base, count: 300, dialect, change: { atMs: 3_000, ratePerSec: 40 } });
+    expect(up.samples.at(-1)).toBeGreaterThan(26);
+  });
+
+  it('paces by tokens when the token window is the tighter one', () => {
+    const result = simulate({ ...base, dialect: 'openai', ratePerSec: 100, burst: 100, tokens: { perRequest: 1_000, perSec: 5_000, burst: 10_000 } });
+    // The first wave, sent before anything was known (16 × 1000 tokens against 10 000), and hardly more.
+    expect(result.refused).toBeLessThanOrEqual(8);
   });
 });
 
 describe('AIMD under a rate limit', () => {
   it('does not grow on successes that found the window empty', () => {
     const limit = new AimdLimit(8);
+    limit.restore(8);
     limit.onLoss(limit.epoch);
     expect(limit.current).toBe(4);
     for (let i = 0; i < 20; i += 1) expect(limit.onSuccess(true)).toBe(false);
@@ -136,27 +139,30 @@ describe('client pacing and breaker', () => {
     const status = statusLog();
     const pending = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i)))).concat(client.complete(ask('6'), { onStatus: status.onStatus }));
     await settle();
-    // Two at once (nothing known yet), then one per 100 ms: 10 requests per 1 s window.
+    // Two at once (nothing known yet), then about one per 100 ms: 10 requests per 1 s window, read
+    // as 9.5 (remaining is rounded down), each a few ms after the mirror's moment (the guard).
     expect(sentAt).toEqual([0, 0]);
     await vi.advanceTimersByTimeAsync(99);
     expect(calls).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(calls).toHaveLength(3);
     await vi.advanceTimersByTimeAsync(1_000);
     await Promise.all(pending);
-    expect(sentAt).toEqual([0, 0, 100, 200, 300, 400]);
+    const gaps = sentAt.slice(2).map((t, i) => t - (sentAt[i + 1] ?? 0));
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThanOrEqual(100);
+      expect(gap).toBeLessThanOrEqual(115);
+    }
     // Waiting for a turn is queueing, not an error the UI should announce.
     expect(status.types()).not.toContain('waiting');
   });
 
-  it('stops pacing when responses no longer describe the window', async () => {
+  it('keeps the pace it was told when responses stop describing the window', async () => {
     const { sentAt, timed } = sendLog();
     const record = (headers: Record<string, string>) => timed(() => jsonResponse(200, completionJson('ok'), headers));
     const { client } = setup([record(emptyWindow), record({})], { options: { maxConcurrency: 1 } });
     const pending = Promise.all([1, 2, 3].map((i) => client.complete(ask(String(i)))));
     await vi.advanceTimersByTimeAsync(1_000);
     await pending;
-    expect(sentAt).toEqual([0, 100, 100]);
+    expect(sentAt).toEqual([0, 111, 216]);
   });
 
   it('does not raise the concurrency limit on successes that found the window empty', async () => {
@@ -172,7 +178,7 @@ describe('client pacing and breaker', () => {
       await vi.advanceTimersByTimeAsync(20);
       await pending;
     }
-    expect(client.stats().concurrency).toBe(4);
+    expect(client.stats().concurrency).toBe(INITIAL_WINDOW);
   });
 
   it('a retry held behind the open circuit does not spend the retry budget', async () => {

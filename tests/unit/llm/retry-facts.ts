@@ -16,7 +16,7 @@ export function facts(over: Partial<RetryFacts> = {}): RetryFacts {
     deadline: NOW + 300_000,
     maxRetryAfterMs: 60_000,
     circuitOpen: false,
-    budget: 10,
+    budgetWaitMs: 0,
     backoffMs: () => 250,
     ...over,
   };

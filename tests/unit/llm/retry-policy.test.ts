@@ -98,7 +98,7 @@ describe('retry policy', () => {
   });
 
   it('server-scheduled: retried when admitted (the pause waits), free of the budget', () => {
-    expect(decideRetry(facts({ error: errors.rateLimited(429, 2_000), budget: 0 }))).toEqual({
+    expect(decideRetry(facts({ error: errors.rateLimited(429, 2_000), budgetWaitMs: 5_000 }))).toEqual({
       action: 'retry',
       rule: 'server-scheduled',
       delayMs: 0,
@@ -108,7 +108,7 @@ describe('retry policy', () => {
   });
 
   it('circuit-open: retried when admitted (behind the breaker), free of the budget', () => {
-    expect(decideRetry(facts({ circuitOpen: true, budget: 0 }))).toEqual({
+    expect(decideRetry(facts({ circuitOpen: true, budgetWaitMs: 5_000 }))).toEqual({
       action: 'retry',
       rule: 'circuit-open',
       delayMs: 0,
@@ -117,8 +117,12 @@ describe('retry policy', () => {
     });
   });
 
-  it('budget-empty: our own retries stop when the budget is spent', () => {
-    expect(decideRetry(facts({ budget: 0.9 }))).toMatchObject({ action: 'fail', rule: 'budget-empty', error: { kind: 'server', attempts: 1 } });
+  it('budget-empty: our own retries wait for the budget to refill, they do not fail', () => {
+    expect(decideRetry(facts({ budgetWaitMs: 900 }))).toEqual({ action: 'retry', rule: 'budget-empty', delayMs: 900, waitReason: 'server_error', spendsBudget: true });
+    // The backoff still applies when it is the longer wait.
+    expect(decideRetry(facts({ budgetWaitMs: 100 }))).toMatchObject({ rule: 'budget-empty', delayMs: 250 });
+    // A budget wait past the deadline is a retry that cannot start in time.
+    expect(decideRetry(facts({ budgetWaitMs: 400_000 }))).toMatchObject({ action: 'fail', rule: 'past-deadline' });
   });
 
   it.each([
@@ -128,7 +132,7 @@ describe('retry policy', () => {
     [errors.timeout('first_byte', 30_000), 'network'],
     [errors.streamCut(), 'network'],
   ] as const)('backoff: %s waits the jittered backoff, paid from the budget, shown as %s', (error, waitReason) => {
-    expect(decideRetry(facts({ error, budget: 1 }))).toEqual({ action: 'retry', rule: 'backoff', delayMs: 250, waitReason, spendsBudget: true });
+    expect(decideRetry(facts({ error, budgetWaitMs: 0 }))).toEqual({ action: 'retry', rule: 'backoff', delayMs: 250, waitReason, spendsBudget: true });
   });
 
   it('draws the backoff at most once, and only when a rule needs it', () => {

@@ -3,7 +3,7 @@ import { redact } from '../../../lib/security/redact';
 import { parseDuration, parseRetryAfter, retryHintFromHeaders } from '../../../lib/llm/retry-hints';
 import { fullJitterDelay } from '../../../lib/llm/backoff';
 import { RetryBudget } from '../../../lib/llm/retry-budget';
-import { AimdLimit } from '../../../lib/llm/aimd';
+import { AimdLimit, INITIAL_WINDOW } from '../../../lib/llm/aimd';
 import { CircuitBreaker } from '../../../lib/llm/breaker';
 import { openaiDialect } from '../../../lib/llm/dialects/openai';
 import { LlmError, snippet } from '../../../lib/llm/errors';
@@ -82,37 +82,58 @@ describe('backoff and budget', () => {
     expect(fullJitterDelay(4, 500, 20_000, () => 0)).toBe(0);
   });
 
-  it('the retry budget empties and refills by a fraction per success', () => {
-    const budget = new RetryBudget(0.5, 2);
-    expect([budget.tryWithdraw(), budget.tryWithdraw(), budget.tryWithdraw()]).toEqual([true, true, false]);
-    budget.onSuccess();
-    expect(budget.tryWithdraw()).toBe(false);
-    budget.onSuccess();
-    expect(budget.tryWithdraw()).toBe(true);
-    for (let i = 0; i < 100; i += 1) budget.onSuccess();
-    expect(budget.available).toBe(2);
+  it('the retry budget empties, refills by a fraction per success and by time, and delays rather than refuses', () => {
+    const budget = new RetryBudget(0.5, 2, 2, 0);
+    expect(budget.waitMs(0)).toBe(0);
+    budget.spend(0);
+    budget.spend(0);
+    expect(budget.waitMs(0)).toBe(500);
+    budget.onSuccess(0);
+    expect(budget.waitMs(0)).toBe(250);
+    // Spending into debt queues the next retry behind this one.
+    budget.spend(0);
+    expect(budget.waitMs(0)).toBe(750);
+    expect(budget.waitMs(750)).toBe(0);
+    for (let i = 0; i < 100; i += 1) budget.onSuccess(1_000);
+    budget.spend(1_000);
+    budget.spend(1_000);
+    expect(budget.waitMs(1_000)).toBe(500);
   });
 });
 
 describe('AIMD limit', () => {
-  it('halves once per congestion event, grows by one per window, stays within [1, max]', () => {
+  it('starts small and grows by half per round trip until a limit shows, then halves once per congestion event and grows by one per window', () => {
     const limit = new AimdLimit(8);
+    expect(limit.current).toBe(INITIAL_WINDOW);
+    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, true, false, true]);
+    expect(limit.current).toBe(4);
     const epoch = limit.epoch;
     expect(limit.onLoss(epoch)).toBe(true);
-    expect(limit.current).toBe(4);
+    expect(limit.current).toBe(2);
     expect(limit.onLoss(epoch)).toBe(false);
-    expect(limit.current).toBe(4);
-    for (let i = 0; i < 3; i += 1) expect(limit.onSuccess()).toBe(false);
+    expect(limit.current).toBe(2);
+    expect(limit.onSuccess()).toBe(false);
     expect(limit.onSuccess()).toBe(true);
-    expect(limit.current).toBe(5);
+    expect(limit.current).toBe(3);
     for (let i = 0; i < 5; i += 1) limit.onLoss(limit.epoch);
     expect(limit.current).toBe(1);
     for (let i = 0; i < 100; i += 1) limit.onSuccess();
     expect(limit.current).toBe(8);
   });
 
+  it('a 429 ends slow start without a cut: the pacer owns the rate', () => {
+    const limit = new AimdLimit(50);
+    limit.onSuccess();
+    limit.onSuccess();
+    limit.onRateLimited();
+    expect(limit.current).toBe(3);
+    for (let i = 0; i < 3; i += 1) limit.onSuccess();
+    expect(limit.current).toBe(4);
+  });
+
   it('counts only consecutive 503s', () => {
     const limit = new AimdLimit(4);
+    limit.restore(4);
     limit.on503(0);
     limit.on503(0);
     limit.onOther();

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockLlm, type MockLlm } from '../../support/mock-llm';
+import { LIMIT_DIALECTS, requestTokens, startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { TokenBucket, formatResetDuration } from '../../support/token-bucket';
 
 let mock: MockLlm;
@@ -222,6 +222,51 @@ describe('mock LLM: auth and rate limits', () => {
 
     mock.reset();
     expect((await post(chat())).status).toBe(200);
+  });
+
+  it('describes its limits in the header dialect it is given, on answers and on 429s', async () => {
+    const headersOf = (r: Response) => Object.fromEntries([...r.headers].filter(([k]) => /ratelimit|retry-after/.test(k)));
+    const seen: Record<string, { ok: Record<string, string>; limited: Record<string, string> }> = {};
+    for (const dialect of LIMIT_DIALECTS) {
+      mock.reset();
+      mock.set({ rateLimit: { ratePerSec: 2, burst: 1 }, limitHeaders: dialect });
+      const ok = await post(chat());
+      const limited = await post(chat());
+      expect(ok.status).toBe(200);
+      expect(limited.status).toBe(429);
+      seen[dialect] = { ok: headersOf(ok), limited: headersOf(limited) };
+    }
+    expect(Object.keys(seen.openai!.ok).sort()).toEqual(['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests']);
+    expect(seen.azure!.ok).toEqual({ 'x-ratelimit-remaining-requests': '0' });
+    expect(Number(seen.azure!.limited['retry-after-ms'])).toBeGreaterThan(0);
+    expect(Date.parse(seen.anthropic!.ok['anthropic-ratelimit-requests-reset'] ?? '')).toBeGreaterThan(Date.now() - 1_000);
+    expect(seen['429-only']!.ok).toEqual({});
+    expect(seen['429-only']!.limited['retry-after']).toBe('1');
+    expect(seen['429-only']!.limited['x-ratelimit-reset-requests']).toMatch(/^\d+ms$/);
+    expect(seen['http-date']!.ok).toEqual({});
+    expect(Object.keys(seen['http-date']!.limited)).toEqual(['retry-after']);
+    expect(Date.parse(seen['http-date']!.limited['retry-after'] ?? '')).toBeGreaterThan(Date.now());
+    expect(seen.none).toEqual({ ok: {}, limited: {} });
+  });
+
+  it('limits tokens per minute, counting each request’s prompt, and refuses a request only as a whole', async () => {
+    const prompt = 'x'.repeat(400);
+    const tokens = requestTokens(chat({ messages: [{ role: 'user', content: prompt }] }));
+    expect(tokens).toBe(100);
+    mock.set({ tokenLimit: { perMinute: 600, burst: 250 }, rateLimit: { ratePerSec: 0.01, burst: 100 } });
+    const big = () => post(chat({ messages: [{ role: 'user', content: prompt }] }));
+    const first = await big();
+    expect(first.headers.get('x-ratelimit-remaining-tokens')).toBe('150');
+    expect(first.headers.get('x-ratelimit-limit-tokens')).toBe('250');
+    expect((await big()).status).toBe(200);
+    const limited = await big();
+    expect(limited.status).toBe(429);
+    expect((await limited.json()).error).toMatchObject({ type: 'tokens', code: 'rate_limit_exceeded' });
+    // 50 tokens left, 100 wanted: 50 more at 10 a second.
+    expect(Number(limited.headers.get('retry-after-ms'))).toBeGreaterThan(4_000);
+    expect(limited.headers.get('x-ratelimit-reset-tokens')).toMatch(/s$/);
+    // The refused request took no request turn either.
+    expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('98');
   });
 
   it('token bucket refills with time', () => {

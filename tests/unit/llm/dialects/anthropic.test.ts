@@ -7,7 +7,7 @@ import { exchange, readWholeAnswer } from '../../../../lib/llm/attempt';
 import { realSleep } from '../../../../lib/llm/clock';
 import { anthropicDialect } from '../../../../lib/llm/dialects/anthropic';
 import { errorFromResponse as responseError, LlmError } from '../../../../lib/llm/errors';
-import { readQuota, retryHintFromHeaders } from '../../../../lib/llm/retry-hints';
+import { readLimits, retryHintFromHeaders } from '../../../../lib/llm/retry-hints';
 import { controlledStream, jsonResponse, scriptedFetch, splitBytes, sseResponse } from '../fakes';
 import { exchangeHelpers } from '../exchange';
 import { outcome, settle, statusLog } from '../harness';
@@ -348,18 +348,19 @@ describe('retry hints from Anthropic headers', () => {
     expect(retryVerdict(error)).toBe('retry');
   });
 
-  it('successful responses feed the request window to the client\'s pacing', () => {
-    const quota = readQuota(
+  it('successful responses feed the request and input-token windows to the client\'s pacing', () => {
+    const limits = readLimits(
       new Headers({
         'anthropic-ratelimit-requests-limit': '50',
         'anthropic-ratelimit-requests-remaining': '49',
         'anthropic-ratelimit-requests-reset': '2025-06-01T12:00:01.200Z',
         'anthropic-ratelimit-tokens-remaining': '30000',
+        'anthropic-ratelimit-input-tokens-remaining': '20000',
       }),
       now,
     );
-    expect(quota).toEqual({ exhausted: false, requests: { remaining: 49, limit: 50, resetMs: 1_200 } });
-    expect(readQuota(new Headers({ 'anthropic-ratelimit-output-tokens-remaining': '0', 'anthropic-ratelimit-requests-remaining': '3' }), now).exhausted).toBe(true);
+    expect(limits).toEqual({ requests: { remaining: 49, limit: 50, resetMs: 1_200 }, tokens: { remaining: 20_000 } });
+    expect(readLimits(new Headers({ 'anthropic-ratelimit-tokens-remaining': '7' }), now).tokens).toEqual({ remaining: 7 });
   });
 });
 

@@ -1,0 +1,329 @@
+// Paces requests to the rate the server admits, learned from what it does: which requests it
+// admitted and which it refused (429), over time, as congestion control estimates a bottleneck.
+// Each limit (requests, and tokens counted before sending) is mirrored as a token bucket whose
+// refill rate is an estimate. Headers, in whatever dialect, are hints and bounds: a full window
+// description (limit, remaining, reset) gives the rate outright; `remaining` alone resyncs the
+// mirror; a 429's wait tells when capacity returns, to the millisecond or only rounded up.
+//
+// The estimator: whenever the bucket is seen empty (a 429, or `remaining: 0`), the units the
+// server admitted since the previous time it was seen empty are exactly what it refilled
+// meanwhile, so rate = admitted units / time between. With a millisecond wait, "empty" is pinned
+// to when the next unit arrives and short spans suffice; with whole seconds or nothing at all, to
+// when the refused request was sent, over longer spans. Spans older than the horizon are
+// forgotten, so a limit that changes mid-run is followed.
+
+import type { LimitReport, ServerWait, WindowReport } from './retry-hints';
+
+export type WindowName = 'requests' | 'tokens';
+
+export type SentState = 'pending' | 'admitted' | 'refused';
+
+/** A request the pacer let go; its outcome is reported back through `Pacer.admitted/refused`. */
+export interface Sent {
+  readonly seq: number;
+  readonly at: number;
+  /** Units per window: one request, and its tokens. */
+  readonly units: Readonly<Record<WindowName, number>>;
+  state: SentState;
+}
+
+/** Where the bucket was seen empty: `value` units had been refilled in all by `time`. */
+interface Observation {
+  time: number;
+  value: number;
+  exact: boolean;
+}
+
+type RateSource = 'headers' | 'learned' | 'guess';
+
+/** How far back empty-bucket observations count: a longer span is steadier, a shorter one follows a changing limit. */
+const HORIZON_MS = 5_000;
+/** The shortest span an estimate is made over: exact times need little, send times need more to average jitter out. */
+const MIN_SPAN_EXACT_MS = 150;
+const MIN_SPAN_ROUGH_MS = 600;
+/**
+ * Pacing below the true rate gives no 429 to learn from, so while requests wait on the pace it is
+ * raised: each round trip while the rate is only a guess (the tokens that pile up meanwhile are
+ * not lost, the bucket was empty), every couple of seconds once learned (the limit may have risen).
+ */
+const PROBE_GUESS_GAIN = 1.25;
+const PROBE_LEARNED_EVERY_MS = 2_000;
+const PROBE_LEARNED_GAIN = 1.1;
+/**
+ * A wait in whole seconds (or an HTTP date) this short may be mostly rounding: with no rate to go
+ * on, the guess decides. A longer one is a real wait (a window that resets in a minute) and holds.
+ */
+const ROUNDED_WAIT_MS = 1_500;
+/** How much later than the mirror's moment a request is sent (ms, and a share of one unit's interval). */
+const GUARD_MS = 3;
+const GUARD_SHARE = 0.02;
+/** Before any answer has come back. */
+const DEFAULT_RTT_MS = 250;
+/** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
+const GUESS_WINDOW_MS = 1_000;
+
+class Bucket {
+  /** Units per ms; undefined until headers tell or the estimator learns it. */
+  rate: number | undefined;
+  private source: RateSource | undefined;
+  private capacity = Number.POSITIVE_INFINITY;
+  /** The mirror: units available at `at` (negative: promised to requests already sent). Undefined: never limited, open. */
+  private level: number | undefined;
+  private at = 0;
+  /** The newest send the mirror was synced from; older news does not overwrite it. */
+  private syncedSeq = 0;
+  private observations: Observation[] = [];
+  private lastSignalAt = Number.NEGATIVE_INFINITY;
+  private lastProbeAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly name: WindowName,
+    private readonly rttMs: () => number,
+  ) {}
+
+  private levelAt(t: number): number {
+    const level = this.level ?? Number.POSITIVE_INFINITY;
+    if (this.rate === undefined) return t >= this.at ? level : 0;
+    return Math.min(this.capacity, level + (t - this.at) * this.rate);
+  }
+
+  /** When `units` fit (epoch ms), or 0 if now. */
+  readyAt(now: number, units: number): number {
+    if (this.level === undefined) return 0;
+    const need = Math.min(units, this.capacity);
+    const level = this.levelAt(now);
+    if (level >= need) return 0;
+    // The server named the moment capacity returns: that moment, no guard.
+    if (now < this.at && this.level >= need) return this.at;
+    // Told when capacity returns but not how fast it refills: from then on, let the server say.
+    if (this.rate === undefined) return now >= this.at ? 0 : this.at;
+    this.probe(now);
+    // A little after the mirror's moment: the request reaches the server later than it leaves
+    // here, and a rate read from rounded headers may be a hair fast. It shifts the phase, not the pace.
+    const guard = GUARD_MS + GUARD_SHARE / this.rate;
+    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / this.rate + guard));
+  }
+
+  take(now: number, units: number): void {
+    if (this.level === undefined) return;
+    if (now >= this.at) {
+      this.level = this.levelAt(now) - units;
+      this.at = now;
+    } else {
+      this.level -= units;
+    }
+  }
+
+  /** The server admitted `sent`; `report` is what its headers said of this window. */
+  admitted(sent: Sent, report: WindowReport, log: Ledger, now: number): void {
+    const { remaining, limit, resetMs } = report;
+    // A server that stopped describing the window (a gateway in front changed?): what it said is now only a guess to probe from.
+    if (remaining === undefined && limit === undefined && this.source === 'headers') this.source = 'learned';
+    if (limit !== undefined) this.capacity = limit;
+    if (remaining !== undefined && limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit) {
+      // `remaining` is rounded down, so limit − remaining overstates what the reset refills by up
+      // to one unit: take the middle, and average over answers.
+      const told = (limit - remaining - 0.5) / resetMs;
+      this.rate = this.source === 'headers' && this.rate !== undefined ? 0.8 * this.rate + 0.2 * told : told;
+      this.source = 'headers';
+    }
+    if (remaining === undefined || sent.seq < this.syncedSeq) return;
+    this.syncedSeq = sent.seq;
+    this.lastSignalAt = now;
+    // What the server had left after this request, less what was sent after it.
+    const told = remaining - log.unitsAfter(sent, this.name);
+    // `remaining` is rounded down: a mirror within one unit of it agrees and keeps its fraction
+    // (overwriting it each time would add the guard to every interval).
+    const agrees =
+      this.level !== undefined &&
+      this.rate !== undefined &&
+      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * this.rate)) < 1;
+    if (!agrees) {
+      this.level = told;
+      this.at = sent.at;
+    }
+    if (remaining < Math.max(1, sent.units[this.name])) {
+      this.observe({ time: sent.at, value: log.consumedBefore(sent, this.name) + sent.units[this.name] + remaining, exact: false }, log, sent, now);
+    }
+  }
+
+  /** The server refused `sent` for want of this window; `wait` is what it said, if anything. */
+  refused(sent: Sent, wait: ServerWait | undefined, log: Ledger, now: number): void {
+    const need = Math.min(sent.units[this.name], this.capacity);
+    const before = log.consumedBefore(sent, this.name);
+    const exact = wait?.exact === true;
+    // Known before this refusal added its guess: a rate learned or told outranks a rounded wait.
+    const trusted = this.source === 'learned' || this.source === 'headers';
+    if (exact) {
+      // At `sent.at + wait` the bucket holds exactly what this request needs.
+      this.observe({ time: sent.at + wait.ms, value: before + need, exact: true }, log, sent, now);
+    } else {
+      this.observe({ time: sent.at, value: before + need / 2, exact: false }, log, sent, now);
+    }
+    this.lastSignalAt = now;
+    if (sent.seq < this.syncedSeq) return;
+    this.syncedSeq = sent.seq;
+    const later = log.unitsAfter(sent, this.name);
+    if (exact) {
+      this.at = sent.at + wait.ms;
+      this.level = need - later;
+    } else if (this.rate !== undefined && (trusted || (wait?.ms ?? 0) <= ROUNDED_WAIT_MS)) {
+      this.at = sent.at;
+      this.level = need / 2 - later;
+      // A rounded-up wait still bounds when capacity returns.
+      if (wait !== undefined && this.readyAt(sent.at, need) > sent.at + wait.ms) {
+        this.at = sent.at + wait.ms;
+        this.level = need - later;
+      }
+    } else {
+      this.at = sent.at + (wait?.ms ?? 0);
+      this.level = need - later;
+    }
+  }
+
+  private observe(o: Observation, log: Ledger, sent: Sent, now: number): void {
+    this.observations.push(o);
+    this.observations.sort((a, b) => a.time - b.time);
+    const newest = this.observations[this.observations.length - 1] ?? o;
+    this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
+    if (this.source === 'headers') return;
+    // The freshest span long enough to trust: a limit that just dropped shows at once.
+    for (const old of [...this.observations].reverse()) {
+      const span = newest.time - old.time;
+      if (span < (old.exact && newest.exact ? MIN_SPAN_EXACT_MS : MIN_SPAN_ROUGH_MS)) continue;
+      const rate = (newest.value - old.value) / span;
+      if (rate > 0) {
+        this.rate = rate;
+        this.source = 'learned';
+        this.lastProbeAt = now;
+        return;
+      }
+    }
+    if (this.rate === undefined) {
+      // No span yet: guess from what got through just before (at least one per round trip, or
+      // everyone held by the same refusal would go at once), until the next refusal corrects it.
+      const admitted = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS);
+      this.rate = Math.max(admitted / GUESS_WINDOW_MS, this.name === 'requests' ? 1 / this.rttMs() : 0);
+      this.source = 'guess';
+      this.lastProbeAt = now;
+      if (this.rate <= 0) this.rate = undefined;
+    }
+  }
+
+  private probe(now: number): void {
+    if (this.rate === undefined || this.source === 'headers') return;
+    const guess = this.source === 'guess';
+    const every = guess ? this.rttMs() : PROBE_LEARNED_EVERY_MS;
+    if (now - this.lastSignalAt < every || now - this.lastProbeAt < every) return;
+    this.lastProbeAt = now;
+    // Re-anchor first so the raise applies from now on, not retroactively.
+    this.level = this.levelAt(now);
+    this.at = now;
+    this.rate *= guess ? PROBE_GUESS_GAIN : PROBE_LEARNED_GAIN;
+  }
+
+}
+
+/** Every request sent lately and what became of it: the counts the estimator and the mirror need. */
+class Ledger {
+  private log: Sent[] = [];
+  /** What requests dropped from the log had taken, so counts stay cumulative. */
+  private readonly dropped: Record<WindowName, number> = { requests: 0, tokens: 0 };
+
+  add(sent: Sent): void {
+    this.log.push(sent);
+  }
+
+  /** Units sent after `sent` and not refused: they took their share after the server described it. */
+  unitsAfter(sent: Sent, name: WindowName): number {
+    return this.log.filter((x) => x.seq > sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Units the server took before `sent` arrived, since the start; pending requests count as taken. */
+  consumedBefore(sent: Sent, name: WindowName): number {
+    return this.dropped[name] + this.log.filter((x) => x.seq < sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Units admitted among requests sent within `windowMs` before `sent`. */
+  recentlyAdmitted(sent: Sent, name: WindowName, windowMs: number): number {
+    return this.log
+      .filter((x) => x.seq < sent.seq && x.state !== 'refused' && x.at >= sent.at - windowMs)
+      .reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  prune(now: number, keepMs: number): void {
+    const keep = (x: Sent) => x.state === 'pending' || now - x.at <= keepMs;
+    if (this.log.every(keep)) return;
+    for (const x of this.log) {
+      if (keep(x) || x.state === 'refused') continue;
+      this.dropped.requests += x.units.requests;
+      this.dropped.tokens += x.units.tokens;
+    }
+    this.log = this.log.filter(keep);
+  }
+}
+
+export interface PacerView {
+  /** Learned or told, in units per second; undefined while unknown. */
+  requestsPerSec: number | undefined;
+  tokensPerSec: number | undefined;
+}
+
+/** The client-side mirror of the server's request and token buckets. */
+export class Pacer {
+  private rtt = DEFAULT_RTT_MS;
+  private readonly buckets: Record<WindowName, Bucket> = {
+    requests: new Bucket('requests', () => this.rtt),
+    tokens: new Bucket('tokens', () => this.rtt),
+  };
+  private readonly ledger = new Ledger();
+  private seq = 0;
+
+  /** When a request of `tokens` may go (epoch ms), or 0 if now. */
+  readyAt(now: number, tokens: number): number {
+    return Math.max(this.buckets.requests.readyAt(now, 1), this.buckets.tokens.readyAt(now, tokens));
+  }
+
+  /** The request goes now. */
+  take(now: number, tokens: number): Sent {
+    this.buckets.requests.take(now, 1);
+    this.buckets.tokens.take(now, tokens);
+    this.seq += 1;
+    const sent: Sent = { seq: this.seq, at: now, units: { requests: 1, tokens }, state: 'pending' };
+    this.ledger.add(sent);
+    return sent;
+  }
+
+  admitted(sent: Sent, report: LimitReport | undefined, now: number): void {
+    sent.state = 'admitted';
+    this.heard(sent, now);
+    if (report !== undefined) {
+      this.buckets.requests.admitted(sent, report.requests, this.ledger, now);
+      this.buckets.tokens.admitted(sent, report.tokens, this.ledger, now);
+    }
+    this.ledger.prune(now, 2 * HORIZON_MS);
+  }
+
+  refused(sent: Sent, window: WindowName, wait: ServerWait | undefined, now: number): void {
+    sent.state = 'refused';
+    this.heard(sent, now);
+    this.buckets[window].refused(sent, wait, this.ledger, now);
+    this.ledger.prune(now, 2 * HORIZON_MS);
+  }
+
+  /** Ended without a word from the rate limiter (cancelled, cut): the server may have counted it, so it stays counted. */
+  settled(sent: Sent, now: number): void {
+    if (sent.state === 'pending') sent.state = 'admitted';
+    this.ledger.prune(now, 2 * HORIZON_MS);
+  }
+
+  /** Round trips to the first byte: how soon a raised pace shows its effect. */
+  private heard(sent: Sent, now: number): void {
+    this.rtt = 0.8 * this.rtt + 0.2 * Math.max(1, now - sent.at);
+  }
+
+  view(): PacerView {
+    const perSec = (b: Bucket) => (b.rate === undefined ? undefined : b.rate * 1_000);
+    return { requestsPerSec: perSec(this.buckets.requests), tokensPerSec: perSec(this.buckets.tokens) };
+  }
+}
