@@ -40,6 +40,7 @@ export type RuleName =
   | 'quota'
   | 'server-says-no'
   | 'cannot-help'
+  | 'unreachable'
   | 'attempts-spent'
   | 'wait-too-long'
   | 'past-deadline'
@@ -90,6 +91,9 @@ function cannotHelp(error: LlmError): boolean {
   );
 }
 
+/** Attempts after which a connection that never got an answer (refused, DNS, offline) is reported. */
+const unreachableAttempts = 3;
+
 /** The table, in order. `retry when admitted`: no wait here, admission holds it (the pause, or the breaker). */
 const RETRY_RULES: readonly Rule[] = [
   {
@@ -119,6 +123,13 @@ const RETRY_RULES: readonly Rule[] = [
     then: 'fail',
     why: 'another try fails the same way until someone changes something; a server that asks for a retry knows of a passing cause',
     applies: (s) => cannotHelp(s.error) && s.error.shouldRetry !== true,
+  },
+  {
+    name: 'unreachable',
+    when: `the error is network and attempt >= ${unreachableAttempts}`,
+    then: 'fail',
+    why: 'a server that could not be reached this many times in a row is not coming back while the user watches; they can fix the URL or the connection',
+    applies: (s) => s.error.kind === 'network' && s.attempt >= unreachableAttempts,
   },
   {
     name: 'attempts-spent',

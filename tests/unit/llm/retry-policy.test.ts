@@ -11,6 +11,7 @@ const RULES: readonly RuleName[] = [
   'quota',
   'server-says-no',
   'cannot-help',
+  'unreachable',
   'attempts-spent',
   'wait-too-long',
   'past-deadline',
@@ -75,6 +76,13 @@ describe('retry policy', () => {
     ['a cut stream', errors.streamCut()],
   ])('cannot-help does not apply to %s: it is retried', (_name, error) => {
     expect(decideRetry(facts({ error }))).toMatchObject({ action: 'retry' });
+  });
+
+  it('unreachable: a server not reached three times running is reported, not retried to the deadline', () => {
+    expect(decideRetry(facts({ attempt: 2, maxAttempts: Infinity, error: errors.network() }))).toMatchObject({ action: 'retry' });
+    expect(decideRetry(facts({ attempt: 3, maxAttempts: Infinity, error: errors.network() }))).toMatchObject({ action: 'fail', rule: 'unreachable' });
+    // Only a connection that got no answer: a failing server still gets its retries.
+    expect(decideRetry(facts({ attempt: 3, maxAttempts: Infinity, error: errors.server(503) }))).toMatchObject({ action: 'retry' });
   });
 
   it('attempts-spent: the last attempt is final', () => {
