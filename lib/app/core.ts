@@ -10,9 +10,10 @@ import { readPreferences, type Preferences } from '../preferences';
 import { createActivityLog, deleteAllData, exportUserData } from '../privacy';
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
-import { classifySender, answer, jobPortRequest, type Handlers, type RawSender, type Self } from './doors';
+import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
 import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
+import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
@@ -77,7 +78,9 @@ export function createPrecis(platform: Platform, self: Self) {
     keepAlive,
   });
   const summariseTab = summarise.summariseTab;
-  const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, now });
+  // Today one model: the provider's. A sidebar never names one; this keeps a forged message from choosing.
+  const configuredModels = () => settings.getProvider().then((p) => (p.model ? [p.model] : []), () => []);
+  const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, configuredModels, now });
 
   /** Jobs a dead worker left unfinished start again where that is safe; views wait for this. */
   let recovered: Promise<unknown> = Promise.resolve();
@@ -95,8 +98,15 @@ export function createPrecis(platform: Platform, self: Self) {
     }
   }
 
-  async function forgetJob(jobId: string) {
+  /** A job the sender may act on: any, for our pages; for a content script, only its tab's. */
+  async function jobFor(jobId: string, sender: KnownSender) {
     const job = await jobs().get(jobId);
+    if (job && sender.kind === 'tab' && !ownsJob(job, sender.tab)) throw appErrors.forbidden();
+    return job;
+  }
+
+  async function forgetJob(jobId: string, sender: KnownSender) {
+    const job = await jobFor(jobId, sender);
     if (!job) throw appErrors.summaryGone();
     return responseCache().forget(job.requestHashes, 'user: forget this page');
   }
@@ -111,13 +121,13 @@ export function createPrecis(platform: Platform, self: Self) {
     // A content script may only act on the tab it runs in.
     'summarise.thisTab': (req, sender) =>
       sender.kind === 'tab' ? summariseTab(sender.tab, { regenerate: req.regenerate, ...(req.origin && { origin: req.origin }) }) : summariseTab(undefined),
-    'job.stop': (req) => jobs().stop(req.jobId),
-    'job.forget': (req) => forgetJob(req.jobId),
+    'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
+    'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),
-    'chat.get': (req) => chat.get(req.conversationId),
+    'chat.get': (req, sender) => chat.get(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.send': ({ type: _, ...input }, sender) => chat.send(input, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.retry': (req, sender) => chat.retry(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.forPage': (_, sender) => (sender.kind === 'tab' ? chat.forPage(sender.tab) : undefined),
@@ -149,7 +159,10 @@ export function createPrecis(platform: Platform, self: Self) {
         unsubscribe?.();
       });
       // A view reconnecting to a job that is starting again must find it live, not interrupted.
+      // A content script follows only its own tab's jobs; any other is refused like a missing one.
+      const allowed = async () => sender.kind !== 'tab' || ownsJob(await jobs().get(jobId), sender.tab) || Promise.reject(appErrors.forbidden());
       void recovered
+        .then(allowed)
         .then(() => jobs().subscribe(jobId, (msg) => port.postMessage(msg)))
         .then(
           (off) => (closed ? off() : (unsubscribe = off)),

@@ -2,12 +2,10 @@
 // followed over ports, pages read through fake tabs, and a real HTTP model server on 127.0.0.1.
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPrecis, type Precis } from '../../../lib/app/core';
-import type { JobPortMessage } from '../../../lib/app/tab-protocol';
-import { isLive, type JobView } from '../../../lib/jobs/job-view';
 import type { JobRecord } from '../../../lib/jobs/runner';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
-import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
+import { follow, saveProviderAt, setUpCore } from './core-harness';
+import { article, fakePort, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
 const text = 'Night trains are back in Europe. Operators added twelve routes this year. Demand doubled since 2020, and tickets sell out weeks ahead.';
 
@@ -18,37 +16,8 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 afterEach(() => mock.reset());
 
-function setUp(tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))]) {
-  const fakes = fakeTabs(tabs);
-  const env = fakePlatform(fakes);
-  const precis = createPrecis(env.platform, self);
-  const ask = async (request: unknown, sender: object = pageSender) => precis.handleMessage(request, sender);
-  const value = async <T>(request: unknown, sender: object = pageSender) => {
-    const reply = await ask(request, sender);
-    if (!reply?.ok) throw new Error(`request failed: ${JSON.stringify(reply)}`);
-    return reply.value as T;
-  };
-  return { precis, env, fakes, tabs, ask, value };
-}
-
-/** Follows a job over its port, as a view does, until it settles. */
-function follow(precis: Precis, jobId: string): Promise<JobView> {
-  const { port, posted } = fakePort(`job:${jobId}`);
-  return new Promise((resolve) => {
-    let job: JobView | undefined;
-    port.postMessage = (raw) => {
-      posted.push(raw);
-      const msg = raw as JobPortMessage;
-      if (msg.type === 'delta') job = job && { ...job, text: job.text + msg.text };
-      else job = msg.type === 'status' && job ? { ...msg.job, text: job.text } : msg.job;
-      if (!isLive(job!.status)) resolve(job!);
-    };
-    precis.connect(port, pageSender);
-  });
-}
-
-const saveProvider = (value: ReturnType<typeof setUp>['value']) =>
-  value({ type: 'settings.save', settings: { presetId: 'custom', baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-core-test-1234' } });
+const setUp = (tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))]) => setUpCore(tabs);
+const saveProvider = (value: ReturnType<typeof setUp>['value']) => saveProviderAt(value, mock.baseUrl);
 
 describe('summarise page', () => {
   it('with no provider yet, writes the offline summary into the sidebar without a request', async () => {
@@ -187,7 +156,7 @@ describe('chat', () => {
     const tabs = [tab(1, 'https://news.example/trains', article(text)), tab(2, 'https://other.example/', article('The other page.', { url: 'https://other.example/' }))];
     const { precis, value } = setUp(tabs);
     await saveProvider(value);
-    const summary = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    const summary = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(tabs[1]!));
     await follow(precis, summary.jobId);
     const started = await value<{ conversationId: string; jobId: string }>(
       { type: 'chat.send', text: 'And the second point?', attachPage: true, afterSummaryJobId: summary.jobId },

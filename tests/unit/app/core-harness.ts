@@ -1,0 +1,37 @@
+// The core as the background drives it, for tests: messages through the doors, jobs followed over ports.
+import { createPrecis, type Precis } from '../../../lib/app/core';
+import type { JobPortMessage } from '../../../lib/app/tab-protocol';
+import { isLive, type JobView } from '../../../lib/jobs/job-view';
+import { fakePlatform, fakePort, fakeTabs, pageSender, self, type FakeTab } from './fake-platform';
+
+export function setUpCore(tabs: FakeTab[]) {
+  const fakes = fakeTabs(tabs);
+  const env = fakePlatform(fakes);
+  const precis = createPrecis(env.platform, self);
+  const ask = async (request: unknown, sender: object = pageSender) => precis.handleMessage(request, sender);
+  const value = async <T>(request: unknown, sender: object = pageSender) => {
+    const reply = await ask(request, sender);
+    if (!reply?.ok) throw new Error(`request failed: ${JSON.stringify(reply)}`);
+    return reply.value as T;
+  };
+  return { precis, env, fakes, tabs, ask, value };
+}
+
+/** Follows a job over its port, as a view does, until it settles. */
+export function follow(precis: Precis, jobId: string): Promise<JobView> {
+  const { port, posted } = fakePort(`job:${jobId}`);
+  return new Promise((resolve) => {
+    let job: JobView | undefined;
+    port.postMessage = (raw) => {
+      posted.push(raw);
+      const msg = raw as JobPortMessage;
+      if (msg.type === 'delta') job = job && { ...job, text: job.text + msg.text };
+      else job = msg.type === 'status' && job ? { ...msg.job, text: job.text } : msg.job;
+      if (!isLive(job!.status)) resolve(job!);
+    };
+    precis.connect(port, pageSender);
+  });
+}
+
+export const saveProviderAt = (value: ReturnType<typeof setUpCore>['value'], baseUrl: string, extra: object = {}) =>
+  value({ type: 'settings.save', settings: { presetId: 'custom', baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-core-test-1234', ...extra } });
