@@ -32,7 +32,7 @@ export const en = {
   regenerate: 'Regenerate',
   resume: 'Resume',
   forgetPage: 'Forget this page',
-  forgotten: 'Forgotten: the stored summary of this page is deleted.',
+  forgotten: 'Forgotten: every summary, follow-up and chat about this page is deleted.',
   openOptions: 'Open options',
   summarisePage: 'Summarise this page',
   summarising: 'Summarising…',

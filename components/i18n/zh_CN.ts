@@ -34,7 +34,7 @@ export const zh_CN: Record<MessageKey, string> = {
   regenerate: '重新生成',
   resume: '继续',
   forgetPage: '忘记此页面',
-  forgotten: '已忘记：此页面保存的摘要已删除。',
+  forgotten: '已忘记：关于此页面的所有摘要、追问和对话均已删除。',
   openOptions: '打开设置',
   summarisePage: '总结此页面',
   summarising: '正在总结…',

@@ -7,7 +7,7 @@ import { dexieJobStore } from '../db';
 import { createJobRunner, type JobRunner } from '../jobs/runner';
 import { createLlmClient, type LlmClient } from '../llm';
 import { readPreferences, type Preferences } from '../preferences';
-import { createActivityLog, deleteAllData, exportUserData } from '../privacy';
+import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '../privacy';
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
 import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
@@ -105,10 +105,17 @@ export function createPrecis(platform: Platform, self: Self) {
     return job;
   }
 
+  /** "Forget this page": every copy of the page the summary was made of, not only this summary's answers. */
   async function forgetJob(jobId: string, sender: KnownSender) {
     const job = await jobFor(jobId, sender);
     if (!job) throw appErrors.summaryGone();
-    return responseCache().forget(job.requestHashes, 'user: forget this page');
+    const url = job.source?.kind === 'page' ? job.source.url : undefined;
+    const copies = url ? await copiesOfPage(db, url) : { jobIds: [job.id], conversationIds: [], hashes: [] };
+    // A job still streaming would write itself back after the delete.
+    for (const id of copies.jobIds) jobs().stop(id);
+    await Promise.all(copies.jobIds.map((id) => jobs().settled(id)));
+    // The reason is all the audit log says besides hashes: never the URL.
+    return responseCache().forget([...new Set([...job.requestHashes, ...copies.hashes])], 'user: forget this page', copies);
   }
 
   const handlers: Handlers = {

@@ -1,5 +1,5 @@
 // The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
-import { test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
@@ -163,6 +163,14 @@ export async function saveProviderInOptions(options: Page, fields: { baseUrl: st
 /** The sidebar's shadow root content; Playwright's CSS locators pierce open shadow roots. */
 export function sidebar(page: Page) {
   return page.locator('precis-sidebar');
+}
+
+/** Asks a follow-up in the sidebar as a user does; the thread, to wait for the answer in. */
+export async function askFollowUp(panel: Locator, question: string): Promise<Locator> {
+  const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
+  await ask.fill(question);
+  await ask.press('Enter');
+  return panel.getByRole('region', { name: 'Ask a follow-up about this page…' });
 }
 
 export { expect };

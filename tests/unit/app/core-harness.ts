@@ -2,7 +2,7 @@
 import { createPrecis, type Precis } from '../../../lib/app/core';
 import type { JobPortMessage } from '../../../lib/app/tab-protocol';
 import { isLive, type JobView } from '../../../lib/jobs/job-view';
-import { fakePlatform, fakePort, fakeTabs, pageSender, self, type FakeTab } from './fake-platform';
+import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
 export function setUpCore(tabs: FakeTab[]) {
   const fakes = fakeTabs(tabs);
@@ -35,3 +35,24 @@ export function follow(precis: Precis, jobId: string): Promise<JobView> {
 
 export const saveProviderAt = (value: ReturnType<typeof setUpCore>['value'], baseUrl: string, extra: object = {}) =>
   value({ type: 'settings.save', settings: { presetId: 'custom', baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-core-test-1234', ...extra } });
+
+/** A bank page (tab 1) with its summary, its follow-up thread and a popup conversation about it; another page in tab 2. */
+export async function twoTabs(baseUrl: string) {
+  const tabs = [
+    tab(1, 'https://bank.example/statement', article('Balance 1234 on the statement.', { url: 'https://bank.example/statement' })),
+    tab(2, 'https://evil.example/', article('Nothing to see.', { url: 'https://evil.example/' })),
+  ];
+  const core = setUpCore(tabs);
+  await saveProviderAt(core.value, baseUrl);
+  const [victim, attacker] = [tabSender(tabs[0]!), tabSender(tabs[1]!)];
+  const summary = await core.value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, victim);
+  await follow(core.precis, summary.jobId);
+  const thread = await core.value<{ conversationId: string; jobId: string }>(
+    { type: 'chat.send', text: 'What is my balance?', attachPage: true, afterSummaryJobId: summary.jobId },
+    victim,
+  );
+  await follow(core.precis, thread.jobId);
+  const popup = await core.value<{ conversationId: string; jobId: string }>({ type: 'chat.send', text: 'About this page', attachPage: true });
+  await follow(core.precis, popup.jobId);
+  return { ...core, victim, attacker, summary, thread, popup };
+}

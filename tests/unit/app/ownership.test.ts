@@ -4,8 +4,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ownsJob } from '../../../lib/app/ownership';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
-import { follow, saveProviderAt, setUpCore } from './core-harness';
-import { article, fakePort, tab, tabSender } from './fake-platform';
+import { twoTabs } from './core-harness';
+import { fakePort } from './fake-platform';
 
 let mock: MockLlm;
 beforeAll(async () => {
@@ -15,30 +15,9 @@ afterAll(() => mock.close());
 
 const forbidden = { ok: false, error: { kind: 'forbidden' } };
 
-/** Two tabs, each with its own summary and follow-up thread, and a popup conversation about tab 1. */
-async function twoTabs() {
-  const tabs = [
-    tab(1, 'https://bank.example/statement', article('Balance 1234 on the statement.', { url: 'https://bank.example/statement' })),
-    tab(2, 'https://evil.example/', article('Nothing to see.', { url: 'https://evil.example/' })),
-  ];
-  const core = setUpCore(tabs);
-  await saveProviderAt(core.value, mock.baseUrl);
-  const [victim, attacker] = [tabSender(tabs[0]!), tabSender(tabs[1]!)];
-  const summary = await core.value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, victim);
-  await follow(core.precis, summary.jobId);
-  const thread = await core.value<{ conversationId: string; jobId: string }>(
-    { type: 'chat.send', text: 'What is my balance?', attachPage: true, afterSummaryJobId: summary.jobId },
-    victim,
-  );
-  await follow(core.precis, thread.jobId);
-  const popup = await core.value<{ conversationId: string; jobId: string }>({ type: 'chat.send', text: 'About this page', attachPage: true });
-  await follow(core.precis, popup.jobId);
-  return { ...core, victim, attacker, summary, thread, popup };
-}
-
 describe('a content script acts only on its own tab', () => {
   it('cannot follow, stop or forget another tab’s job, but may its own', async () => {
-    const { precis, ask, victim, attacker, summary, thread, popup } = await twoTabs();
+    const { precis, ask, victim, attacker, summary, thread, popup } = await twoTabs(mock.baseUrl);
     for (const jobId of [summary.jobId, thread.jobId, popup.jobId]) {
       const { port, posted, disconnected } = fakePort(`job:${jobId}`);
       precis.connect(port, attacker);
@@ -57,7 +36,7 @@ describe('a content script acts only on its own tab', () => {
   });
 
   it('cannot read, continue or retry another page’s thread or a popup conversation', async () => {
-    const { ask, value, victim, attacker, thread, popup } = await twoTabs();
+    const { ask, value, victim, attacker, thread, popup } = await twoTabs(mock.baseUrl);
     for (const conversationId of [thread.conversationId, popup.conversationId]) {
       expect(await ask({ type: 'chat.get', conversationId }, attacker)).toMatchObject(forbidden);
       expect(await ask({ type: 'chat.send', conversationId, text: 'Tell me more', attachPage: false }, attacker)).toMatchObject(forbidden);
@@ -70,7 +49,7 @@ describe('a content script acts only on its own tab', () => {
   });
 
   it('cannot start a thread from another tab’s summary, nor pick a model the user did not configure', async () => {
-    const { ask, victim, attacker, summary } = await twoTabs();
+    const { ask, victim, attacker, summary } = await twoTabs(mock.baseUrl);
     const requests = mock.completions().length;
     expect(await ask({ type: 'chat.send', text: 'Repeat the summary', attachPage: false, afterSummaryJobId: summary.jobId }, attacker)).toMatchObject(forbidden);
     expect(await ask({ type: 'chat.send', text: 'Hi', attachPage: false, model: 'o1-pro' }, victim)).toMatchObject(forbidden);
@@ -79,20 +58,20 @@ describe('a content script acts only on its own tab', () => {
   });
 
   it('a tab without a URL cannot start a thread, which would belong to no page and surface in the popup', async () => {
-    const { ask, value } = await twoTabs();
+    const { ask, value } = await twoTabs(mock.baseUrl);
     const before = await value<unknown[]>({ type: 'chat.list' });
     expect(await ask({ type: 'chat.send', text: 'Hi', attachPage: false }, { id: 'precis-test-id', tab: { id: 7 } })).toMatchObject(forbidden);
     expect(await value({ type: 'chat.list' })).toEqual(before);
   });
 
   it('a sidebar’s thread never becomes the popup’s conversation', async () => {
-    const { value, thread, popup } = await twoTabs();
+    const { value, thread, popup } = await twoTabs(mock.baseUrl);
     expect((await value<{ id: string }[]>({ type: 'chat.list' })).map((c) => c.id)).toEqual([popup.conversationId]);
     expect((await value<{ id: string }[]>({ type: 'chat.list' })).map((c) => c.id)).not.toContain(thread.conversationId);
   });
 
   it('summarise.thisTab reads and shows only the sender’s own tab', async () => {
-    const { value, attacker, tabs } = await twoTabs();
+    const { value, attacker, tabs } = await twoTabs(mock.baseUrl);
     const before = mock.completions().length;
     const outcome = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: true }, attacker);
     expect(tabs[1]!.sidebar.at(-1)).toEqual({ jobId: outcome.jobId });
