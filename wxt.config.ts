@@ -36,6 +36,8 @@ export default defineConfig({
         },
       },
     }),
+    // The sidebar's frame, which its host puts into the page; nothing else is reachable from pages.
+    web_accessible_resources: [{ resources: ['sidebar-frame.html'], matches: ['http://*/*', 'https://*/*'] }],
     commands: {
       'summarise-page': {
         suggested_key: { default: 'Alt+Shift+S' },

@@ -15,6 +15,7 @@ import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from '.
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
+import { readPolicy } from './policy';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
 import type { Reply, Verdict } from './protocol';
@@ -29,12 +30,14 @@ const warmUpEveryMs = 5 * 60_000;
 export function createPrecis(platform: Platform, self: Self) {
   const now = platform.now ?? Date.now;
   const { db, local, session, tabs } = platform;
-  const preferences = createPreferencesStore(local);
+  const policy = async () => readPolicy(await platform.managed?.().catch(() => undefined));
+  const preferences = createPreferencesStore(local, policy);
   const settings = createSettings({
     local,
     session,
     vault: createVault({ deviceKeys: platform.deviceKeys }),
     onProviderChanged: platform.setLocalOriginRule,
+    managed: policy,
   });
 
   // Long-lived services, created on first use; each picks up the stored preferences when it is,
@@ -65,21 +68,29 @@ export function createPrecis(platform: Platform, self: Self) {
     }));
   const keepAlive = () => platform.keepAliveWhile(() => jobs().busy());
 
-  const pages = createPageAccess(tabs);
+  const pages = createPageAccess(tabs, session);
   const onDevice = createOnDeviceRelay(tabs);
   const summarise = createSummarise({
     pages,
     tabs,
     jobs,
-    provider: () => settings.getProvider().catch((err: unknown) => (isAppError(err) && err.kind === 'not_configured' ? undefined : Promise.reject(err))),
+    // No provider yet means an offline summary, unless the administrator turned those off.
+    provider: () =>
+      settings
+        .getProvider()
+        .catch(async (err: unknown) => (isAppError(err) && err.kind === 'not_configured' && (await policy()).allowNoKeyFeatures !== false ? undefined : Promise.reject(err))),
     preferences: preferences.get,
     onDevice: onDevice.model,
     loadCounter: platform.loadCounter,
     keepAlive,
   });
   const summariseTab = summarise.summariseTab;
-  // Today one model: the provider's. A sidebar never names one; this keeps a forged message from choosing.
-  const configuredModels = () => settings.getProvider().then((p) => (p.model ? [p.model] : []), () => []);
+  // The provider's model and any the administrator listed. A sidebar never names one; this keeps a
+  // forged message from choosing.
+  const configuredModels = async () => [
+    ...(await settings.getProvider().then((p) => (p.model ? [p.model] : []), () => [])),
+    ...((await policy()).models ?? []),
+  ];
   const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, configuredModels, now });
 
   /** Jobs a dead worker left unfinished start again where that is safe; views wait for this. */
@@ -131,6 +142,7 @@ export function createPrecis(platform: Platform, self: Self) {
     'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
     'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
+    'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),

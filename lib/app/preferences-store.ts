@@ -1,12 +1,17 @@
 // The user's preferences in storage.local, and what they mean for the client and the cache.
 import { preferencesPatch, readPreferences, type Preferences } from '../preferences';
+import type { ManagedPolicy } from './policy';
 import type { KeyValueArea } from './ports';
 
 export const preferencesKey = 'preferences';
 const day = 24 * 3_600_000;
 
-export function createPreferencesStore(local: KeyValueArea) {
-  const get = async (): Promise<Preferences> => readPreferences(await local.get(preferencesKey));
+/** `managed`: the administrator's policy, whose cache retention wins over the user's. */
+export function createPreferencesStore(local: KeyValueArea, managed: () => Promise<ManagedPolicy> = async () => ({})) {
+  const get = async (): Promise<Preferences> => {
+    const [prefs, policy] = await Promise.all([local.get(preferencesKey).then(readPreferences), managed()]);
+    return policy.cacheRetentionDays === undefined ? prefs : { ...prefs, summaryTtlDays: policy.cacheRetentionDays };
+  };
   return {
     get,
     async save(patch: unknown): Promise<Preferences> {

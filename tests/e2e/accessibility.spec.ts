@@ -46,7 +46,7 @@ test('the sidebar is a named landmark that takes focus, closes on Escape and giv
   await link.focus();
 
   await extension.summariseFromMenu(page);
-  const region = page.getByRole('complementary', { name: 'Precis' });
+  const region = sidebar(page).getByRole('complementary', { name: 'Precis' });
   await expect(region).toBeFocused();
   // Status changes are spoken politely, from a live region that stays put while the text changes.
   const status = region.getByRole('status');

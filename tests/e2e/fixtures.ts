@@ -1,5 +1,5 @@
 // The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
-import { test as base, expect, type BrowserContext, type Locator, type Page, type Worker } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
@@ -33,9 +33,9 @@ export interface Extension {
   openPopupWindow(): Promise<Page>;
   /**
    * What a view does while nobody touches it, over `ms`: the messages and ports the background
-   * receives (from any view), and the DOM mutations in `page` (inside `host`'s shadow root if given).
+   * receives (from any view), and the DOM mutations in `view` (a page, or the sidebar's frame).
    */
-  activityAtRest(page: Page, opts?: { host?: string; ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
+  activityAtRest(view: Page | Frame, opts?: { ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
 }
 
 interface Fixtures {
@@ -119,24 +119,23 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
         ]);
         return popup;
       },
-      async activityAtRest(page, { host, ms = 3_000 } = {}) {
+      async activityAtRest(view, { ms = 3_000 } = {}) {
         const counts = async () => (await worker()).evaluate(() => ({ ...(globalThis as any).precisTest.traffic }) as { messages: number; ports: number });
-        await page.evaluate((selector) => {
-          const root = selector ? document.querySelector(selector)!.shadowRoot! : document;
+        await view.evaluate(() => {
           const w = window as unknown as { precisMutations: number };
           w.precisMutations = 0;
-          new MutationObserver((records) => (w.precisMutations += records.length)).observe(root, {
+          new MutationObserver((records) => (w.precisMutations += records.length)).observe(document, {
             subtree: true,
             childList: true,
             characterData: true,
             attributes: true,
           });
-        }, host);
+        });
         const before = await counts();
         // The measurement is the window itself: a view at rest does nothing in it.
-        await page.waitForTimeout(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
         const after = await counts();
-        const mutations = await page.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
+        const mutations = await view.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
         return { messages: after.messages - before.messages, ports: after.ports - before.ports, mutations };
       },
       async openExtensionPage(path) {
@@ -160,13 +159,22 @@ export async function saveProviderInOptions(options: Page, fields: { baseUrl: st
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
 }
 
-/** The sidebar's shadow root content; Playwright's CSS locators pierce open shadow roots. */
+/**
+ * The sidebar's frame, inside its host's shadow root (closed in a real build; the e2e build opens it
+ * so that Playwright's CSS locators can find the frame, whose content is another origin either way).
+ */
 export function sidebar(page: Page) {
-  return page.locator('precis-sidebar');
+  return page.locator('precis-sidebar iframe').contentFrame();
+}
+
+/** The sidebar's frame as a Frame, once it is there (for `evaluate` inside it). */
+export async function sidebarFrame(page: Page): Promise<Frame> {
+  await expect(sidebar(page).locator('aside')).toHaveCount(1);
+  return page.frames().find((f) => f.url().endsWith('/sidebar-frame.html'))!;
 }
 
 /** Asks a follow-up in the sidebar as a user does; the thread, to wait for the answer in. */
-export async function askFollowUp(panel: Locator, question: string): Promise<Locator> {
+export async function askFollowUp(panel: Locator | FrameLocator, question: string): Promise<Locator> {
   const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
   await ask.fill(question);
   await ask.press('Enter');

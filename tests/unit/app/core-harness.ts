@@ -4,9 +4,11 @@ import type { JobPortMessage } from '../../../lib/app/tab-protocol';
 import { isLive, type JobView } from '../../../lib/jobs/job-view';
 import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
-export function setUpCore(tabs: FakeTab[]) {
+/** `managed`: the administrator's policy, as storage.managed holds it. */
+export function setUpCore(tabs: FakeTab[], managed?: unknown) {
   const fakes = fakeTabs(tabs);
   const env = fakePlatform(fakes);
+  if (managed !== undefined) env.platform.managed = async () => managed;
   const precis = createPrecis(env.platform, self);
   const ask = async (request: unknown, sender: object = pageSender) => precis.handleMessage(request, sender);
   const value = async <T>(request: unknown, sender: object = pageSender) => {

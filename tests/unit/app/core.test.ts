@@ -24,7 +24,8 @@ describe('summarise page', () => {
     const { precis, value, tabs } = setUp();
     const outcome = await value<{ ok: true; jobId: string }>({ type: 'summarise.activeTab' });
     expect(outcome.ok).toBe(true);
-    expect(tabs[0]!.sidebar).toEqual([{ jobId: outcome.jobId }]);
+    expect(tabs[0]!.sidebarShown).toBe(1);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ jobId: outcome.jobId });
     const job = await follow(precis, outcome.jobId);
     expect(job).toMatchObject({ status: 'done', offline: 'extractive' });
     // Made of the page's own sentences.
@@ -76,7 +77,7 @@ describe('summarise page', () => {
     const { value, tabs } = setUp([tab(1, 'chrome://settings/')]);
     const outcome = await value({ type: 'summarise.activeTab' });
     expect(outcome).toMatchObject({ ok: false, kind: 'restricted_page', message: expect.stringContaining('Precis cannot read this page') });
-    expect(tabs[0]!.sidebar).toEqual([]);
+    expect(tabs[0]!.sidebarShown).toBe(0);
   });
 
   it('tells an empty page so in the sidebar, before any job or request', async () => {
@@ -84,7 +85,7 @@ describe('summarise page', () => {
     await saveProvider(value);
     const outcome = await value({ type: 'summarise.activeTab' });
     expect(outcome).toMatchObject({ ok: false, kind: 'empty_page' });
-    expect(tabs[0]!.sidebar).toEqual([{ error: { kind: 'empty_page', message: expect.stringContaining('no readable text') } }]);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ error: { kind: 'empty_page', message: expect.stringContaining('no readable text') } });
     expect(mock.completions()).toHaveLength(0);
   });
 
@@ -114,7 +115,10 @@ describe('summarise page', () => {
     await follow(precis, first.jobId);
     const again = await value<{ ok: true; jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(tabs[1]!));
     await follow(precis, again.jobId);
-    expect(tabs[1]!.sidebar).toEqual([{ jobId: again.jobId }]);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[1]!))).toEqual({ jobId: again.jobId });
+    // Each frame learns only its own tab's sidebar, and only while the tab shows that page.
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ jobId: first.jobId });
+    expect(await value({ type: 'sidebar.content' }, { ...tabSender(tabs[1]!), tab: { id: 2, url: 'https://other.example/elsewhere' } })).toBeUndefined();
     expect(JSON.stringify(mock.completions()[1]!.body)).toContain('Other page text');
     const forgotten = await value<{ removed: { cacheEntries: number } }>({ type: 'job.forget', jobId: first.jobId }, tabSender(tabs[0]!));
     expect(forgotten.removed.cacheEntries).toBe(1);

@@ -71,10 +71,10 @@ describe('a content script acts only on its own tab', () => {
   });
 
   it('summarise.thisTab reads and shows only the sender’s own tab', async () => {
-    const { value, attacker, tabs } = await twoTabs(mock.baseUrl);
+    const { value, attacker } = await twoTabs(mock.baseUrl);
     const before = mock.completions().length;
     const outcome = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: true }, attacker);
-    expect(tabs[1]!.sidebar.at(-1)).toEqual({ jobId: outcome.jobId });
+    expect(await value({ type: 'sidebar.content' }, attacker)).toEqual({ jobId: outcome.jobId });
     expect(JSON.stringify(mock.completions().slice(before))).not.toContain('Balance 1234');
   });
 });
