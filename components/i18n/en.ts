@@ -97,6 +97,8 @@ export const en = {
   baseUrl: 'Base URL',
   baseUrlHelp: 'Any OpenAI-compatible API, for example https://api.openai.com/v1',
   apiKey: 'API key',
+  managedBy: 'Locked by your organisation: {reason}',
+  managedHeaders: 'Your organisation sets the headers sent with every request.',
   apiKeyStored: 'Stored: {mask}. Leave empty to keep it.',
   apiKeyNone: 'No key stored. Local servers (Ollama, LM Studio) need none.',
   deleteKey: 'Delete key',

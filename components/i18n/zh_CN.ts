@@ -99,6 +99,8 @@ export const zh_CN: Record<MessageKey, string> = {
   baseUrl: '接口地址（Base URL）',
   baseUrlHelp: '任何兼容 OpenAI 的接口，例如 https://api.openai.com/v1',
   apiKey: 'API 密钥',
+  managedBy: '已由你的组织锁定：{reason}',
+  managedHeaders: '随每个请求发送的请求头由你的组织设置。',
   apiKeyStored: '已保存：{mask}。留空则保持不变。',
   apiKeyNone: '尚未保存密钥。本地服务（Ollama、LM Studio）无需密钥。',
   deleteKey: '删除密钥',

@@ -5,6 +5,7 @@ import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
+import { installPolicy } from './policy';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
 declare const chrome: any;
@@ -46,6 +47,11 @@ interface Fixtures {
    * active tab a test summarises) unless the test keeps it (`test.use({ firstRunTab: 'keep' })`).
    */
   firstRunTab: 'close' | 'keep';
+  /**
+   * An administrator's policy for Precis, installed before Chromium starts (`test.use`); `{mock}` in
+   * its values stands for the mock's base URL.
+   */
+  managedPolicy: Record<string, unknown> | undefined;
 }
 
 /** The welcome page that install opens, once it is there. */
@@ -56,6 +62,7 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
 
 export const test = base.extend<Fixtures, { site: { url: string } }>({
   firstRunTab: ['close', { option: true }],
+  managedPolicy: [undefined, { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
@@ -70,9 +77,13 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested, firstRunTab }, use) => {
+  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock }, use) => {
     const locale = requested ?? 'en-US';
-    const context = await launchWithExtension(extensionDir, { locale });
+    const removePolicy = managedPolicy && (await installPolicy(JSON.parse(JSON.stringify(managedPolicy).replaceAll('{mock}', mock.baseUrl))));
+    const context = await launchWithExtension(extensionDir, { locale }).catch(async (err: unknown) => {
+      await removePolicy?.();
+      throw err;
+    });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
     if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
@@ -146,6 +157,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     };
     await use(extension);
     await context.close();
+    await removePolicy?.();
   },
 });
 
