@@ -121,6 +121,14 @@ export const errors = {
       { status, detail },
     );
   },
+  /** A team gateway's own failure (it says so in a header), not the provider's: asking again will not help. */
+  gateway(status: number, detail?: string): LlmError {
+    return new LlmError('server', withDetail(`Your gateway failed by itself (${status}), before or after the provider answered. Tell whoever runs it.`, detail), {
+      status,
+      detail,
+      shouldRetry: false,
+    });
+  },
   server(status: number | undefined, detail?: string, retryAfterMs?: number): LlmError {
     const code = status === undefined ? '' : ` (${status})`;
     return new LlmError('server', `The provider's server failed${code}. Try again later.`, { status, detail, retryAfterMs });
@@ -221,6 +229,8 @@ export function errorFromResponse(
 ): LlmError {
   const hint = retryHintFromHeaders(headers, now, status);
   const error = dialect.errorFromBody(status, parseJson(bodyText), bodyText, hint.retryAfterMs, secrets);
+  // Portkey's gateway marks the errors it raised itself, as opposed to those it passes on.
+  if (headers.get('x-portkey-gateway-exception') === 'true') return errors.gateway(status, error.detail);
   return hint.shouldRetry === undefined ? error : error.with({ shouldRetry: hint.shouldRetry });
 }
 

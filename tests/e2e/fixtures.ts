@@ -18,7 +18,7 @@ export interface Extension {
   /** The background service worker, restarted on demand by `restartWorker`. */
   worker(): Promise<Worker>;
   /** Points the extension at a provider through the same function the options page's Save calls. */
-  configure(settings: { baseUrl: string; model: string; apiKey: string; presetId?: string }): Promise<void>;
+  configure(settings: { baseUrl: string; model: string; apiKey: string; presetId?: string; headers?: Record<string, string> }): Promise<void>;
   /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
   summariseFromMenu(page: Page): Promise<unknown>;
   /** Calls the handler behind a menu item (`summarise-page`, `summarise-selection`, `prompt:<id>`) for the tab showing `page`. */
