@@ -16,11 +16,17 @@ export default defineConfig({
     },
   },
   manifest: ({ mode, browser }) => ({
+    // e2e: a fixed public key gives the fixed id `lemkimjlaiammefjbofjaehdljgalfnc`, which managed
+    // policy files name (tests/e2e/policy.ts). Only the public half; it signs nothing.
+    ...(mode === 'e2e' && browser !== 'firefox' && { key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA3tlaHMMy1zOSxJN40GvKs/S1zOZ970EULZqCfj2ndlJ4ZeGepHUqOt2H57FbrZgYGaslTYfhNtTDWH4JRfhMsCF9KTwKlHwhJqrwMPmOaIz6vhctuMDL9sOmUvnCLey2AbkrtB+rNdUsXmZi3e3tvTRGEFOAj+1QLMDBNmrhMqVeXOvojwkl7FfdyxHhAvEwO13VTRJVo8vwu2jV7+iHoPbfmkVNhHs5QLknh7kXdrbvqzMHV00M2r3hLmEvudrKhJ0NjqQPd0cNcrf8ef1O99GfcbBaANptrjKBuiM4pqfcxQOq874IYMyj+B+Yi3awqB6COoRewcAbNzPFTlrdaQIDAQAB' }),
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // declarativeNetRequestWithHostAccess: the Origin rewrite for local servers (Ollama), which acts
     // only where we already have host access, and shows no install warning.
+    // What an administrator may set (Chrome enterprise policy; Firefox's policies.json `3rdparty`
+    // needs no schema).
+    ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // e2e: fixture pages and the mock LLM on 127.0.0.1. demo (`npm run demo`, never shipped): any page and API.
@@ -36,6 +42,8 @@ export default defineConfig({
         },
       },
     }),
+    // The sidebar's frame, which its host puts into the page; nothing else is reachable from pages.
+    web_accessible_resources: [{ resources: ['sidebar-frame.html'], matches: ['http://*/*', 'https://*/*'] }],
     commands: {
       'summarise-page': {
         suggested_key: { default: 'Alt+Shift+S' },

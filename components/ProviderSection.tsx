@@ -6,6 +6,7 @@ import { sendRequest, viewOf } from './sendRequest';
 import type { ErrorView } from '../lib/errors';
 import { minPassphraseLength } from '../lib/security/vault';
 import type { PublicSettings, SettingsInput } from '../lib/app/protocol';
+import type { LockedField } from '../lib/app/policy';
 import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSettings } from '../lib/providers';
 
 type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
@@ -37,6 +38,10 @@ export function ProviderSection({ heading = t('providerSection'), onSaved }: { h
   const [unlockError, setUnlockError] = useState<ErrorView>();
   const [models, setModels] = useState<string[]>([]);
   const preset = presetById(presetId);
+  // What the administrator fixed: shown, read-only, with their reason.
+  const locks = settings?.managed;
+  const locked = (field: LockedField) => !!locks?.fields.includes(field);
+  const lockedProps = (field: LockedField) => (locked(field) ? { disabled: true, 'aria-describedby': 'managed' } : {});
 
   const loadModels = () => void sendRequest({ type: 'models.list' }).then(setModels, () => setModels([]));
   useEffect(() => {
@@ -167,8 +172,13 @@ export function ProviderSection({ heading = t('providerSection'), onSaved }: { h
       {/* The form appears once the stored settings are in, so nothing typed is overwritten by them. */}
       <form onSubmit={onSubmit}>
         <h2>{heading}</h2>
+        {locks && (
+          <p id="managed" className="help" role="note">
+            {t('managedBy', { reason: locks.reason })}
+          </p>
+        )}
         <label htmlFor="preset">{t('provider')}</label>
-        <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)}>
+        <select id="preset" value={presetId} onChange={(e) => choosePreset(e.target.value)} {...lockedProps('presetId')}>
           {PRESETS.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
@@ -202,12 +212,28 @@ export function ProviderSection({ heading = t('providerSection'), onSaved }: { h
         ) : (
           <>
             <label htmlFor="baseUrl">{t('baseUrl')}</label>
-            <input id="baseUrl" type="url" value={baseUrl} placeholder={preset?.baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required={!preset?.baseUrl} />
+            <input
+              id="baseUrl"
+              type="url"
+              value={baseUrl}
+              placeholder={preset?.baseUrl}
+              onChange={(e) => setBaseUrl(e.target.value)}
+              required={!preset?.baseUrl}
+              {...lockedProps('baseUrl')}
+            />
             <p className="help">{presetId === 'custom' ? t('baseUrlHelp') : t('baseUrlPresetHelp')}</p>
             <label htmlFor="model">{t('model')}</label>
-            <input id="model" list="models" value={model} placeholder={preset?.defaultModel} onChange={(e) => setModel(e.target.value)} required={!preset?.defaultModel} />
+            <input
+              id="model"
+              list="models"
+              value={model}
+              placeholder={preset?.defaultModel}
+              onChange={(e) => setModel(e.target.value)}
+              required={!preset?.defaultModel}
+              {...lockedProps('model')}
+            />
             <datalist id="models">
-              {(models.length ? models : (preset?.suggestedModels ?? [])).map((m) => (
+              {(locks?.models ?? (models.length ? models : (preset?.suggestedModels ?? []))).map((m) => (
                 <option key={m} value={m} />
               ))}
             </datalist>
@@ -248,6 +274,9 @@ export function ProviderSection({ heading = t('providerSection'), onSaved }: { h
           </>
         )}
 
+        {locked('headers') ? (
+          <p className="help">{t('managedHeaders')}</p>
+        ) : (
         <details open={headerRows.length > 0}>
           <summary>{t('headersTitle')}</summary>
           <p className="help">{t('headersHelp')}</p>
@@ -270,6 +299,7 @@ export function ProviderSection({ heading = t('providerSection'), onSaved }: { h
             {t('addHeader')}
           </button>
         </details>
+        )}
 
         <div className="row">
           <button type="submit" className="primary">

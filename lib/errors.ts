@@ -138,6 +138,8 @@ export const appErrors = {
   conversationGone: () => new AppError('gone', 'That conversation was deleted.'),
   summaryGone: () => new AppError('gone', 'That summary no longer exists.'),
   forbidden: () => new AppError('forbidden', 'Not allowed from a web page'),
+  /** A setting the administrator fixed (managed policy); `reason` is theirs. */
+  managed: (reason: string) => new AppError('forbidden', `This setting is managed by your organisation. ${reason}`.trim()),
   /** The schema's own words ("a passphrase needs at least 8 characters"), as a sentence. */
   invalidMessage: (problem: string) => new AppError('invalid_message', `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`),
   onDevice: (message: string) => new AppError('on_device', message),

@@ -10,10 +10,10 @@ import type { TokenCounter } from '../../lib/extract/tokens';
 import { localOriginRuleUpdate } from '../../lib/providers';
 import { dexieDeviceKeyStore } from '../../lib/security/device-key-store';
 
-/** The built content scripts: the page reader (small, no UI) and the sidebar's UI. */
+/** The scripts injected into pages: the page reader (small, no UI) and the sidebar's host. */
 const scriptFiles = {
-  reader: '/content-scripts/reader.js',
-  sidebar: '/content-scripts/sidebar.js',
+  reader: '/reader.js',
+  sidebar: '/sidebar-host.js',
 } as const satisfies Record<ContentScriptName, string>;
 
 const area = (storage: Browser.storage.StorageArea): Platform['local'] => ({
@@ -37,6 +37,8 @@ export function browserPlatform(): Platform {
     deviceKeys: dexieDeviceKeyStore(),
     local: area(browser.storage.local),
     session: area(browser.storage.session),
+    // Firefox without policies, and older Chromes without a schema, reject: unmanaged.
+    managed: () => browser.storage.managed.get().catch(() => ({})),
     fetch: (input, init) => fetch(input, init),
     tabs: {
       async active() {

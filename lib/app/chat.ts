@@ -6,6 +6,7 @@ import type { ConversationStore } from '../chat/store';
 import { appErrors } from '../errors';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import { addCallUsage, type JobUsage } from '../jobs/usage';
+import { ownsConversation, ownsSummary, type SenderTab } from './ownership';
 import type { PageAccess } from './page-access';
 import type { TabRef, Tabs } from './ports';
 import type { ChatStarted, RequestOf } from './protocol';
@@ -16,6 +17,8 @@ export interface ChatDeps {
   pages: PageAccess;
   tabs: Tabs;
   keepAlive(): void;
+  /** The models the user configured; a sidebar may name no other. */
+  configuredModels(): Promise<string[]>;
   now?: () => number;
   newId?: () => string;
 }
@@ -42,7 +45,7 @@ export function createChat(deps: ChatDeps) {
     return {
       kind: 'chat',
       title: conversation.title,
-      source: { kind: 'conversation', conversationId: conversation.id },
+      source: { kind: 'conversation', conversationId: conversation.id, ...(conversation.followUpOf && { followUpOf: conversation.followUpOf }) },
       run: async (io) => {
         await ready;
         let text = '';
@@ -85,16 +88,25 @@ export function createChat(deps: ChatDeps) {
   }
 
   /** A stored conversation; a sidebar (`tab`) may only continue its own page's thread. */
-  async function existing(conversationId: string, tab?: TabRef): Promise<Conversation> {
+  async function existing(conversationId: string, tab?: SenderTab): Promise<Conversation> {
     const conversation = await deps.store().get(conversationId);
     if (!conversation) throw appErrors.conversationGone();
-    if (tab && conversation.followUpOf !== pageKey(tab.url ?? '')) throw appErrors.forbidden();
+    if (tab && !ownsConversation(conversation, tab)) throw appErrors.forbidden();
     return conversation;
+  }
+
+  /** A sidebar's question: about its own tab's page, from its own summary, with a model the user chose. */
+  async function checkSidebarSend(input: ChatInput, tab: SenderTab) {
+    // Without a URL the thread could belong to no page, and would surface in the popup.
+    if (!tab.url) throw appErrors.forbidden();
+    if (input.afterSummaryJobId && !ownsSummary(await deps.jobs().get(input.afterSummaryJobId), tab)) throw appErrors.forbidden();
+    if (input.model && !(await deps.configuredModels()).includes(input.model)) throw appErrors.forbidden();
   }
 
   return {
     /** `tab`: the sender's own tab when the sidebar asks, so a follow-up is about the page it sits on. */
-    async send(input: ChatInput, tab?: TabRef): Promise<ChatStarted> {
+    async send(input: ChatInput, tab?: SenderTab): Promise<ChatStarted> {
+      if (tab) await checkSidebarSend(input, tab);
       const at = now();
       const conversation: Conversation = input.conversationId
         ? await existing(input.conversationId, tab)
@@ -124,7 +136,7 @@ export function createChat(deps: ChatDeps) {
     },
 
     /** Answers the last question again: after a failure, a stop, or an interrupted worker. */
-    async retry(conversationId: string, tab?: TabRef): Promise<ChatStarted> {
+    async retry(conversationId: string, tab?: SenderTab): Promise<ChatStarted> {
       const conversation = await existing(conversationId, tab);
       if (conversation.turns.at(-1)?.role === 'assistant') conversation.turns.pop();
       return { conversationId, jobId: await answer(conversation) };
@@ -142,7 +154,12 @@ export function createChat(deps: ChatDeps) {
     /** The follow-up thread of the page in `tab`, shown again with its summary. */
     forPage: async (tab: TabRef) => (tab.url ? deps.store().followUpsOf(pageKey(tab.url)) : undefined),
     list: () => deps.store().list(),
-    get: (id: string) => deps.store().get(id),
+    /** A conversation; a sidebar (`tab`) may see only its page's threads. */
+    async get(id: string, tab?: SenderTab) {
+      const conversation = await deps.store().get(id);
+      if (conversation && tab && !ownsConversation(conversation, tab)) throw appErrors.forbidden();
+      return conversation;
+    },
     delete: async (id: string) => void (await deps.store().remove(id)),
   };
 }

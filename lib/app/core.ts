@@ -8,13 +8,15 @@ import { createJobRunner, type JobRunner } from '../jobs/runner';
 import { createLibrary } from '../library/library';
 import { createLlmClient, type LlmClient } from '../llm';
 import { readPreferences, type Preferences } from '../preferences';
-import { createActivityLog, deleteAllData, exportUserData } from '../privacy';
+import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '../privacy';
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
-import { classifySender, answer, jobPortRequest, type Handlers, type RawSender, type Self } from './doors';
+import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
 import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
+import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
+import { readPolicy } from './policy';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
 import type { Reply, Verdict } from './protocol';
@@ -29,12 +31,14 @@ const warmUpEveryMs = 5 * 60_000;
 export function createPrecis(platform: Platform, self: Self) {
   const now = platform.now ?? Date.now;
   const { db, local, session, tabs } = platform;
-  const preferences = createPreferencesStore(local);
+  const policy = async () => readPolicy(await platform.managed?.().catch(() => undefined));
+  const preferences = createPreferencesStore(local, policy);
   const settings = createSettings({
     local,
     session,
     vault: createVault({ deviceKeys: platform.deviceKeys }),
     onProviderChanged: platform.setLocalOriginRule,
+    managed: policy,
   });
 
   // Long-lived services, created on first use; each picks up the stored preferences when it is,
@@ -65,13 +69,17 @@ export function createPrecis(platform: Platform, self: Self) {
     }));
   const keepAlive = () => platform.keepAliveWhile(() => jobs().busy());
 
-  const pages = createPageAccess(tabs);
+  const pages = createPageAccess(tabs, session);
   const onDevice = createOnDeviceRelay(tabs);
   const summarise = createSummarise({
     pages,
     tabs,
     jobs,
-    provider: () => settings.getProvider().catch((err: unknown) => (isAppError(err) && err.kind === 'not_configured' ? undefined : Promise.reject(err))),
+    // No provider yet means an offline summary, unless the administrator turned those off.
+    provider: () =>
+      settings
+        .getProvider()
+        .catch(async (err: unknown) => (isAppError(err) && err.kind === 'not_configured' && (await policy()).allowNoKeyFeatures !== false ? undefined : Promise.reject(err))),
     preferences: preferences.get,
     onDevice: onDevice.model,
     loadCounter: platform.loadCounter,
@@ -79,7 +87,13 @@ export function createPrecis(platform: Platform, self: Self) {
   });
   const summariseTab = summarise.summariseTab;
   const library = createLibrary(db);
-  const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, now });
+  // The provider's model and any the administrator listed. A sidebar never names one; this keeps a
+  // forged message from choosing.
+  const configuredModels = async () => [
+    ...(await settings.getProvider().then((p) => (p.model ? [p.model] : []), () => [])),
+    ...((await policy()).models ?? []),
+  ];
+  const chat = createChat({ store: () => conversationStore(db), jobs, pages, tabs, keepAlive, configuredModels, now });
 
   /** Jobs a dead worker left unfinished start again where that is safe; views wait for this. */
   let recovered: Promise<unknown> = Promise.resolve();
@@ -97,10 +111,24 @@ export function createPrecis(platform: Platform, self: Self) {
     }
   }
 
-  async function forgetJob(jobId: string) {
+  /** A job the sender may act on: any, for our pages; for a content script, only its tab's. */
+  async function jobFor(jobId: string, sender: KnownSender) {
     const job = await jobs().get(jobId);
+    if (job && sender.kind === 'tab' && !ownsJob(job, sender.tab)) throw appErrors.forbidden();
+    return job;
+  }
+
+  /** "Forget this page": every copy of the page the summary was made of, not only this summary's answers. */
+  async function forgetJob(jobId: string, sender: KnownSender) {
+    const job = await jobFor(jobId, sender);
     if (!job) throw appErrors.summaryGone();
-    return responseCache().forget(job.requestHashes, 'user: forget this page');
+    const url = job.source?.kind === 'page' ? job.source.url : undefined;
+    const copies = url ? await copiesOfPage(db, url) : { jobIds: [job.id], conversationIds: [], hashes: [] };
+    // A job still streaming would write itself back after the delete.
+    for (const id of copies.jobIds) jobs().stop(id);
+    await Promise.all(copies.jobIds.map((id) => jobs().settled(id)));
+    // The reason is all the audit log says besides hashes: never the URL.
+    return responseCache().forget([...new Set([...job.requestHashes, ...copies.hashes])], 'user: forget this page', copies);
   }
 
   const handlers: Handlers = {
@@ -113,13 +141,14 @@ export function createPrecis(platform: Platform, self: Self) {
     // A content script may only act on the tab it runs in.
     'summarise.thisTab': (req, sender) =>
       sender.kind === 'tab' ? summariseTab(sender.tab, { regenerate: req.regenerate, ...(req.origin && { origin: req.origin }) }) : summariseTab(undefined),
-    'job.stop': (req) => jobs().stop(req.jobId),
-    'job.forget': (req) => forgetJob(req.jobId),
+    'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
+    'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
+    'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),
-    'chat.get': (req) => chat.get(req.conversationId),
+    'chat.get': (req, sender) => chat.get(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.send': ({ type: _, ...input }, sender) => chat.send(input, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.retry': (req, sender) => chat.retry(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
     'chat.forPage': (_, sender) => (sender.kind === 'tab' ? chat.forPage(sender.tab) : undefined),
@@ -155,7 +184,10 @@ export function createPrecis(platform: Platform, self: Self) {
         unsubscribe?.();
       });
       // A view reconnecting to a job that is starting again must find it live, not interrupted.
+      // A content script follows only its own tab's jobs; any other is refused like a missing one.
+      const allowed = async () => sender.kind !== 'tab' || ownsJob(await jobs().get(jobId), sender.tab) || Promise.reject(appErrors.forbidden());
       void recovered
+        .then(allowed)
         .then(() => jobs().subscribe(jobId, (msg) => port.postMessage(msg)))
         .then(
           (off) => (closed ? off() : (unsubscribe = off)),

@@ -27,7 +27,10 @@ export interface Self {
 
 export function classifySender(sender: RawSender, self: Self): Sender {
   if (sender.id !== self.id) return { kind: 'stranger' };
-  if (sender.url?.startsWith(self.pagesOrigin)) return { kind: 'page' };
+  // Our page framed inside a web page (the sidebar's frame) acts for that tab, like a content
+  // script: any page could frame it. Our pages in a tab of their own (options) are pages.
+  const inWebPage = sender.tab !== undefined && !sender.tab.url?.startsWith(self.pagesOrigin);
+  if (sender.url?.startsWith(self.pagesOrigin) && !inWebPage) return { kind: 'page' };
   const tabId = sender.tab?.id;
   if (tabId !== undefined) return { kind: 'tab', tab: { ...sender.tab, id: tabId } };
   return { kind: 'stranger' };

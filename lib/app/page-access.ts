@@ -2,7 +2,7 @@
 // text the reader extracts, and the sidebar the background shows.
 import type { ErrorView } from '../errors';
 import { pageContent, type PageContent } from '../extract/page-content';
-import type { TabRef, Tabs } from './ports';
+import type { KeyValueArea, TabRef, Tabs } from './ports';
 import type { ContentScriptName } from './tab-protocol';
 
 /** Browsers keep extensions out of everything but web pages (built-in pages, stores, the PDF viewer's own URL). */
@@ -15,7 +15,10 @@ export type SidebarContent = { jobId: string } | { error: ErrorView };
 type ReachableTab = TabRef & { id: number };
 const reachable = (tab: TabRef | undefined): tab is ReachableTab => tab?.id !== undefined && canRunOn(tab.url);
 
-export function createPageAccess(tabs: Tabs) {
+/** Where the sidebar's frame finds what its tab's sidebar shows: it asks; nothing from the page tells it. */
+const shownKey = (tabId: number) => `sidebar:${tabId}`;
+
+export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
   /**
    * Injects a content script unless it is already there. Injecting again would start a second
    * instance, and WXT retires the first one's UI when that happens: an open sidebar would vanish.
@@ -44,8 +47,18 @@ export function createPageAccess(tabs: Tabs) {
 
     /** Shows the sidebar with a job (or an error), bringing in its UI first if the tab lacks it. */
     async showSidebar(tab: TabRef, content: SidebarContent): Promise<void> {
-      if (!reachable(tab) || !(await ensureScript(tab, 'sidebar'))) return;
-      await tabs.send(tab.id, { type: 'sidebar.show', ...content });
+      if (!reachable(tab)) return;
+      await session.set(shownKey(tab.id), { ...content, url: tab.url });
+      if (!(await ensureScript(tab, 'sidebar'))) return;
+      await tabs.send(tab.id, { type: 'sidebar.show' });
+    },
+
+    /** What the sidebar in `tab` shows, while the tab still shows the page it was shown for. */
+    async shownIn(tab: TabRef & { id: number }): Promise<SidebarContent | undefined> {
+      const shown = (await session.get(shownKey(tab.id))) as (SidebarContent & { url?: string }) | undefined;
+      if (!shown || shown.url !== tab.url) return undefined;
+      const { url: _, ...content } = shown;
+      return content;
     },
   };
 }

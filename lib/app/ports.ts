@@ -39,6 +39,8 @@ export interface OnDeviceModel {
 }
 
 export interface Platform {
+  /** The administrator's policy (storage.managed), raw; absent or {} when the browser is unmanaged. */
+  managed?(): Promise<unknown>;
   /** The one database (lib/db.ts); Dexie opens it on first use. */
   db: PrecisDb;
   /** Where the vault's device key lives. */

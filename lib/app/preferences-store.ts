@@ -1,17 +1,24 @@
 // The user's preferences in storage.local, and what they mean for the client and the cache.
 import { readPreferences, type Preferences, type PreferencesPatch } from '../preferences';
+import type { ManagedPolicy } from './policy';
 import type { KeyValueArea } from './ports';
 
 export const preferencesKey = 'preferences';
 const day = 24 * 3_600_000;
 
-export function createPreferencesStore(local: KeyValueArea) {
-  const get = async (): Promise<Preferences> => readPreferences(await local.get(preferencesKey));
+/** `managed`: the administrator's policy, whose cache retention wins over the user's. */
+export function createPreferencesStore(local: KeyValueArea, managed: () => Promise<ManagedPolicy> = async () => ({})) {
+  const stored = async (): Promise<Preferences> => readPreferences(await local.get(preferencesKey));
+  const get = async (): Promise<Preferences> => {
+    const [prefs, policy] = await Promise.all([stored(), managed()]);
+    return policy.cacheRetentionDays === undefined ? prefs : { ...prefs, summaryTtlDays: policy.cacheRetentionDays };
+  };
   return {
     get,
     /** `patch` was checked at the door (protocol.ts). */
     async save(patch: PreferencesPatch): Promise<Preferences> {
-      const next = { ...(await get()), ...patch };
+      // The user's own values are kept: the policy's retention applies on reading, not stored as theirs.
+      const next = { ...(await stored()), ...patch };
       await local.set(preferencesKey, next);
       return next;
     },

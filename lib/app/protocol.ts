@@ -15,6 +15,8 @@ import type { ForgetResult } from '../privacy/forget';
 import type { UserDataExport } from '../privacy/export';
 import type { LibraryItem } from '../library/entry';
 import type { LibraryListing, MarkdownFile } from '../library/library';
+import type { SidebarContent } from './page-access';
+import type { Locks } from './policy';
 
 const httpUrl = z
   .string()
@@ -73,6 +75,8 @@ export interface PublicSettings {
   passphraseProtected: boolean;
   /** …and not unlocked in this browser session, so requests cannot use it yet. */
   locked: boolean;
+  /** What the administrator fixed, when the browser is managed: those fields are read-only. */
+  managed?: Locks;
 }
 
 export type SummariseOutcome = { ok: true; jobId: string } | ({ ok: false } & ErrorView);
@@ -124,6 +128,8 @@ export const protocol = {
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
+  /** From the sidebar's frame: what its tab's sidebar shows (a job, or an error). */
+  'sidebar.content': { audience: 'tab', shape: {}, reply: replies<SidebarContent | undefined>() },
   /** From the popup, until a provider is set up: the guided setup. */
   'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },

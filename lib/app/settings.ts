@@ -6,6 +6,7 @@ import { appErrors } from '../errors';
 import type { ProviderConfig } from '../llm/types';
 import { presetForBaseUrl, resolveProvider } from '../providers';
 import type { SealedSecret, Vault } from '../security/vault';
+import { locksOf, type ManagedPolicy } from './policy';
 import type { KeyValueArea } from './ports';
 import type { PublicSettings, SettingsInput } from './protocol';
 
@@ -42,15 +43,41 @@ export interface SettingsDeps {
   vault: Vault;
   /** Called with the provider's base URL after every save ('' when none can be resolved). */
   onProviderChanged(baseUrl: string): Promise<void>;
+  /** What the administrator fixed ({} when unmanaged). */
+  managed?(): Promise<ManagedPolicy>;
+}
+
+/** The stored settings with the administrator's values over them: what requests use and the form shows. */
+function withPolicy(s: StoredSettings, policy: ManagedPolicy): StoredSettings {
+  const model = policy.models && !policy.models.includes(s.model) ? policy.models[0]! : s.model;
+  return {
+    ...s,
+    ...(policy.presetId !== undefined && { presetId: policy.presetId }),
+    ...(policy.baseUrl !== undefined && { baseUrl: policy.baseUrl }),
+    model,
+  };
+}
+
+/** Refuses what the policy does not allow, in the administrator's words. */
+function checkAgainstPolicy(input: SettingsInput, policy: ManagedPolicy) {
+  const refuse = () => appErrors.managed(policy.reason ?? '');
+  if (policy.presetId !== undefined && input.presetId !== policy.presetId) throw refuse();
+  const baseUrl = input.baseUrl.replace(/\/+$/, '');
+  if (policy.baseUrl !== undefined && baseUrl && baseUrl !== policy.baseUrl.replace(/\/+$/, '')) throw refuse();
+  if (policy.allowCustomEndpoints === false && policy.baseUrl === undefined && (baseUrl || input.presetId === 'custom')) throw refuse();
+  if (policy.models && input.model && !policy.models.includes(input.model)) throw refuse();
+  if (policy.headers !== undefined && input.headers !== undefined) throw refuse();
 }
 
 export function createSettings(deps: SettingsDeps) {
+  const policy = async () => (await deps.managed?.()) ?? {};
   const load = async () => (await deps.local.get(storageKey)) as StoredSettings | undefined;
   const unlocked = async () => (await deps.session.get(unlockedKey)) as string | undefined;
 
   async function getPublic(): Promise<PublicSettings> {
-    const stored = await load();
-    const s = stored ?? defaults;
+    const [stored, managed] = await Promise.all([load(), policy()]);
+    const s = withPolicy(stored ?? defaults, managed);
+    const locks = locksOf(managed);
     const passphraseProtected = !!s.apiKey?.kdf;
     return {
       presetId: presetOf(s),
@@ -64,17 +91,21 @@ export function createSettings(deps: SettingsDeps) {
       keyMask: s.keyMask,
       passphraseProtected,
       locked: passphraseProtected && !(await unlocked()),
+      ...(locks && { managed: locks }),
     };
   }
 
   /** What the LLM client calls before each request, so a saved change applies to the next one. */
   async function getProvider(): Promise<ProviderConfig> {
-    const s = await load();
-    if (!s) throw appErrors.notConfigured();
+    const [stored, managed] = await Promise.all([load(), policy()]);
+    // An administrator's endpoint is a provider even before the user saves anything.
+    if (!stored && managed.baseUrl === undefined) throw appErrors.notConfigured();
+    const s = withPolicy(stored ?? defaults, managed);
     let apiKey = '';
     if (s.apiKey?.kdf) apiKey = (await unlocked()) ?? (await deps.vault.open(s.apiKey));
     else if (s.apiKey) apiKey = await deps.vault.open(s.apiKey);
-    const headers = s.headers ? (JSON.parse(await deps.vault.open(s.headers)) as Record<string, string>) : undefined;
+    const own = s.headers ? (JSON.parse(await deps.vault.open(s.headers)) as Record<string, string>) : undefined;
+    const headers = managed.headers ?? own;
     return resolveProvider({
       presetId: presetOf(s),
       baseUrl: s.baseUrl,
@@ -98,6 +129,7 @@ export function createSettings(deps: SettingsDeps) {
     syncLocalOriginRule,
 
     async save(input: SettingsInput): Promise<PublicSettings> {
+      checkAgainstPolicy(input, await policy());
       const current = (await load()) ?? defaults;
       const next: StoredSettings = {
         ...current,

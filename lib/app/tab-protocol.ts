@@ -1,6 +1,5 @@
 // What the background says to the content scripts in a tab, and the ports views and content
 // scripts open to it. Types and two names only: content scripts and views import this at run time.
-import type { ErrorView } from '../errors';
 import type { JobView } from '../jobs/job-view';
 
 /** Our two content scripts: the page reader, and the sidebar's UI. */
@@ -13,8 +12,8 @@ export type TabRequest =
   /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
   | { type: 'ondevice.run'; token: string }
   | { type: 'page.extract'; useSelection: boolean }
-  | { type: 'sidebar.show'; jobId: string }
-  | { type: 'sidebar.show'; error: ErrorView };
+  /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
+  | { type: 'sidebar.show' };
 
 /** Ports are named by purpose: `job:<id>` streams one job to one view. */
 export const jobPortPrefix = 'job:';

@@ -4,7 +4,7 @@
 import type { PrecisDb } from '../db';
 import type { ChatRequest, Usage } from '../llm/types';
 import { appendAudit } from '../privacy/audit';
-import { forgetRequests, type ForgetResult } from '../privacy/forget';
+import { forgetRequests, type AlsoForget, type ForgetResult } from '../privacy/forget';
 import {
   clearAnswers,
   deleteExpired,
@@ -75,8 +75,8 @@ export interface ResponseCache {
   get(hash: string, opts?: { model?: string }): Promise<CachedAnswer | undefined>;
   /** Stores a complete answer (finish reason `stop`); replaces any entry under the same hash. */
   put(hash: string, answer: AnswerInput): Promise<PutOutcome>;
-  /** Deletes these requests' answers, activity lines and jobs, and records why. */
-  forget(hashes: readonly string[], reason: string): Promise<ForgetResult>;
+  /** Deletes these requests' answers, activity lines and jobs (and `also`), and records why. */
+  forget(hashes: readonly string[], reason: string, also?: AlsoForget): Promise<ForgetResult>;
   /** Deletes expired entries (call from an alarm). */
   prune(): Promise<PruneResult>;
   stats(opts?: { prices?: PriceTable }): Promise<CacheStats>;
@@ -208,9 +208,9 @@ export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
       return (await storeDurably(answer)) ? 'stored' : 'memory';
     },
 
-    async forget(hashes, reason) {
+    async forget(hashes, reason, also) {
       for (const hash of hashes) memory.delete(hash);
-      return forgetRequests(db, hashes, reason, { now });
+      return forgetRequests(db, hashes, reason, { now, ...(also && { also }) });
     },
 
     async prune() {

@@ -18,7 +18,10 @@ export interface JobRecord extends JobView {
 }
 
 /** A summary of the page in a tab, or the answer to a conversation's last question. */
-export type JobSource = { kind: 'page'; tabId: number; url: string } | { kind: 'conversation'; conversationId: string };
+export type JobSource =
+  | { kind: 'page'; tabId: number; url: string }
+  /** `followUpOf`: the page whose sidebar thread this is (its owner), as on the conversation. */
+  | { kind: 'conversation'; conversationId: string; followUpOf?: string };
 
 export interface JobStore {
   put(job: JobRecord): Promise<void>;

@@ -113,6 +113,14 @@ export const errors = {
   quota(status: number | undefined, detail?: string): LlmError {
     return new LlmError('quota', 'Add credit or raise the spending limit with the provider, then try again.', { status, detail });
   },
+  /** A team gateway's own failure (it says so in a header), not the provider's: asking again will not help. */
+  gateway(status: number, detail?: string): LlmError {
+    return new LlmError('server', withDetail(`Your gateway failed by itself (${status}), before or after the provider answered. Tell whoever runs it.`, detail), {
+      status,
+      detail,
+      shouldRetry: false,
+    });
+  },
   server(status: number | undefined, detail?: string, retryAfterMs?: number): LlmError {
     const code = status === undefined ? '' : ` (${status})`;
     return new LlmError('server', `The provider's server failed${code}. Try again later.`, { status, detail, retryAfterMs });
@@ -213,6 +221,8 @@ export function errorFromResponse(
 ): LlmError {
   const hint = retryHintFromHeaders(headers, now, status);
   const error = dialect.errorFromBody(status, parseJson(bodyText), bodyText, hint.retryAfterMs, secrets);
+  // Portkey's gateway marks the errors it raised itself, as opposed to those it passes on.
+  if (headers.get('x-portkey-gateway-exception') === 'true') return errors.gateway(status, error.detail);
   return hint.shouldRetry === undefined ? error : error.with({ shouldRetry: hint.shouldRetry });
 }
 

@@ -2,5 +2,5 @@ export { createActivityLog, DEFAULT_ACTIVITY_RETENTION_MS, type ActivityInput, t
 export { appendAudit, auditTrail } from './audit';
 export { deleteAllData, type DeleteAllOptions } from './delete-all';
 export { exportUserData, type ExportOptions, type UserDataExport } from './export';
-export { forgetRequests, type ForgetResult } from './forget';
+export { copiesOfPage, forgetRequests, type AlsoForget, type ForgetResult } from './forget';
 export type { ActivityRecord, AuditAction, AuditRecord } from './records';

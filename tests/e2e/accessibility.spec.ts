@@ -1,7 +1,7 @@
 // Keyboard, screen reader and contrast: axe-core finds no serious or critical problem on any surface,
 // in either theme, and the sidebar can be reached, read and left with the keyboard.
 import { expectNoSeriousViolations } from './axe';
-import { expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-a11y';
 const reply = '**TL;DR** Night trains are back.\n\n- Demand exceeds seats.\n- See [the report](https://example.org/report) and `config`.\n\n> Subsidies matter.';
@@ -33,10 +33,7 @@ test('the sidebar passes axe in light and dark, with a summary and a follow-up, 
   await extension.summariseFromMenu(page);
   const panel = sidebar(page);
   await expect(panel.locator('[data-status=done]')).toBeVisible();
-  const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
-  await ask.fill('And the costs?');
-  await ask.press('Enter');
-  await expect(panel.getByRole('region', { name: 'Ask a follow-up about this page…' })).toContainText('Subsidies matter.');
+  await expect(await askFollowUp(panel, 'And the costs?')).toContainText('Subsidies matter.');
   await expectNoSeriousViolations(page);
 });
 
@@ -49,7 +46,7 @@ test('the sidebar is a named landmark that takes focus, closes on Escape and giv
   await link.focus();
 
   await extension.summariseFromMenu(page);
-  const region = page.getByRole('complementary', { name: 'Precis' });
+  const region = sidebar(page).getByRole('complementary', { name: 'Precis' });
   await expect(region).toBeFocused();
   // Status changes are spoken politely, from a live region that stays put while the text changes.
   const status = region.getByRole('status');

@@ -1,4 +1,4 @@
-import { expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-cache-5566';
 
@@ -21,7 +21,7 @@ test('a repeat summary comes from the cache without a request; Forget makes the 
   expect(mock.completions()).toHaveLength(1);
 
   await panel.getByRole('button', { name: 'Forget this page' }).click();
-  await expect(panel.getByText('Forgotten: the stored summary of this page is deleted.')).toBeVisible();
+  await expect(panel.getByText('Forgotten: every summary, follow-up and chat about this page is deleted.')).toBeVisible();
 
   await page.reload();
   await extension.summariseFromMenu(page);
@@ -85,4 +85,42 @@ test('options show cache stats, export holds no page text, and Delete all data e
   await extension.summariseFromMenu(page);
   await expect(sidebar(page).locator('[data-status=done]')).toBeVisible();
   expect(mock.completions()).toHaveLength(2);
+});
+
+test('Forget this page leaves none of its text or URL in the export: summary, follow-up, popup chat about it', async ({ extension, mock, site }) => {
+  mock.set({ reply: 'Stored answer.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(await askFollowUp(panel, 'What about the costs?')).toContainText('Stored answer.');
+
+  await page.bringToFront();
+  const popup = await extension.openPopupWindow();
+  await popup.getByLabel('About this page').check();
+  const box = popup.getByRole('textbox', { name: /Ask anything/ });
+  await box.fill('Who pays for it?');
+  await box.press('Enter');
+  await expect(popup.getByTestId('assistant-turn')).toContainText('Stored answer.');
+  await popup.close();
+
+  const exportAll = async () => {
+    const options = await extension.openExtensionPage('options.html');
+    const [download] = await Promise.all([options.waitForEvent('download'), options.getByRole('button', { name: 'Export my data' }).click()]);
+    const text = await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+    await options.close();
+    return text;
+  };
+  const traces = ['article.html', 'sleeper trains are running again', 'The Quiet Return of the Night Train', 'What about the costs?', 'Who pays for it?'];
+  const before = await exportAll();
+  for (const trace of traces) expect(before).toContain(trace);
+
+  await panel.getByRole('button', { name: 'Forget this page' }).click();
+  await expect(panel.getByText('Forgotten: every summary, follow-up and chat about this page is deleted.')).toBeVisible();
+  const after = await exportAll();
+  for (const trace of traces) expect(after).not.toContain(trace);
+  // The audit log says a page was forgotten, by request hash only.
+  expect(JSON.parse(after).tables.audit.at(-1)).toMatchObject({ action: 'forget', reason: 'user: forget this page' });
 });

@@ -1,10 +1,11 @@
 // The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
-import { test as base, expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
+import { installPolicy } from './policy';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
 declare const chrome: any;
@@ -17,7 +18,7 @@ export interface Extension {
   /** The background service worker, restarted on demand by `restartWorker`. */
   worker(): Promise<Worker>;
   /** Points the extension at a provider through the same function the options page's Save calls. */
-  configure(settings: { baseUrl: string; model: string; apiKey: string; presetId?: string }): Promise<void>;
+  configure(settings: { baseUrl: string; model: string; apiKey: string; presetId?: string; headers?: Record<string, string> }): Promise<void>;
   /** Calls the same handler the "Summarise page" menu item calls, for the tab showing `page`. */
   summariseFromMenu(page: Page): Promise<unknown>;
   /** Calls the handler behind a menu item (`summarise-page`, `summarise-selection`, `prompt:<id>`) for the tab showing `page`. */
@@ -33,9 +34,9 @@ export interface Extension {
   openPopupWindow(): Promise<Page>;
   /**
    * What a view does while nobody touches it, over `ms`: the messages and ports the background
-   * receives (from any view), and the DOM mutations in `page` (inside `host`'s shadow root if given).
+   * receives (from any view), and the DOM mutations in `view` (a page, or the sidebar's frame).
    */
-  activityAtRest(page: Page, opts?: { host?: string; ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
+  activityAtRest(view: Page | Frame, opts?: { ms?: number }): Promise<{ messages: number; ports: number; mutations: number }>;
 }
 
 interface Fixtures {
@@ -46,6 +47,11 @@ interface Fixtures {
    * active tab a test summarises) unless the test keeps it (`test.use({ firstRunTab: 'keep' })`).
    */
   firstRunTab: 'close' | 'keep';
+  /**
+   * An administrator's policy for Precis, installed before Chromium starts (`test.use`); `{mock}` in
+   * its values stands for the mock's base URL.
+   */
+  managedPolicy: Record<string, unknown> | undefined;
 }
 
 /** The welcome page that install opens, once it is there. */
@@ -56,6 +62,7 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
 
 export const test = base.extend<Fixtures, { site: { url: string } }>({
   firstRunTab: ['close', { option: true }],
+  managedPolicy: [undefined, { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
@@ -70,9 +77,13 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested, firstRunTab }, use) => {
+  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock }, use) => {
     const locale = requested ?? 'en-US';
-    const context = await launchWithExtension(extensionDir, { locale });
+    const removePolicy = managedPolicy && (await installPolicy(JSON.parse(JSON.stringify(managedPolicy).replaceAll('{mock}', mock.baseUrl))));
+    const context = await launchWithExtension(extensionDir, { locale }).catch(async (err: unknown) => {
+      await removePolicy?.();
+      throw err;
+    });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
     if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
@@ -119,24 +130,23 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
         ]);
         return popup;
       },
-      async activityAtRest(page, { host, ms = 3_000 } = {}) {
+      async activityAtRest(view, { ms = 3_000 } = {}) {
         const counts = async () => (await worker()).evaluate(() => ({ ...(globalThis as any).precisTest.traffic }) as { messages: number; ports: number });
-        await page.evaluate((selector) => {
-          const root = selector ? document.querySelector(selector)!.shadowRoot! : document;
+        await view.evaluate(() => {
           const w = window as unknown as { precisMutations: number };
           w.precisMutations = 0;
-          new MutationObserver((records) => (w.precisMutations += records.length)).observe(root, {
+          new MutationObserver((records) => (w.precisMutations += records.length)).observe(document, {
             subtree: true,
             childList: true,
             characterData: true,
             attributes: true,
           });
-        }, host);
+        });
         const before = await counts();
         // The measurement is the window itself: a view at rest does nothing in it.
-        await page.waitForTimeout(ms);
+        await new Promise((resolve) => setTimeout(resolve, ms));
         const after = await counts();
-        const mutations = await page.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
+        const mutations = await view.evaluate(() => (window as unknown as { precisMutations: number }).precisMutations);
         return { messages: after.messages - before.messages, ports: after.ports - before.ports, mutations };
       },
       async openExtensionPage(path) {
@@ -147,6 +157,7 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     };
     await use(extension);
     await context.close();
+    await removePolicy?.();
   },
 });
 
@@ -160,9 +171,26 @@ export async function saveProviderInOptions(options: Page, fields: { baseUrl: st
   await expect(options.getByTestId('notice')).toHaveText('Saved.');
 }
 
-/** The sidebar's shadow root content; Playwright's CSS locators pierce open shadow roots. */
+/**
+ * The sidebar's frame, inside its host's shadow root (closed in a real build; the e2e build opens it
+ * so that Playwright's CSS locators can find the frame, whose content is another origin either way).
+ */
 export function sidebar(page: Page) {
-  return page.locator('precis-sidebar');
+  return page.locator('precis-sidebar iframe').contentFrame();
+}
+
+/** The sidebar's frame as a Frame, once it is there (for `evaluate` inside it). */
+export async function sidebarFrame(page: Page): Promise<Frame> {
+  await expect(sidebar(page).locator('aside')).toHaveCount(1);
+  return page.frames().find((f) => f.url().endsWith('/sidebar-frame.html'))!;
+}
+
+/** Asks a follow-up in the sidebar as a user does; the thread, to wait for the answer in. */
+export async function askFollowUp(panel: Locator | FrameLocator, question: string): Promise<Locator> {
+  const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
+  await ask.fill(question);
+  await ask.press('Enter');
+  return panel.getByRole('region', { name: 'Ask a follow-up about this page…' });
 }
 
 export { expect };

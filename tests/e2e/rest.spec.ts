@@ -1,5 +1,5 @@
 // A view at rest does nothing: once an answer has finished, no messages, no ports, no re-renders.
-import { expect, sidebar, test } from './fixtures';
+import { expect, sidebar, sidebarFrame, test } from './fixtures';
 
 const key = 'sk-test-rest';
 const quiet = { messages: 0, ports: 0, mutations: 0 };
@@ -50,7 +50,7 @@ test('the sidebar rests once its summary and a follow-up are in', async ({ exten
   await ask.press('Enter');
   await expect(panel.getByRole('region', { name: 'Ask a follow-up about this page…' })).toContainText('A follow-up answer.');
 
-  const rest = await extension.activityAtRest(page, { host: 'precis-sidebar' });
+  const rest = await extension.activityAtRest(await sidebarFrame(page));
   expect(rest.messages + rest.ports, JSON.stringify(rest)).toBeLessThanOrEqual(3);
   expect(rest.mutations, JSON.stringify(rest)).toBe(0);
 });

@@ -35,7 +35,7 @@ test('hostile model output and page titles render inert in the sidebar', async (
   // The markup is shown as text, not executed.
   await expect(answer).toContainText('<script>window.__pwned = "script"</script>');
   await expect(answer).toContainText('<img src=x onerror=');
-  await expect(panel.locator('script, img, svg, iframe, [onerror], [onload]')).toHaveCount(0);
+  await expect(panel.locator('aside').locator('script, img, svg, iframe, [onerror], [onload]')).toHaveCount(0);
   // Only http(s) links keep an href, and they open safely.
   const hrefs = await answer.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   expect(hrefs.every((h) => /^https?:/.test(h ?? ''))).toBe(true);

@@ -2,12 +2,10 @@
 // followed over ports, pages read through fake tabs, and a real HTTP model server on 127.0.0.1.
 import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPrecis, type Precis } from '../../../lib/app/core';
-import type { JobPortMessage } from '../../../lib/app/tab-protocol';
-import { isLive, type JobView } from '../../../lib/jobs/job-view';
 import type { JobRecord } from '../../../lib/jobs/runner';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
-import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
+import { follow, saveProviderAt, setUpCore } from './core-harness';
+import { article, fakePort, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
 const text = 'Night trains are back in Europe. Operators added twelve routes this year. Demand doubled since 2020, and tickets sell out weeks ahead.';
 
@@ -18,44 +16,16 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 afterEach(() => mock.reset());
 
-function setUp(tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))]) {
-  const fakes = fakeTabs(tabs);
-  const env = fakePlatform(fakes);
-  const precis = createPrecis(env.platform, self);
-  const ask = async (request: unknown, sender: object = pageSender) => precis.handleMessage(request, sender);
-  const value = async <T>(request: unknown, sender: object = pageSender) => {
-    const reply = await ask(request, sender);
-    if (!reply?.ok) throw new Error(`request failed: ${JSON.stringify(reply)}`);
-    return reply.value as T;
-  };
-  return { precis, env, fakes, tabs, ask, value };
-}
-
-/** Follows a job over its port, as a view does, until it settles. */
-function follow(precis: Precis, jobId: string): Promise<JobView> {
-  const { port, posted } = fakePort(`job:${jobId}`);
-  return new Promise((resolve) => {
-    let job: JobView | undefined;
-    port.postMessage = (raw) => {
-      posted.push(raw);
-      const msg = raw as JobPortMessage;
-      if (msg.type === 'delta') job = job && { ...job, text: job.text + msg.text };
-      else job = msg.type === 'status' && job ? { ...msg.job, text: job.text } : msg.job;
-      if (!isLive(job!.status)) resolve(job!);
-    };
-    precis.connect(port, pageSender);
-  });
-}
-
-const saveProvider = (value: ReturnType<typeof setUp>['value']) =>
-  value({ type: 'settings.save', settings: { presetId: 'custom', baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: 'sk-core-test-1234' } });
+const setUp = (tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))]) => setUpCore(tabs);
+const saveProvider = (value: ReturnType<typeof setUp>['value']) => saveProviderAt(value, mock.baseUrl);
 
 describe('summarise page', () => {
   it('with no provider yet, writes the offline summary into the sidebar without a request', async () => {
     const { precis, value, tabs } = setUp();
     const outcome = await value<{ ok: true; jobId: string }>({ type: 'summarise.activeTab' });
     expect(outcome.ok).toBe(true);
-    expect(tabs[0]!.sidebar).toEqual([{ jobId: outcome.jobId }]);
+    expect(tabs[0]!.sidebarShown).toBe(1);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ jobId: outcome.jobId });
     const job = await follow(precis, outcome.jobId);
     expect(job).toMatchObject({ status: 'done', offline: 'extractive' });
     // Made of the page's own sentences.
@@ -113,7 +83,7 @@ describe('summarise page', () => {
     const { value, tabs } = setUp([tab(1, 'chrome://settings/')]);
     const outcome = await value({ type: 'summarise.activeTab' });
     expect(outcome).toMatchObject({ ok: false, kind: 'restricted_page', message: expect.stringContaining('Precis cannot read this page') });
-    expect(tabs[0]!.sidebar).toEqual([]);
+    expect(tabs[0]!.sidebarShown).toBe(0);
   });
 
   it('tells an empty page so in the sidebar, before any job or request', async () => {
@@ -121,7 +91,7 @@ describe('summarise page', () => {
     await saveProvider(value);
     const outcome = await value({ type: 'summarise.activeTab' });
     expect(outcome).toMatchObject({ ok: false, kind: 'empty_page' });
-    expect(tabs[0]!.sidebar).toEqual([{ error: { kind: 'empty_page', message: expect.stringContaining('no readable text') } }]);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ error: { kind: 'empty_page', message: expect.stringContaining('no readable text') } });
     expect(mock.completions()).toHaveLength(0);
   });
 
@@ -151,7 +121,10 @@ describe('summarise page', () => {
     await follow(precis, first.jobId);
     const again = await value<{ ok: true; jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(tabs[1]!));
     await follow(precis, again.jobId);
-    expect(tabs[1]!.sidebar).toEqual([{ jobId: again.jobId }]);
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[1]!))).toEqual({ jobId: again.jobId });
+    // Each frame learns only its own tab's sidebar, and only while the tab shows that page.
+    expect(await value({ type: 'sidebar.content' }, tabSender(tabs[0]!))).toEqual({ jobId: first.jobId });
+    expect(await value({ type: 'sidebar.content' }, { ...tabSender(tabs[1]!), tab: { id: 2, url: 'https://other.example/elsewhere' } })).toBeUndefined();
     expect(JSON.stringify(mock.completions()[1]!.body)).toContain('Other page text');
     const forgotten = await value<{ removed: { cacheEntries: number } }>({ type: 'job.forget', jobId: first.jobId }, tabSender(tabs[0]!));
     expect(forgotten.removed.cacheEntries).toBe(1);
@@ -193,7 +166,7 @@ describe('chat', () => {
     const tabs = [tab(1, 'https://news.example/trains', article(text)), tab(2, 'https://other.example/', article('The other page.', { url: 'https://other.example/' }))];
     const { precis, value } = setUp(tabs);
     await saveProvider(value);
-    const summary = await value<{ jobId: string }>({ type: 'summarise.activeTab' });
+    const summary = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(tabs[1]!));
     await follow(precis, summary.jobId);
     const started = await value<{ conversationId: string; jobId: string }>(
       { type: 'chat.send', text: 'And the second point?', attachPage: true, afterSummaryJobId: summary.jobId },

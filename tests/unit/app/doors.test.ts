@@ -15,6 +15,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
+  'sidebar.content': { type: 'sidebar.content' },
   'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },
@@ -56,6 +57,14 @@ describe('who is asking', () => {
     expect(classifySender({ id: 'someone-else', url: `${self.pagesOrigin}popup.html` }, self)).toEqual({ kind: 'stranger' });
     // Our id but neither a page of ours nor a tab: nothing to act for.
     expect(classifySender({ id: self.id, url: 'https://news.example/' }, self)).toEqual({ kind: 'stranger' });
+    // Our page in a tab of its own (options) is a page; framed in a web page (the sidebar's frame,
+    // or any page framing it) it acts only for that tab.
+    expect(classifySender({ id: self.id, url: `${self.pagesOrigin}options.html`, tab: { id: 4, url: `${self.pagesOrigin}options.html` } }, self)).toEqual({ kind: 'page' });
+    expect(classifySender({ id: self.id, url: `${self.pagesOrigin}sidebar-frame.html`, tab: { id: 5, url: 'https://news.example/' } }, self)).toEqual({
+      kind: 'tab',
+      tab: { id: 5, url: 'https://news.example/' },
+    });
+    expect(classifySender({ id: self.id, url: `${self.pagesOrigin}sidebar-frame.html`, tab: { id: 5 } }, self)).toEqual({ kind: 'tab', tab: { id: 5 } });
     // A look-alike origin is not one of our pages.
     expect(classifySender({ id: self.id, url: 'chrome-extension://precis-test-id-evil/popup.html' }, self)).toEqual({ kind: 'stranger' });
   });
@@ -84,7 +93,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'summarise.thisTab'].sort(),
+      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab'].sort(),
     );
   });
 

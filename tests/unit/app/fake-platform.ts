@@ -3,7 +3,6 @@
 // at the mock LLM server on 127.0.0.1.
 import 'fake-indexeddb/auto';
 import type { MenuItem } from '../../../lib/app/menus';
-import type { SidebarContent } from '../../../lib/app/page-access';
 import type { KeyValueArea, Platform, PortLike } from '../../../lib/app/ports';
 import type { ContentScriptName, TabRequest } from '../../../lib/app/tab-protocol';
 import { openDb } from '../../../lib/db';
@@ -32,7 +31,8 @@ export interface FakeTab {
   /** What the reader extracts; a function to see whether the selection was asked for. */
   page?: PageContent | ((useSelection: boolean) => PageContent);
   scripts: Set<ContentScriptName>;
-  sidebar: SidebarContent[];
+  /** Each time the background showed the sidebar (its frame then asks what to show: `sidebar.content`). */
+  sidebarShown: number;
 }
 
 export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
@@ -54,7 +54,7 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
           return typeof tab.page === 'function' ? tab.page(request.useSelection) : tab.page;
         }
         case 'sidebar.show':
-          tab.sidebar.push('jobId' in request ? { jobId: request.jobId } : { error: request.error });
+          tab.sidebarShown += 1;
           return true;
         case 'ondevice.ready':
           return false;
@@ -71,7 +71,7 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
   };
 }
 
-export const tab = (id: number, url: string, page?: FakeTab['page']): FakeTab => ({ id, url, page, scripts: new Set(), sidebar: [] });
+export const tab = (id: number, url: string, page?: FakeTab['page']): FakeTab => ({ id, url, page, scripts: new Set(), sidebarShown: 0 });
 
 export const article = (text: string, extra: Partial<PageContent> = {}): PageContent => ({
   url: 'https://news.example/trains',

@@ -50,7 +50,7 @@ describe('forget', () => {
     clock.advance(5_000);
     const result = await cache.forget([hashOf(1), hashOf(1)], 'user: forget this page');
     const entryBytes = 'summary 1'.length + ENTRY_OVERHEAD_BYTES;
-    expect(result.removed).toEqual({ cacheEntries: 1, cacheBytes: entryBytes, activity: 1, jobs: 1 });
+    expect(result.removed).toEqual({ cacheEntries: 1, cacheBytes: entryBytes, activity: 1, jobs: 1, conversations: 0 });
     expect(await cache.get(hashOf(1))).toBeUndefined();
     expect((await cache.get(hashOf(2)))?.text).toBe('summary 2');
     expect((await db.activity.toArray()).map((r) => r.hash)).toEqual([hashOf(2)]);
@@ -72,7 +72,7 @@ describe('forget', () => {
   it('audits a forget of something never cached', async () => {
     const db = freshDb();
     const result = await forgetRequests(db, [hashOf(9)], 'user: forget by hash', { now: () => 42 });
-    expect(result.removed).toEqual({ cacheEntries: 0, cacheBytes: 0, activity: 0, jobs: 0 });
+    expect(result.removed).toEqual({ cacheEntries: 0, cacheBytes: 0, activity: 0, jobs: 0, conversations: 0 });
     expect(await auditTrail(db)).toMatchObject([{ at: 42, hashes: [hashOf(9)] }]);
   });
 });

@@ -22,21 +22,21 @@ const again = (job: JobView, regenerate: boolean) =>
   void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }) });
 
 /**
- * The top layer is painted above the page and outside it: a page's `filter`, `opacity` or
- * `transform` on <html> or <body> (dark-mode hacks, zoom effects) does not reach the sidebar.
- */
-function showInTopLayer(el: HTMLElement | null) {
-  if (el && 'showPopover' in el && !el.matches(':popover-open')) el.showPopover();
-}
-
-/**
  * Asking again can finish what was cut short: an interrupted or stopped job, or one that failed in
  * a way time can fix. Not a wrong key or an empty account: the error panel says what to fix.
  */
 const resumable = (job: JobView) =>
   job.status === 'interrupted' || job.status === 'stopped' || (job.status === 'error' && !!job.error && actionsFor(job.error.kind).includes('retry'));
 
-export function Sidebar({ content, onClose }: { content: SidebarContent; onClose: () => void }) {
+interface SidebarProps {
+  content: SidebarContent;
+  onClose(): void;
+  /** The host sizes the frame: a width to apply, and a drag of the edge to follow. */
+  onWidth(width: number): void;
+  onDrag(): void;
+}
+
+export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
   const job = useJob('jobId' in content ? content.jobId : undefined);
   const [forgotten, setForgotten] = useState<string>();
   const error = 'error' in content ? content.error : job?.error;
@@ -50,12 +50,10 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
     setForgotten(jobId);
   }
 
-  const { width, startDrag, onKey } = useResizableWidth();
+  const { width, startDrag, onKey } = useResizableWidth(onWidth, onDrag);
   const panel = useRef<HTMLElement>(null);
-  // Before paint: a popover is hidden until shown. Each show takes focus, so keyboard and screen
-  // reader users land in the summary they asked for.
+  // Each show takes focus, so keyboard and screen reader users land in the summary they asked for.
   useLayoutEffect(() => {
-    showInTopLayer(panel.current);
     panel.current?.focus({ preventScroll: true });
   }, [content]);
 
@@ -66,8 +64,6 @@ export function Sidebar({ content, onClose }: { content: SidebarContent; onClose
       aria-label={t('appName')}
       lang={languageTag()}
       tabIndex={-1}
-      popover="manual"
-      style={{ width }}
       onKeyDown={(e) => {
         if (e.key === 'Escape' && !e.nativeEvent.isComposing) onClose();
       }}

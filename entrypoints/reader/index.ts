@@ -3,7 +3,7 @@
 // second script, injected only when a sidebar is shown. Both are injected on demand (activeTab +
 // scripting), never on every page.
 import { browser } from 'wxt/browser';
-import { defineContentScript } from 'wxt/utils/define-content-script';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractPage } from '../../lib/extract/page';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
@@ -26,8 +26,9 @@ async function streamOnDevice(token: string) {
   }
 }
 
-export default defineContentScript({
-  registration: 'runtime',
+// An unlisted script, not a WXT content script: WXT's content-script context posts our extension id
+// to the page and can be stopped by an event the page forges.
+export default defineUnlistedScript({
   main() {
     const world = globalThis as { [installed]?: boolean };
     if (world[installed]) return;
