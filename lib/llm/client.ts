@@ -2,11 +2,9 @@
 // Everything with a side effect (network, time, randomness, storage) comes in through `deps`.
 
 import { isAppError } from '../errors';
-import { Admission } from './admission';
+import { Admission, type AdmissionStats } from './admission';
 import { exchange, readChatStream, readWholeAnswer, type ExchangeInput } from './attempt';
 import { fullJitterDelay } from './backoff';
-import type { BreakerView } from './breaker';
-import type { PacerView } from './pacer';
 import { realSleep, type Now, type Sleep } from './clock';
 import { errors, isLlmError } from './errors';
 import { DEFAULT_CLIENT_OPTIONS, resolveOptions, type ClientOptions } from './options';
@@ -39,15 +37,8 @@ export interface ListModelsOptions {
   signal?: AbortSignal;
 }
 
-export interface ClientStats {
-  concurrency: number;
-  inFlight: number;
-  queued: number;
-  breaker: BreakerView;
-  pausedUntil: number;
-  /** The rates the pacer learned or was told. */
-  pace: PacerView;
-}
+/** Admission's view: concurrency, queue, breaker, pause, and the rates the pacer learned or was told. */
+export type ClientStats = AdmissionStats;
 
 /** Chat against one provider. */
 export interface ChatClient {
