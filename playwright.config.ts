@@ -7,7 +7,8 @@ export default defineConfig({
   globalSetup: './tests/e2e/global-setup.ts',
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // Per test, fixtures included (a Chromium launch, the first-run tab): room for a loaded 2-core machine.
+  timeout: 45_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [['list']] : [['list']],
   use: { trace: 'retain-on-failure' },
