@@ -27,6 +27,7 @@ const keepAliveMs = 20_000;
 let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
 
 let counter: Promise<TokenCounter> | undefined;
+let menuRebuild: Promise<void> = Promise.resolve();
 
 type MenuContext = Browser.contextMenus.ContextType;
 type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
@@ -57,16 +58,21 @@ export function browserPlatform(): Platform {
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
-    async setMenu(items: MenuItem[]) {
-      await browser.contextMenus.removeAll();
-      for (const { id, title, contexts } of items) {
-        await new Promise<void>((resolve) =>
-          browser.contextMenus.create(
-            { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) },
-            () => resolve(),
-          ),
-        );
-      }
+    setMenu(items: MenuItem[]) {
+      // One rebuild at a time: two interleaved (install and a preferences change) would each clear
+      // the other's items half-way and leave a menu missing some.
+      menuRebuild = menuRebuild.then(async () => {
+        await browser.contextMenus.removeAll();
+        for (const { id, title, contexts } of items) {
+          await new Promise<void>((resolve) =>
+            browser.contextMenus.create(
+              { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) },
+              () => resolve(),
+            ),
+          );
+        }
+      });
+      return menuRebuild;
     },
     loadCounter() {
       // getURL's types list only the files WXT knows of; this one is added by a build hook.
