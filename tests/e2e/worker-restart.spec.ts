@@ -1,15 +1,22 @@
-import { expect, sidebar, test } from './fixtures';
+import type { MockLlm } from '../support/mock-llm';
+import { expect, sidebar, test, type Extension } from './fixtures';
 
 const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
 
-test('a summary cut off by a stopped service worker starts again by itself and completes, without repeating text', async ({ extension, mock, site }) => {
+/** A summary streaming slowly, caught a fifth of the way through. */
+async function summariseUntilMidway(extension: Extension, mock: MockLlm, siteUrl: string) {
   mock.set({ reply: words, tokenDelayMs: 100 });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-test-restart' });
   const page = await extension.context.newPage();
-  await page.goto(`${site.url}/article.html`);
+  await page.goto(`${siteUrl}/article.html`);
   await extension.summariseFromMenu(page);
   const panel = sidebar(page);
   await expect(panel.getByTestId('answer')).toContainText('word12');
+  return { page, panel };
+}
+
+test('a summary cut off by a stopped service worker starts again by itself and completes, without repeating text', async ({ extension, mock, site }) => {
+  const { page, panel } = await summariseUntilMidway(extension, mock, site.url);
 
   mock.set({ tokenDelayMs: 0 });
   await extension.stopWorker(page);
@@ -20,13 +27,7 @@ test('a summary cut off by a stopped service worker starts again by itself and c
 });
 
 test('when the page has moved on, the cut-off summary is kept as interrupted, and Resume completes it', async ({ extension, mock, site }) => {
-  mock.set({ reply: words, tokenDelayMs: 100 });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: 'sk-test-restart' });
-  const page = await extension.context.newPage();
-  await page.goto(`${site.url}/article.html`);
-  await extension.summariseFromMenu(page);
-  const panel = sidebar(page);
-  await expect(panel.getByTestId('answer')).toContainText('word12');
+  const { page, panel } = await summariseUntilMidway(extension, mock, site.url);
 
   // A single-page app moving to another address: the same document, another page.
   await page.evaluate(() => history.pushState({}, '', '/another-article'));
