@@ -64,12 +64,10 @@ export function browserPlatform(): Platform {
       menuRebuild = menuRebuild.then(async () => {
         await browser.contextMenus.removeAll();
         for (const { id, title, contexts } of items) {
-          await new Promise<void>((resolve) =>
-            browser.contextMenus.create(
-              { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) },
-              () => resolve(),
-            ),
-          );
+          const props = { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) };
+          const create = () => new Promise<boolean>((resolve) => browser.contextMenus.create(props, () => resolve(!browser.runtime.lastError)));
+          // An item the clearing had not yet let go of ("duplicate id") is replaced rather than lost.
+          if (!(await create())) await browser.contextMenus.remove(id).then(create, create);
         }
       });
       return menuRebuild;
