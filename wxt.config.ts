@@ -1,5 +1,8 @@
 import { defineConfig } from 'wxt';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { rankTableAsset } from './lib/extract/tokenizer-ranks';
+import { cmapsDir } from './lib/pdf/assets';
 
 // `--mode e2e` and `--mode demo` build the same extension plus host permissions, because
 // automation cannot click the toolbar or grant `activeTab`.
@@ -13,6 +16,9 @@ export default defineConfig({
     'build:publicAssets': async (_wxt, files) => {
       const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
       files.push({ relativeDest: rankTableAsset, contents: JSON.stringify(ranks) });
+      // pdf.js's character maps (CJK PDFs), for the offscreen document that reads PDFs.
+      const cmaps = resolve('node_modules/pdfjs-dist/cmaps');
+      for (const name of await readdir(cmaps)) files.push({ absoluteSrc: resolve(cmaps, name), relativeDest: `${cmapsDir}/${name}` });
     },
   },
   manifest: ({ mode, browser }) => ({
@@ -27,7 +33,9 @@ export default defineConfig({
     // What an administrator may set (Chrome enterprise policy; Firefox's policies.json `3rdparty`
     // needs no schema).
     ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
-    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
+    // offscreen (Chrome): a document for pdf.js, which a service worker cannot run. sidePanel is
+    // added by WXT for entrypoints/sidepanel/ (Firefox: sidebar_action, no permission).
+    permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess', ...(browser === 'firefox' ? [] : ['offscreen'])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // e2e: fixture pages and the mock LLM on 127.0.0.1. demo (`npm run demo`, never shipped): any page and API.
     host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : mode === 'demo' ? ['<all_urls>'] : [],

@@ -1,12 +1,13 @@
 import { actionsFor, type ErrorView } from '../lib/errors';
-import { errorHeading, t } from './i18n';
+import { errorHeading, errorHelp, t } from './i18n';
 
 export function ErrorPanel({ error, onOpenOptions }: { error: ErrorView; onOpenOptions?: () => void }) {
   const fixable = actionsFor(error.kind).includes('open_options');
   return (
     <div className="error" role="alert" data-kind={error.kind}>
       <strong>{errorHeading(error.kind)}</strong>
-      <p>{error.message}</p>
+      {/* Where the kind has words of its own, they say it in the UI's language; else the message (English) does. */}
+      <p>{errorHelp(error.kind) ?? error.message}</p>
       {fixable && onOpenOptions && (
         <button type="button" onClick={onOpenOptions}>
           {t('openOptions')}

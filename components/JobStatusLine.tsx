@@ -42,6 +42,7 @@ function describe(job: FollowedJob, now: number): string {
   }
   if (job.status === 'running' && !job.text) {
     // Long pages: parts first, then the notes are combined. Otherwise nothing has come back yet.
+    if (job.progress?.phase === 'read') return t('progressPages', job.progress);
     if (job.progress) return job.progress.phase === 'map' ? t('progressMap', job.progress) : t('progressReduce');
     return t('waitingForModel', elapsed);
   }

@@ -38,6 +38,12 @@ export type AppErrorKind =
   | 'forbidden' // a sender asked for what it has no right to
   | 'permission' // the user did not grant the host access a provider needs
   | 'invalid_message' // a message that does not match its schema
+  | 'pdf_scanned' // a PDF with no text layer (scanned pages: OCR is out of scope)
+  | 'pdf_password' // a password-protected PDF
+  | 'pdf_too_large' // a PDF over the size we read
+  | 'not_pdf' // a PDF address that answers something else (an HTML page)
+  | 'pdf_corrupt' // a truncated or damaged PDF
+  | 'file_access' // a file:// PDF while "Allow access to file URLs" is off
   | 'internal'; // a bug
 
 export type ErrorKind = LlmErrorKind | AppErrorKind;
@@ -124,7 +130,7 @@ export const appErrors = {
   restrictedPage: () =>
     new AppError(
       'restricted_page',
-      'Precis cannot read this page: browsers keep extensions out of built-in pages, the extension store and the PDF viewer. Open a normal web page and try again.',
+      'Precis cannot read this page: browsers keep extensions out of their built-in pages and the extension store. Open a web page or a PDF and try again.',
     ),
   pageForChatUnavailable: () =>
     new AppError(
@@ -144,6 +150,17 @@ export const appErrors = {
   invalidMessage: (problem: string) => new AppError('invalid_message', `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`),
   onDevice: (message: string) => new AppError('on_device', message),
   pageClosed: () => new AppError('stream_cut', 'The page was closed before the summary was finished.'),
+  pdfScanned: () =>
+    new AppError('pdf_scanned', 'This PDF has no text layer: its pages are images (a scan). Precis reads text, not images; run it through OCR first.'),
+  pdfPassword: () => new AppError('pdf_password', 'This PDF is protected by a password. Open an unprotected copy to summarise it.'),
+  pdfTooLarge: (maxMb: number) => new AppError('pdf_too_large', `This PDF is larger than ${maxMb} MB, more than Precis reads. Summarise a smaller part of it.`),
+  notPdf: (what: string) => new AppError('not_pdf', `This address answers ${what}, not a PDF. Open the PDF itself and try again.`),
+  pdfCorrupt: (detail: string) => new AppError('pdf_corrupt', `This PDF is damaged or incomplete (${detail}). Download it again and try once more.`),
+  fileAccess: () =>
+    new AppError(
+      'file_access',
+      'Precis may not read files on this computer. Turn on "Allow access to file URLs" for Precis on the extensions page (chrome://extensions), or choose the file with "Summarise a PDF file…".',
+    ),
   originRejected: () =>
     new AppError(
       'origin_rejected',

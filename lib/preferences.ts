@@ -36,6 +36,8 @@ const fields = {
   /** Chat answers are cached only when deterministic, unless the user opts in. */
   cacheChatAnswers: z.boolean(),
   summaryTtlDays: z.number().min(0).max(365),
+  /** Where "Summarise page" shows the summary: the sidebar in the page, or the browser's side panel. */
+  summariseOpensIn: z.enum(['sidebar', 'sidepanel']),
   /** The user's prices (USD per million tokens), laid over the built-in list for "saved" estimates. */
   prices: priceTableInput,
 };
@@ -49,6 +51,7 @@ export const defaultPreferences = {
   attemptLimit: 0,
   cacheChatAnswers: false,
   summaryTtlDays: 7,
+  summariseOpensIn: 'sidebar',
   prices: {},
 } satisfies z.infer<z.ZodObject<typeof fields>>;
 

@@ -31,3 +31,9 @@ export function errorHeading(kind: ErrorKind): string {
   const key: MessageKey = `kind_${kind}`;
   return key in en ? t(key) : t('kind_internal');
 }
+
+/** A translated explanation for an error kind, where one is written (its message is English). */
+export function errorHelp(kind: ErrorKind): string | undefined {
+  const key = `help_${kind}`;
+  return key in en ? t(key as MessageKey) : undefined;
+}

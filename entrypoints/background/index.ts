@@ -8,7 +8,8 @@ import { asPortLike, browserPlatform } from './platform';
 const pruneAlarm = 'precis-prune';
 
 export default defineBackground(() => {
-  const precis = createPrecis(browserPlatform(), { id: browser.runtime.id, pagesOrigin: browser.runtime.getURL('/') });
+  const platform = browserPlatform();
+  const precis = createPrecis(platform, { id: browser.runtime.id, pagesOrigin: browser.runtime.getURL('/') });
 
   browser.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: unknown) => void) => {
     // A sender the core does not answer (not ours) gets an empty reply rather than a wait.
@@ -16,6 +17,8 @@ export default defineBackground(() => {
     return true; // answer asynchronously
   });
   browser.runtime.onConnect.addListener((port) => precis.connect(asPortLike(port), port.sender ?? {}));
+  // Both handlers open the side panel (where it is the surface) before their first await: the
+  // browser allows that only inside the gesture, synchronously.
   browser.contextMenus.onClicked.addListener((info, tab) => void precis.onMenuClicked(info.menuItemId, tab));
   browser.commands.onCommand.addListener((command, tab) => void precis.onCommand(command, tab));
   browser.runtime.onInstalled.addListener(({ reason }) => {
@@ -29,13 +32,31 @@ export default defineBackground(() => {
   void precis.warmUp();
   if (import.meta.env.MODE === 'e2e' || import.meta.env.MODE === 'demo') {
     // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
-    const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => precis.onMenuClicked(info.menuItemId, tab);
+    // Nor can it make a gesture: each call counts as one, and every side panel opening records
+    // whether it came while the handler was still running synchronously (inside the gesture).
+    const panelOpens: Array<{ tabId: number; inGesture: boolean }> = [];
+    let inGesture = false;
+    const openPanel = platform.openPanel;
+    platform.openPanel = (tabId) => {
+      panelOpens.push({ tabId, inGesture });
+      openPanel?.(tabId);
+    };
+    const gesture = <T,>(handler: () => T): T => {
+      inGesture = true;
+      try {
+        return handler();
+      } finally {
+        inGesture = false;
+      }
+    };
+    const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => gesture(() => precis.onMenuClicked(info.menuItemId, tab));
+    const onCommand = (command: string, tab?: Parameters<typeof precis.onCommand>[1]) => gesture(() => precis.onCommand(command, tab));
     // What views send, counted, so tests can see that a view at rest sends nothing.
     const traffic = { messages: 0, ports: 0 };
     browser.runtime.onMessage.addListener(() => void traffic.messages++);
     browser.runtime.onConnect.addListener(() => void traffic.ports++);
     Object.assign(globalThis, {
-      precisTest: { onMenuClicked, onCommand: precis.onCommand, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
+      precisTest: { onMenuClicked, onCommand, panelOpens, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
     });
   }
 });

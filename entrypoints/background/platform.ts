@@ -9,6 +9,9 @@ import { counterFromRanks, rankTableAsset, type RankTable } from '../../lib/extr
 import type { TokenCounter } from '../../lib/extract/tokens';
 import { localOriginRuleUpdate } from '../../lib/providers';
 import { dexieDeviceKeyStore } from '../../lib/security/device-key-store';
+import { appErrors } from '../../lib/errors';
+import type { PdfReader } from '../../lib/pdf/collect';
+import { pdfPortName, type PdfPortMessage, type PdfPortRequest } from '../../lib/pdf/port';
 
 /** The scripts injected into pages: the page reader (small, no UI) and the sidebar's host. */
 const scriptFiles = {
@@ -31,6 +34,42 @@ let menuRebuild: Promise<void> = Promise.resolve();
 
 type MenuContext = Browser.contextMenus.ContextType;
 type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
+
+/** The page that runs pdf.js: a service worker cannot (no DOM, no workers of its own in every Chrome). */
+const offscreenPath = '/offscreen.html';
+let offscreenReady: Promise<void> | undefined;
+
+function ensureOffscreen(): Promise<void> {
+  offscreenReady ??= (async () => {
+    const url = browser.runtime.getURL(offscreenPath as '/offscreen.html');
+    const existing = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType], documentUrls: [url] });
+    if (existing.length) return;
+    await browser.offscreen.createDocument({
+      url,
+      reasons: ['WORKERS' as Browser.offscreen.Reason],
+      justification: 'Reads the text of PDFs with pdf.js, which needs a document and a worker.',
+    });
+  })();
+  offscreenReady.catch(() => (offscreenReady = undefined));
+  return offscreenReady;
+}
+
+/** Chrome: pdf.js in the offscreen document, over a port (lib/pdf/port.ts). */
+const readPdf: PdfReader = async (url, onMessage, onGone) => {
+  if (url.startsWith('file:') && !(await browser.extension.isAllowedFileSchemeAccess())) throw appErrors.fileAccess();
+  // Firefox's background page could run pdf.js itself; not wired yet (see README).
+  if (!browser.offscreen) throw appErrors.restrictedPage();
+  await ensureOffscreen();
+  const port = browser.runtime.connect({ name: pdfPortName });
+  let closed = false;
+  port.onMessage.addListener((msg: PdfPortMessage) => onMessage(msg));
+  port.onDisconnect.addListener(() => void (closed || onGone()));
+  port.postMessage({ type: 'read', url } satisfies PdfPortRequest);
+  return () => {
+    closed = true;
+    port.disconnect();
+  };
+};
 
 export function browserPlatform(): Platform {
   return {
@@ -55,6 +94,12 @@ export function browserPlatform(): Platform {
       if (!browser.declarativeNetRequest) return;
       const extensionHost = new URL(browser.runtime.getURL('/')).hostname;
       await browser.declarativeNetRequest.updateDynamicRules(localOriginRuleUpdate(baseUrl, extensionHost));
+    },
+    readPdf,
+    openPanel(tabId) {
+      // Called within the gesture; what it returns settles later, and a refusal changes nothing we can do.
+      if (browser.sidePanel) void browser.sidePanel.open({ tabId }).catch(() => {});
+      else void (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction?.open().catch(() => {});
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),

@@ -38,6 +38,12 @@ export function PreferencesSection() {
         <option value="en">English</option>
         <option value="zh_CN">简体中文</option>
       </select>
+      <label htmlFor="summariseOpensIn">{t('opensIn')}</label>
+      <select id="summariseOpensIn" value={prefs.summariseOpensIn} onChange={(e) => set('summariseOpensIn', e.target.value as Preferences['summariseOpensIn'])}>
+        <option value="sidebar">{t('opensInSidebar')}</option>
+        <option value="sidepanel">{t('opensInPanel')}</option>
+      </select>
+      <p className="help">{t('opensInHelp')}</p>
       <label htmlFor="outputLanguage">{t('outputLanguage')}</label>
       <input id="outputLanguage" value={prefs.outputLanguage} onChange={(e) => set('outputLanguage', e.target.value)} />
       <p className="help">{t('outputLanguageHelp')}</p>

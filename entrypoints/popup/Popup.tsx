@@ -6,6 +6,7 @@ import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
 import { useSummariseShortcut } from '../../components/shortcut';
 import type { SummariseOutcome } from '../../lib/app/protocol';
+import { surfaceFor, type Surface } from '../../lib/app/surface';
 
 /** Until a provider is saved: what works already (the offline summary) and the way to set one up. */
 function SetupGuide() {
@@ -27,16 +28,26 @@ export function Popup() {
   const [outcome, setOutcome] = useState<SummariseOutcome>();
   const [configured, setConfigured] = useState<boolean>();
 
+  // Where the summary will show, known before the click: the side panel can only be opened
+  // synchronously inside it.
+  const [target, setTarget] = useState<{ tabId?: number; surface: Surface }>();
+
   useEffect(() => {
     void sendRequest({ type: 'settings.get' }).then((s) => setConfigured(s.configured), () => undefined);
+    void (async () => {
+      const [prefs, win] = await Promise.all([sendRequest({ type: 'prefs.get' }), browser.windows.getLastFocused({ windowTypes: ['normal'] })]);
+      const [tab] = await browser.tabs.query({ active: true, windowId: win.id });
+      setTarget({ ...(tab?.id !== undefined && { tabId: tab.id }), surface: surfaceFor(tab?.url, prefs.summariseOpensIn) });
+    })().catch(() => undefined);
   }, []);
 
   async function summarise() {
+    if (target?.surface === 'panel' && target.tabId !== undefined) void browser.sidePanel?.open({ tabId: target.tabId }).catch(() => undefined);
     setBusy(true);
     try {
-      const result = await sendRequest({ type: 'summarise.activeTab' });
+      const result = await sendRequest({ type: 'summarise.activeTab', ...(target && { surface: target.surface }) });
       setOutcome(result);
-      // The summary streams into the page's sidebar; the popup has done its job.
+      // The summary streams into the page's sidebar or the side panel; the popup has done its job.
       if (result.ok) window.close();
     } finally {
       setBusy(false);

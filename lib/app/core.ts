@@ -22,6 +22,8 @@ import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } fr
 import type { Reply, Verdict } from './protocol';
 import { createSettings } from './settings';
 import { createSummarise } from './summarise';
+import { surfaceFor, type Surface } from './surface';
+import { isPdfUrl } from '../pdf/document';
 
 const clientStateKey = 'llmClientState';
 const lastWarmUpKey = 'lastWarmUp';
@@ -47,7 +49,12 @@ export function createPrecis(platform: Platform, self: Self) {
   let client: LlmClient | undefined;
   let cache: ResponseCache | undefined;
   let runner: JobRunner | undefined;
+  // Where "Summarise page" opens, as last read: the side panel must be opened synchronously in the
+  // gesture, before any storage read could answer. Read at start and kept current; until the first
+  // read (a worker woken by the click itself), the default (the sidebar) applies to web pages.
+  let opensIn: Preferences['summariseOpensIn'] = 'sidebar';
   const applyPreferences = (prefs: Preferences) => {
+    opensIn = prefs.summariseOpensIn;
     client?.setOptions(clientOptions(prefs));
     cache?.setPolicy(cachePolicy(prefs));
   };
@@ -60,6 +67,7 @@ export function createPrecis(platform: Platform, self: Self) {
         stateStore: { load: () => session.get(clientStateKey), save: (state) => session.set(clientStateKey, state) },
       }),
     ));
+  void preferences.get().then(applyPreferences, () => {});
   const responseCache = () => (cache ??= withStoredPreferences(createResponseCache({ db })));
   const activity = createActivityLog({ db });
   const jobs = () =>
@@ -84,6 +92,7 @@ export function createPrecis(platform: Platform, self: Self) {
     onDevice: onDevice.model,
     loadCounter: platform.loadCounter,
     keepAlive,
+    readPdf: platform.readPdf,
   });
   const summariseTab = summarise.summariseTab;
   const library = createLibrary(db);
@@ -118,6 +127,25 @@ export function createPrecis(platform: Platform, self: Self) {
     return job;
   }
 
+  /** A tab by id, for the side panel (an extension page) naming the tab it shows. */
+  async function tabById(tabId: number): Promise<(TabRef & { id: number }) | undefined> {
+    const tab = await tabs.get(tabId);
+    return tab && { ...tab, id: tabId };
+  }
+
+  /** The tab a request acts for: a content script's own (whatever it names), or the one the side panel names. */
+  async function actingTab(sender: KnownSender, tabId: number | undefined) {
+    if (sender.kind === 'tab') return sender.tab;
+    return tabId === undefined ? undefined : tabById(tabId);
+  }
+
+  /** The surface for `tab`, opened at once where it is the side panel: call before any await. */
+  function openSurface(tab: TabRef | undefined): Surface {
+    const surface = surfaceFor(tab?.url, opensIn);
+    if (surface === 'panel' && tab?.id !== undefined) platform.openPanel?.(tab.id);
+    return surface;
+  }
+
   /** "Forget this page": every copy of the page the summary was made of, not only this summary's answers. */
   async function forgetJob(jobId: string, sender: KnownSender) {
     const job = await jobFor(jobId, sender);
@@ -137,10 +165,27 @@ export function createPrecis(platform: Platform, self: Self) {
     'settings.test': () => testConnection(),
     'vault.unlock': (req) => settings.unlock(req.passphrase),
     'vault.lock': () => settings.lock(),
-    'summarise.activeTab': async () => summariseTab(await tabs.active()),
-    // A content script may only act on the tab it runs in.
-    'summarise.thisTab': (req, sender) =>
-      sender.kind === 'tab' ? summariseTab(sender.tab, { regenerate: req.regenerate, ...(req.origin && { origin: req.origin }) }) : summariseTab(undefined),
+    'summarise.activeTab': async (req) => {
+      const tab = await tabs.active();
+      return summariseTab(tab, { surface: req.surface ?? surfaceFor(tab?.url, (await preferences.get()).summariseOpensIn) });
+    },
+    // A content script may only act on the tab it runs in; the side panel names the tab it shows.
+    'summarise.thisTab': async (req, sender) => {
+      const again = { regenerate: req.regenerate, ...(req.origin && { origin: req.origin }) };
+      if (sender.kind === 'tab') return summariseTab(sender.tab, again);
+      return summariseTab(req.tabId === undefined ? undefined : await tabById(req.tabId), { ...again, surface: 'panel' });
+    },
+    'summarise.pdfFile': async (req) => {
+      // Only a file the side panel itself made a URL for: never an address of somebody else's.
+      if (!req.url.startsWith(`blob:${self.pagesOrigin}`)) throw appErrors.forbidden();
+      const tab = await tabById(req.tabId);
+      if (!tab) throw appErrors.summaryGone();
+      return summarise.summarisePdfFile(tab, { url: req.url, name: req.name });
+    },
+    'panel.content': async (req) => {
+      const tab = await tabById(req.tabId);
+      return tab && pages.shownIn(tab);
+    },
     'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
     'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
@@ -149,9 +194,16 @@ export function createPrecis(platform: Platform, self: Self) {
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
     'chat.list': () => chat.list(),
     'chat.get': (req, sender) => chat.get(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
-    'chat.send': ({ type: _, ...input }, sender) => chat.send(input, sender.kind === 'tab' ? sender.tab : undefined),
+    'chat.send': async ({ type: _, tabId, ...input }, sender) => {
+      const tab = await actingTab(sender, tabId);
+      // A PDF is not a page the reader can attach: the thread starts from its summary instead.
+      return chat.send({ ...input, attachPage: input.attachPage && !(tab && isPdfUrl(tab.url)) }, tab);
+    },
     'chat.retry': (req, sender) => chat.retry(req.conversationId, sender.kind === 'tab' ? sender.tab : undefined),
-    'chat.forPage': (_, sender) => (sender.kind === 'tab' ? chat.forPage(sender.tab) : undefined),
+    'chat.forPage': async (req, sender) => {
+      const tab = await actingTab(sender, req.tabId);
+      return tab && chat.forPage(tab);
+    },
     'chat.delete': (req) => chat.delete(req.conversationId),
     'models.list': () => llm().listModels(),
     'prefs.get': () => preferences.get(),
@@ -196,15 +248,18 @@ export function createPrecis(platform: Platform, self: Self) {
     },
 
     /** The context menu: `menuItemId` names what to summarise. */
-    async onMenuClicked(menuItemId: string | number, tab?: TabRef) {
+    onMenuClicked(menuItemId: string | number, tab?: TabRef) {
       const origin = originOfMenuItem(String(menuItemId));
-      return origin && summariseTab(tab, { origin });
+      if (!origin) return Promise.resolve(undefined);
+      return summariseTab(tab, { origin, surface: openSurface(tab) });
     },
 
     /** The keyboard shortcut (Firefox passes no tab to commands listeners). */
-    async onCommand(command: string, tab?: TabRef) {
-      if (command !== summariseCommand) return undefined;
-      return summariseTab(tab ?? (await tabs.active()));
+    onCommand(command: string, tab?: TabRef) {
+      if (command !== summariseCommand) return Promise.resolve(undefined);
+      // Firefox passes no tab: its sidebar opens for the window, so there is nothing to wait for.
+      const surface = openSurface(tab);
+      return (async () => summariseTab(tab ?? (await tabs.active()), { surface: tab ? surface : surfaceFor((await tabs.active())?.url, opensIn) }))();
     },
 
     /**

@@ -1,5 +1,5 @@
 // Reaching into a tab: the content scripts we inject on demand (activeTab + scripting), the page
-// text the reader extracts, and the sidebar the background shows.
+// text the reader extracts, and the sidebar (or side panel) the background shows.
 import type { ErrorView } from '../errors';
 import { pageContent, type PageContent } from '../extract/page-content';
 import type { KeyValueArea, TabRef, Tabs } from './ports';
@@ -16,7 +16,7 @@ type ReachableTab = TabRef & { id: number };
 const reachable = (tab: TabRef | undefined): tab is ReachableTab => tab?.id !== undefined && canRunOn(tab.url);
 
 /** Where the sidebar's frame finds what its tab's sidebar shows: it asks; nothing from the page tells it. */
-const shownKey = (tabId: number) => `sidebar:${tabId}`;
+export const shownKey = (tabId: number) => `sidebar:${tabId}`;
 
 export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
   /**
@@ -51,6 +51,14 @@ export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
       await session.set(shownKey(tab.id), { ...content, url: tab.url });
       if (!(await ensureScript(tab, 'sidebar'))) return;
       await tabs.send(tab.id, { type: 'sidebar.show' });
+    },
+
+    /**
+     * Shows a job (or an error) in the side panel for `tab`: the panel follows the active tab and
+     * asks what its tab shows, like the sidebar's frame; storing it is all there is to do.
+     */
+    async showInPanel(tab: TabRef & { id: number }, content: SidebarContent): Promise<void> {
+      await session.set(shownKey(tab.id), { ...content, url: tab.url });
     },
 
     /** What the sidebar in `tab` shows, while the tab still shows the page it was shown for. */

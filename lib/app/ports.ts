@@ -5,6 +5,7 @@ import type { LlmClient } from '../llm';
 import type { DeviceKeyStore } from '../security/vault';
 import type { JobIo } from '../jobs/runner';
 import type { TokenCounter } from '../extract/tokens';
+import type { PdfReader } from '../pdf/collect';
 import type { MenuItem } from './menus';
 import type { ContentScriptName, TabRequest } from './tab-protocol';
 
@@ -59,6 +60,13 @@ export interface Platform {
   setMenu(items: MenuItem[]): Promise<void>;
   /** Loads the token counter the first time a page is long. */
   loadCounter(): Promise<TokenCounter>;
+  /** Reads a PDF's pages (Chrome: pdf.js in the offscreen document). */
+  readPdf: PdfReader;
+  /**
+   * Opens the side panel in `tabId`'s window. Synchronous on purpose: the browser allows it only
+   * within the user's gesture, so it is called before anything is awaited.
+   */
+  openPanel?(tabId: number): void;
   /** Keeps the worker alive while `busy()` says jobs are streaming. */
   keepAliveWhile(busy: () => boolean): void;
   now?: () => number;

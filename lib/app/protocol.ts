@@ -56,6 +56,9 @@ export type SettingsInput = z.infer<typeof settingsInput>;
 const id = z.string().min(1).max(64);
 /** `summary:<job id>` or `chat:<conversation id>`. */
 const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entry');
+/** The tab the side panel shows (an extension page names it; a content script's own tab wins). */
+const tabId = z.number().int().nonnegative();
+const surface = z.enum(['sidebar', 'panel']);
 const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() });
 
 /** Settings as views see them: never the key itself. */
@@ -110,6 +113,8 @@ const chatSend = {
   model: z.string().trim().max(200).optional(),
   /** From the sidebar: start the conversation with this summary job's question and answer. */
   afterSummaryJobId: id.optional(),
+  /** From the side panel: the tab whose page the thread is about. */
+  tabId: tabId.optional(),
 };
 
 /** Every message the background accepts. */
@@ -121,9 +126,18 @@ export const protocol = {
   'vault.unlock': { audience: 'page', shape: { passphrase }, reply: replies<PublicSettings>() },
   'vault.lock': { audience: 'page', shape: {}, reply: replies<PublicSettings>() },
   /** From the popup: summarise the tab the user is looking at. */
-  'summarise.activeTab': { audience: 'page', shape: {}, reply: replies<SummariseOutcome>() },
-  /** From the sidebar: summarise the tab it lives in again (Regenerate bypasses the cache). */
-  'summarise.thisTab': { audience: 'tab', shape: { regenerate: z.boolean(), origin: origin.optional() }, reply: replies<SummariseOutcome>() },
+  /** `surface`: the popup opened the side panel in the click, so the summary goes there. */
+  'summarise.activeTab': { audience: 'page', shape: { surface: surface.optional() }, reply: replies<SummariseOutcome>() },
+  /** From the sidebar: summarise the tab it lives in again (Regenerate bypasses the cache); from the side panel, the tab it shows. */
+  'summarise.thisTab': { audience: 'tab', shape: { regenerate: z.boolean(), origin: origin.optional(), tabId: tabId.optional() }, reply: replies<SummariseOutcome>() },
+  /** From the side panel: a PDF file the user picked, as a `blob:` URL of our own origin, shown for tab `tabId`. */
+  'summarise.pdfFile': {
+    audience: 'page',
+    shape: { tabId, url: z.string().max(200).startsWith('blob:'), name: z.string().trim().min(1).max(300) },
+    reply: replies<SummariseOutcome>(),
+  },
+  /** From the side panel: what it shows for tab `tabId` (a job, or an error). */
+  'panel.content': { audience: 'page', shape: { tabId }, reply: replies<SidebarContent | undefined>() },
   'job.stop': { audience: 'tab', shape: { jobId: id }, reply: replies<boolean>() },
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
@@ -140,7 +154,7 @@ export const protocol = {
   /** From a sidebar: only its own page's thread. */
   'chat.retry': { audience: 'tab', shape: { conversationId: id }, reply: replies<ChatStarted>() },
   /** From a sidebar: its page's follow-up thread, to show again under the summary. */
-  'chat.forPage': { audience: 'tab', shape: {}, reply: replies<Conversation | undefined>() },
+  'chat.forPage': { audience: 'tab', shape: { tabId: tabId.optional() }, reply: replies<Conversation | undefined>() },
   'chat.delete': { audience: 'page', shape: { conversationId: id }, reply: replies<void>() },
   'models.list': { audience: 'page', shape: {}, reply: replies<string[]>() },
   'prefs.get': { audience: 'tab', shape: {}, reply: replies<Preferences>() },

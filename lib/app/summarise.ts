@@ -10,7 +10,10 @@ import { readablePage, runSummary, type ReadablePage } from '../jobs/summarise-p
 import type { ProviderConfig } from '../llm/types';
 import { summariseOffline } from '../offline';
 import { withSelection, type Preferences } from '../preferences';
-import type { PageAccess } from './page-access';
+import { collectPdf, type PdfReader } from '../pdf/collect';
+import { fileNameOf, isPdfUrl, pdfPageContent } from '../pdf/document';
+import type { PageAccess, SidebarContent } from './page-access';
+import type { Surface } from './surface';
 import type { OnDeviceModel, TabRef, Tabs } from './ports';
 import type { SummariseOutcome } from './protocol';
 
@@ -24,11 +27,22 @@ export interface SummariseDeps {
   onDevice: OnDeviceModel;
   loadCounter(): Promise<TokenCounter>;
   keepAlive(): void;
+  /** Reads a PDF's text page by page (lib/pdf/collect.ts). */
+  readPdf: PdfReader;
 }
 
 export interface SummariseOptions {
   regenerate?: boolean;
   origin?: SummaryOrigin;
+  /** Where to show it; PDFs and pages without a content script always use the panel. Default: the sidebar. */
+  surface?: Surface;
+}
+
+/** A PDF to summarise: the tab's own, or a file picked in the side panel (a blob: URL of ours). */
+export interface PdfTarget {
+  url: string;
+  /** Shown as the title until the summary is done (a picked file's name). */
+  name?: string;
 }
 
 /** The template for this run: a custom prompt's, the user's own summary template, or the built-in one. */
@@ -74,6 +88,55 @@ export function createSummarise(deps: SummariseDeps) {
     };
   }
 
+  /**
+   * The job that reads the PDF at `target.url` (progress "page n of N"), then summarises its pages
+   * with page citations, in one request or by map-reduce. Errors of the file itself (scanned,
+   * protected, damaged, not a PDF) end the job with their message.
+   */
+  async function pdfJobFor(tab: TabRef & { id: number }, target: PdfTarget, opts: SummariseOptions): Promise<StartJob> {
+    const origin = opts.origin ?? {};
+    const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
+    return {
+      kind: 'summary',
+      title: target.name ?? fileNameOf(target.url),
+      origin,
+      regenerate: opts.regenerate,
+      source: { kind: 'page', tabId: tab.id, url: target.url, format: 'pdf' },
+      run: async (io) => {
+        const doc = await collectPdf(deps.readPdf, target.url, { signal: io.signal, onProgress: (done, total) => io.onProgress({ phase: 'read', done, total }) });
+        const page = readablePage(pdfPageContent(doc));
+        if (!provider) return io.onDelta(summariseOffline(page).markdown);
+        const template = templateFor(origin, prefs, page);
+        return runSummary(page, {
+          ...io,
+          model: provider.model,
+          loadCounter: deps.loadCounter,
+          citePages: true,
+          ...(template && { template }),
+          ...(prefs.outputLanguage && { language: prefs.outputLanguage }),
+        });
+      },
+    };
+  }
+
+  async function show(tab: TabRef & { id: number }, content: SidebarContent, surface: Surface) {
+    if (surface === 'panel') await deps.pages.showInPanel(tab, content);
+    else await deps.pages.showSidebar(tab, content);
+  }
+
+  async function startPdf(tab: TabRef & { id: number }, target: PdfTarget, opts: SummariseOptions): Promise<SummariseOutcome> {
+    try {
+      const job = deps.jobs().start(await pdfJobFor(tab, target, opts));
+      deps.keepAlive();
+      await show(tab, { jobId: job.id }, 'panel');
+      return { ok: true, jobId: job.id };
+    } catch (err) {
+      const error = describeError(err);
+      await show(tab, { error }, 'panel').catch(() => {});
+      return { ok: false, ...error };
+    }
+  }
+
   /** Reads the page in `tab` for a summary; undefined where the browser keeps us out. */
   async function read(tab: TabRef | undefined, origin: SummaryOrigin) {
     const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId);
@@ -82,21 +145,31 @@ export function createSummarise(deps: SummariseDeps) {
 
   return {
     async summariseTab(tab: TabRef | undefined, opts: SummariseOptions = {}): Promise<SummariseOutcome> {
+      const surface = opts.surface ?? 'sidebar';
+      const tabWithId = tab?.id !== undefined ? { ...tab, id: tab.id } : undefined;
+      if (tabWithId && isPdfUrl(tab?.url)) return startPdf(tabWithId, { url: tabWithId.url! }, opts);
       try {
         const found = await read(tab, opts.origin ?? {});
-        // Where no content script may run, no sidebar can show the message either.
-        if (!found) return { ok: false, ...describeError(appErrors.restrictedPage()) };
+        // Where no content script may run, only the side panel can show the message.
+        if (!found) {
+          const error = describeError(appErrors.restrictedPage());
+          if (tabWithId) await deps.pages.showInPanel(tabWithId, { error });
+          return { ok: false, ...error };
+        }
         // An empty page gets its message before any job or request exists.
         const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page), opts));
         deps.keepAlive();
-        await deps.pages.showSidebar(found.tab, { jobId: job.id });
+        await show(found.tab, { jobId: job.id }, surface);
         return { ok: true, jobId: job.id };
       } catch (err) {
         const error = describeError(err);
-        if (tab) await deps.pages.showSidebar(tab, { error }).catch(() => {});
+        if (tabWithId) await show(tabWithId, { error }, surface).catch(() => {});
         return { ok: false, ...error };
       }
     },
+
+    /** A PDF file the user picked in the side panel of `tab`, shown there. */
+    summarisePdfFile: (tab: TabRef & { id: number }, target: PdfTarget, opts: SummariseOptions = {}) => startPdf(tab, target, opts),
 
     /**
      * The same summary again, for a job a dead worker left unfinished: only while its tab still
@@ -109,6 +182,7 @@ export function createSummarise(deps: SummariseDeps) {
       const tab = await deps.tabs.get(source.tabId);
       if (!tab?.url || pageKey(tab.url) !== pageKey(source.url)) return undefined;
       const origin = record.origin ?? {};
+      if (source.format === 'pdf') return pdfJobFor({ ...tab, id: source.tabId }, { url: source.url, name: record.title }, { origin });
       const found = await read(tab, origin);
       if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
       return jobFor(found.tab, readablePage(found.page), { origin });

@@ -43,7 +43,7 @@ export interface JobView {
   slots?: { running: number; limit: number };
   error?: ErrorView;
   /** Long pages: which part the job is on. */
-  progress?: { phase: 'map' | 'reduce'; done: number; total: number };
+  progress?: { phase: 'read' | 'map' | 'reduce'; done: number; total: number };
   /** Set when the answer was replayed from the cache: when it was first generated (epoch ms). */
   cachedAt?: number;
   origin?: SummaryOrigin;

@@ -9,7 +9,8 @@ import type { ChatOptions, ChatRequest, ChatResult, ClientStatus } from '../llm/
 export type ChatFn = (req: ChatRequest, opts?: ChatOptions) => Promise<ChatResult>;
 
 export interface Progress {
-  phase: 'map' | 'reduce';
+  /** `read`: pages of a PDF read so far (before any request). */
+  phase: 'read' | 'map' | 'reduce';
   done: number;
   total: number;
 }

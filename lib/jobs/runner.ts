@@ -19,7 +19,8 @@ export interface JobRecord extends JobView {
 
 /** A summary of the page in a tab, or the answer to a conversation's last question. */
 export type JobSource =
-  | { kind: 'page'; tabId: number; url: string }
+  /** `format: 'pdf'`: the PDF at `url` (the tab's, or a file the user picked in the side panel). */
+  | { kind: 'page'; tabId: number; url: string; format?: 'pdf' }
   /** `followUpOf`: the page whose sidebar thread this is (its owner), as on the conversation. */
   | { kind: 'conversation'; conversationId: string; followUpOf?: string };
 

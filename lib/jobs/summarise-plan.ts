@@ -7,6 +7,7 @@ import { estimateCounter, type TokenCounter } from '../extract/tokens';
 import type { ChatRequest } from '../llm/types';
 import { AppError, appErrors } from '../errors';
 import type { PageContent } from '../extract/page-content';
+import { citePagesInstruction, withPageMarker } from '../pdf/document';
 import { runMapReduce, type MapReduceIo } from './map-reduce';
 import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
@@ -23,6 +24,9 @@ const contextTooSmall = (model: string, context: number) =>
 
 /** Room kept for each answer, in the model's tokens. */
 export const reservedOutput = { summary: 2_048, notes: 1_024, merge: 1_536 } as const;
+
+/** At most what "[p. 1234, continued]" and its line break take, in any tokenizer. */
+const pageMarkerTokens = 16;
 
 /** Below this many page tokens per request, map-reduce would be all prompt and no page. */
 const minUsefulBudget = 256;
@@ -47,6 +51,8 @@ export interface PlanOptions {
   maxChunkTokens?: number;
   /** Tokens repeated from the previous chunk at the start of each chunk (default 100). */
   overlapTokens?: number;
+  /** The text is a PDF's, with page markers: every request asks for page citations, every chunk starts with its page. */
+  citePages?: boolean;
 }
 
 export interface Budgets {
@@ -95,6 +101,7 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
   const prompts = promptSet(
     { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
     opts.template,
+    opts.citePages ? citePagesInstruction : '',
   );
   const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;
   const budget = (kind: Parameters<typeof promptTokens>[1], reserve: number) =>
@@ -113,7 +120,10 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
   if (Math.min(budgets.notes, budgets.merge, budgets.final) < Math.max(minUsefulBudget, minChunkBudget)) {
     throw contextTooSmall(opts.model, limits.context);
   }
-  const chunks = chunkText(text, { budget: budgets.notes, count, overlapTokens: opts.overlapTokens ?? 100 });
+  // Room for the "[p. 12, continued]" a chunk cut mid-page starts with.
+  const chunkBudget = opts.citePages ? budgets.notes - pageMarkerTokens : budgets.notes;
+  const cut = chunkText(text, { budget: chunkBudget, count, overlapTokens: opts.overlapTokens ?? 100 });
+  const chunks = opts.citePages ? cut.map((c) => ({ ...c, text: withPageMarker(c, text) })) : cut;
   return { kind: 'map-reduce', chunks, pageTokens, budgets, limits, prompts, count };
 }
 

@@ -89,7 +89,8 @@ export interface PromptSet {
   request(kind: PromptKind, page: string): ChatRequest;
 }
 
-export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSummaryTemplate): PromptSet {
+/** `systemExtra`: said with every request (a PDF's page citations). */
+export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSummaryTemplate, systemExtra = ''): PromptSet {
   const templates: Record<PromptKind, string> = {
     summary: template,
     'summary-from-notes': template,
@@ -98,7 +99,7 @@ export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSumm
   };
   return {
     request(kind, page) {
-      const system = kind === 'summary-from-notes' ? systemPrompt + fromNotes : systemPrompt;
+      const system = (kind === 'summary-from-notes' ? systemPrompt + fromNotes : systemPrompt) + systemExtra;
       const messages: ChatMessage[] = [
         { role: 'system', content: system },
         { role: 'user', content: renderTemplate(templates[kind], { ...vars, page }) },

@@ -8,10 +8,11 @@ const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.css': 'text/css',
+  '.pdf': 'application/pdf',
 };
 
 /** `pages` adds generated pages by path (e.g. '/long.html'), served before files under `root`. */
-export async function startStaticServer(root: string, pages: Record<string, string> = {}) {
+export async function startStaticServer(root: string, pages: Record<string, string | Uint8Array> = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const generated = pages[path];

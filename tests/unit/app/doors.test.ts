@@ -12,6 +12,8 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'vault.lock': { type: 'vault.lock' },
   'summarise.activeTab': { type: 'summarise.activeTab' },
   'summarise.thisTab': { type: 'summarise.thisTab', regenerate: false },
+  'summarise.pdfFile': { type: 'summarise.pdfFile', tabId: 3, url: 'blob:chrome-extension://precis-test-id/5f2c', name: 'report.pdf' },
+  'panel.content': { type: 'panel.content', tabId: 3 },
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },

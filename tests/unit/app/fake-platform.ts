@@ -101,6 +101,9 @@ export function fakePlatform(tabs: ReturnType<typeof fakeTabs>) {
     setMenu: async (items) => void menus.push(items),
     loadCounter: loadTokenCounter,
     keepAliveWhile: (busy) => void keepAlives.push(busy()),
+    readPdf: async () => {
+      throw new Error('no PDF reader in this fake');
+    },
   };
   return { platform, menus, originRules, keepAlives, optionsOpened: () => optionsOpened, welcomeOpened: () => welcomeOpened };
 }

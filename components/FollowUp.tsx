@@ -1,23 +1,24 @@
 import { useCallback, useEffect, useState } from 'react';
-import { AssistantTurn } from '../../components/ChatView';
-import { ErrorPanel } from '../../components/ErrorPanel';
-import { t } from '../../components/i18n';
-import { sendRequest } from '../../components/sendRequest';
-import { useQuestion } from '../../components/useQuestion';
-import type { Conversation } from '../../lib/chat/conversation';
+import { AssistantTurn } from './ChatView';
+import { ErrorPanel } from './ErrorPanel';
+import { t } from './i18n';
+import { sendRequest } from './sendRequest';
+import { useQuestion } from './useQuestion';
+import type { Conversation } from '../lib/chat/conversation';
 
 /**
  * Questions about the page under its summary: a thread that starts from the summary and belongs
  * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
+ * `tabId`: in the side panel, the tab whose page it is (the sidebar's is the tab it sits in).
  */
-export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
+export function FollowUp({ summaryJobId, tabId }: { summaryJobId: string; tabId?: number }) {
   const [conversation, setConversation] = useState<Conversation>();
 
   useEffect(() => {
     let current = true;
-    void sendRequest({ type: 'chat.forPage' }).then((thread) => current && setConversation((shown) => shown ?? thread));
+    void sendRequest({ type: 'chat.forPage', ...(tabId !== undefined && { tabId }) }).then((thread) => current && setConversation((shown) => shown ?? thread));
     return () => void (current = false);
-  }, []);
+  }, [tabId]);
 
   const reload = useCallback(async (id: string) => {
     setConversation(await sendRequest({ type: 'chat.get', conversationId: id }));
@@ -28,6 +29,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
       type: 'chat.send',
       text,
       attachPage: true,
+      ...(tabId !== undefined && { tabId }),
       ...(conversation ? { conversationId: conversation.id } : { afterSummaryJobId: summaryJobId }),
     });
     await reload(conversationId);

@@ -1,0 +1,195 @@
+// The side panel and PDFs. Automation cannot open the side panel (no gesture) and headless
+// Chromium may not render one, so the panel's page is opened in a window of its own, where it
+// follows the active tab of the normal window just as it does beside it; that the background opens
+// the real panel inside the gesture is checked through precisTest's record of each opening.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { corpusPdfs, corruptPdf, scannedPdf, textPdf } from '../support/pdfs';
+import { startStaticServer } from '../support/static-server';
+import { expect, test, type Extension } from './fixtures';
+
+declare const chrome: any;
+
+const key = 'sk-test-pdf-7c1e';
+const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screenshots';
+
+const pdfServer = test.extend<{}, { pdfs: { url: string } }>({
+  pdfs: [
+    async ({}, use) => {
+      const tracemonkey = await readFile(resolve(corpusPdfs, 'tracemonkey.pdf'));
+      const server = await startStaticServer(resolve(corpusPdfs), {
+        '/copy/paper.pdf': tracemonkey,
+        '/report-150.pdf': await textPdf(150, { title: 'Rail survey 2026' }),
+        '/scan.pdf': await scannedPdf(3),
+        '/corrupt.pdf': corruptPdf(),
+      });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+/** The side panel's page in a window of its own, following the active tab of the normal window. */
+async function openPanel(extension: Extension, activeTab: Page): Promise<Page> {
+  await activeTab.bringToFront();
+  const [panel] = await Promise.all([
+    extension.context.waitForEvent('page'),
+    (await extension.worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('sidepanel.html'), type: 'popup', width: 420, height: 760 })),
+  ]);
+  await expect(panel.locator('main.panel')).toHaveAttribute('data-tab', /\d+/);
+  return panel;
+}
+
+/** Each side panel opening the background asked for, with whether it came inside the gesture. */
+const panelOpens = async (extension: Extension) =>
+  (await extension.worker()).evaluate(() => (globalThis as any).precisTest.panelOpens as Array<{ tabId: number; inGesture: boolean }>);
+
+/** Cites the page its part or notes start on, so the citations can be followed through map-reduce. */
+function citingReply({ messages }: { messages: Array<{ role: string; content: string }> }) {
+  const prompt = messages.at(-1)?.content ?? '';
+  const page = /\[p\. (\d+)/.exec(prompt)?.[1];
+  if (prompt.includes('<part>')) return `- The survey counted trains (p. ${page}).`;
+  if (prompt.includes('<notes>') && !messages[0]!.content.includes('notes on its consecutive parts')) return '- Merged notes (p. 1).';
+  return `**TL;DR** The paper speeds up dynamic languages with trace trees (p. ${page ?? 1}).`;
+}
+
+pdfServer('a PDF is summarised into the side panel, page by page, and the summary cites its pages', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, latencyMs: 300, reply: citingReply });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const pdf = await extension.context.newPage();
+  await pdf.goto(`${pdfs.url}/tracemonkey.pdf`);
+  const panel = await openPanel(extension, pdf);
+  await expect(panel.getByText('Nothing summarised in this tab yet')).toBeVisible();
+
+  expect(await extension.summariseFromMenu(pdf)).toMatchObject({ ok: true });
+  // The PDF viewer takes no content script: the side panel was opened, inside the gesture.
+  const pdfTabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
+  expect(await panelOpens(extension)).toEqual([{ tabId: pdfTabId, inGesture: true }]);
+
+  await expect(panel.getByRole('status')).toContainText(/Reading page \d+ of 14/);
+  // A 14-page paper is longer than the mock model's window: notes on parts, each citing its page.
+  await expect(panel.getByTestId('answer')).toContainText('trace trees (p. 1)', { timeout: 30_000 });
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(panel.locator('header .title')).toHaveText('tracemonkey.pdf');
+
+  const requests = mock.completions();
+  expect(requests[0]!.body.messages[0]!.content).toContain('"[p. N]" marks where its page N begins');
+  const prompts = requests.map((r) => r.body.messages.at(-1)!.content).join('\n');
+  expect(prompts).toContain('[p. 1]\nTrace-based Just-in-Time Type Specialization');
+  expect(prompts).toContain('[p. 14]');
+  expect(prompts).toContain('PDF, 14 pages');
+  expect(prompts).toContain('(p. ');
+  expect(prompts).not.toContain(pdfs.url);
+
+  // The same file from another address asks the same question: the cache answers.
+  const copy = await extension.context.newPage();
+  await copy.goto(`${pdfs.url}/copy/paper.pdf`);
+  await copy.bringToFront();
+  await expect(panel.getByText('Nothing summarised in this tab yet')).toBeVisible();
+  await extension.summariseFromMenu(copy);
+  await expect(panel.getByTestId('cached')).toBeVisible();
+  await expect(panel.getByTestId('answer')).toContainText('trace trees (p. 1)');
+  expect(mock.completions()).toHaveLength(requests.length);
+
+  const rest = await extension.activityAtRest(panel, { ms: 1_500 });
+  expect(rest).toEqual({ messages: 0, ports: 0, mutations: 0 });
+});
+
+pdfServer('a 150-page PDF goes through map-reduce, each part starting on its page', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, reply: citingReply });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const pdf = await extension.context.newPage();
+  await pdf.goto(`${pdfs.url}/report-150.pdf`);
+  const panel = await openPanel(extension, pdf);
+  await extension.summariseFromMenu(pdf);
+  await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 30_000 });
+  await expect(panel.locator('header .title')).toHaveText('report-150.pdf');
+
+  const prompts = mock.completions().map((r) => r.body.messages.at(-1)!.content);
+  const parts = prompts.filter((p) => p.includes('<part>'));
+  expect(parts.length).toBeGreaterThanOrEqual(5);
+  // Every part names the page it starts on, mid-page cuts included, and the whole file was read.
+  for (const part of parts) expect(part).toMatch(/<part>\n\[p\. \d+(, continued)?\]/);
+  expect(parts.some((p) => p.includes('[p. 150]') && p.includes('Fact 150.30'))).toBe(true);
+  // The final summary is written from notes that still cite their pages.
+  expect(mock.completions().at(-1)!.body.messages[0]!.content).toContain('notes on its consecutive parts');
+  expect(prompts.at(-1)).toContain('(p. 150)');
+  expect(prompts.at(-1)).toContain('Rail survey 2026');
+});
+
+pdfServer('a scanned PDF and a damaged one get their own messages', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, reply: 'unused' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const scan = await extension.context.newPage();
+  await scan.goto(`${pdfs.url}/scan.pdf`);
+  const panel = await openPanel(extension, scan);
+  await extension.summariseFromMenu(scan);
+  await expect(panel.getByRole('alert')).toContainText('This PDF has no text to read');
+  await expect(panel.getByRole('alert')).toContainText('OCR');
+
+  const corrupt = await extension.context.newPage();
+  await corrupt.goto(`${pdfs.url}/corrupt.pdf`).catch(() => undefined);
+  await corrupt.bringToFront();
+  await extension.summariseFromMenu(corrupt);
+  await expect(panel.getByRole('alert')).toContainText('This PDF is damaged');
+  expect(mock.completions()).toHaveLength(0);
+});
+
+pdfServer('the side panel follows the active tab, and "Summarise page" opens it when the options say so', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: ({ messages }) => (JSON.stringify(messages).includes('sleeper trains') ? 'Summary of the trains article.' : 'Summary of the other page.') });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const first = await extension.context.newPage();
+  await first.goto(`${site.url}/article.html`);
+  const second = await extension.context.newPage();
+  await second.goto(`${site.url}/long.html`);
+  const panel = await openPanel(extension, first);
+
+  await extension.summariseFromMenu(first);
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  // No sidebar in the page: the panel is where the user asked for it.
+  await expect(first.locator('precis-sidebar')).toHaveCount(0);
+
+  await second.bringToFront();
+  await expect(panel.getByText('Nothing summarised in this tab yet')).toBeVisible();
+  await extension.shortcut(second);
+  await expect(panel.getByTestId('answer')).not.toHaveText('Summary of the trains article.');
+  await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 30_000 });
+
+  await first.bringToFront();
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  const opens = await panelOpens(extension);
+  expect(opens).toHaveLength(2);
+  expect(opens.every((o) => o.inGesture)).toBe(true);
+});
+
+for (const [locale, suffix] of [
+  ['en-US', ''],
+  ['zh-CN', '-zh'],
+] as const) {
+  pdfServer.describe(`${locale} side panel`, () => {
+    pdfServer.use({ locale });
+    pdfServer(`side panel screenshots in ${locale}, light and dark`, async ({ extension, mock, pdfs }) => {
+      mock.set({
+        apiKey: key,
+        reply:
+          locale === 'en-US'
+            ? '**TL;DR** Trace trees make JavaScript loops fast (p. 1).\n\nKey points\n- Hot loops are recorded as typed traces (pp. 2–3).\n- Nested loops become trace trees (p. 4).\n- Speed-ups of up to 25× on SunSpider (p. 11).'
+            : '**一句话总结** 踪迹树让 JavaScript 循环变快（第 1 页）。\n\n要点\n- 热循环被记录为带类型的踪迹（第 2–3 页）。\n- 嵌套循环组成踪迹树（第 4 页）。',
+      });
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+      const pdf = await extension.context.newPage();
+      await pdf.goto(`${pdfs.url}/tracemonkey.pdf`);
+      const panel = await openPanel(extension, pdf);
+      await panel.setViewportSize({ width: 400, height: 720 });
+      await extension.summariseFromMenu(pdf);
+      await expect(panel.locator('[data-status=done]')).toBeVisible();
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await panel.emulateMedia({ colorScheme });
+        await panel.screenshot({ path: `${outDir}/sidepanel${suffix}${colorScheme === 'dark' ? '-dark' : ''}.png` });
+      }
+    });
+  });
+}
