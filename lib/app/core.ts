@@ -92,7 +92,7 @@ export function createPrecis(platform: Platform, self: Self) {
     onDevice: onDevice.model,
     loadCounter: platform.loadCounter,
     keepAlive,
-    readPdf: platform.readPdf,
+    readPdf: (url, onMessage, onGone) => platform.readPdf(url, onMessage, onGone),
   });
   const summariseTab = summarise.summariseTab;
   const library = createLibrary(db);

@@ -1,0 +1,112 @@
+// The side panel and PDFs through the core: which surface a summary goes to, the panel opened
+// inside the gesture, what the panel shows per tab, and a PDF read page by page (pdf.js in Node
+// stands in for the offscreen document) and summarised with page citations.
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PdfReader } from '../../../lib/pdf/collect';
+import { servePdf } from '../../../lib/pdf/serve';
+import { scannedPdf, textPdf } from '../../support/pdfs';
+import { loadPdfJs } from '../../support/pdfjs-node';
+import { startMockLlm, type MockLlm } from '../../support/mock-llm';
+import { follow, saveProviderAt, setUpCore } from './core-harness';
+import { article, self, tab } from './fake-platform';
+
+let mock: MockLlm;
+beforeAll(async () => {
+  mock = await startMockLlm({ reply: 'A summary of the report (p. 2).' });
+});
+afterAll(() => mock.close());
+afterEach(() => mock.reset());
+
+/** The offscreen document's part, in this process: files served by address. */
+function readerOf(files: Record<string, Uint8Array>): PdfReader {
+  return async (url, onMessage) => {
+    const controller = new AbortController();
+    const file = files[url];
+    const fetchFile = (async () => (file ? new Response(file as BodyInit, { headers: { 'content-type': 'application/pdf' } }) : new Response('no', { status: 404 }))) as typeof fetch;
+    void servePdf(url, onMessage, { pdfjs: await loadPdfJs(), fetch: fetchFile }, controller.signal);
+    return () => controller.abort();
+  };
+}
+
+async function setUp(files: Record<string, Uint8Array>, tabs = [tab(1, 'https://papers.example/report.pdf'), tab(2, 'https://news.example/trains', article('Night trains are back in Europe.'))]) {
+  const core = setUpCore(tabs);
+  const opened: number[] = [];
+  core.env.platform.readPdf = readerOf(files);
+  core.env.platform.openPanel = (tabId) => void opened.push(tabId);
+  await saveProviderAt(core.value, mock.baseUrl);
+  return { ...core, opened };
+}
+
+describe('a PDF in a tab', () => {
+  it('opens the side panel inside the gesture, and summarises the pages there with their numbers', async () => {
+    const { precis, value, opened, tabs } = await setUp({ 'https://papers.example/report.pdf': await textPdf(3, { title: 'Rail survey' }) });
+    const outcome = precis.onMenuClicked('summarise-page', { id: 1, url: tabs[0]!.url });
+    // Before anything was awaited: the browser allows the side panel only within the click.
+    expect(opened).toEqual([1]);
+    const { jobId } = (await outcome) as { jobId: string };
+    expect(await value({ type: 'panel.content', tabId: 1 })).toEqual({ jobId });
+    expect(tabs[0]!.sidebarShown).toBe(0);
+    const job = await follow(precis, jobId);
+    expect(job).toMatchObject({ status: 'done', title: 'report.pdf', text: 'A summary of the report (p. 2).', progress: { phase: 'read', done: 3, total: 3 } });
+    const [request] = mock.completions();
+    const prompt = JSON.stringify(request!.body.messages);
+    expect(prompt).toContain('[p. 1]\\nPage 1: chapter 1');
+    expect(prompt).toContain('[p. 3]');
+    expect(prompt).toContain('Rail survey');
+    expect(prompt).not.toContain('papers.example');
+  });
+
+  it('is a cache hit from another address when the file is the same', async () => {
+    const bytes = await textPdf(2);
+    const { precis, value } = await setUp({ 'https://a.example/x.pdf': bytes, 'https://b.example/y.pdf': bytes }, [tab(1, 'https://a.example/x.pdf'), tab(2, 'https://b.example/y.pdf')]);
+    const first = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://a.example/x.pdf' })) as { jobId: string };
+    await follow(precis, first.jobId);
+    const second = (await precis.onMenuClicked('summarise-page', { id: 2, url: 'https://b.example/y.pdf' })) as { jobId: string };
+    expect(await follow(precis, second.jobId)).toMatchObject({ status: 'done', cachedAt: expect.any(Number) });
+    expect(mock.completions()).toHaveLength(1);
+    expect(await value({ type: 'panel.content', tabId: 2 })).toEqual({ jobId: second.jobId });
+  });
+
+  it('ends with the file’s own message, in the panel, without a request', async () => {
+    const { precis } = await setUp({ 'https://papers.example/report.pdf': await scannedPdf(2) });
+    const { jobId } = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://papers.example/report.pdf' })) as { jobId: string };
+    const j = await follow(precis, jobId);
+    expect(j).toMatchObject({ status: 'error', error: { kind: 'pdf_scanned' } });
+    expect(mock.completions()).toHaveLength(0);
+  });
+});
+
+describe('the side panel', () => {
+  it('gets web pages only when the options say so; otherwise the page keeps its sidebar', async () => {
+    const { precis, value, opened, tabs } = await setUp({});
+    await precis.onMenuClicked('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([]);
+    expect(tabs[1]!.sidebarShown).toBe(1);
+    await value({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } });
+    // The background learns of the change from storage, as the browser tells it.
+    await precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' } } });
+    const outcome = precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([2]);
+    const { jobId } = (await outcome) as { jobId: string };
+    expect(tabs[1]!.sidebarShown).toBe(1);
+    expect(await value({ type: 'panel.content', tabId: 2 })).toEqual({ jobId });
+    // Another tab shows its own content: nothing yet.
+    expect(await value({ type: 'panel.content', tabId: 1 })).toBeUndefined();
+  });
+
+  it('shows why a built-in page cannot be read', async () => {
+    const { precis, value, opened } = await setUp({}, [tab(5, 'chrome://settings/')]);
+    expect(await precis.onMenuClicked('summarise-page', { id: 5, url: 'chrome://settings/' })).toMatchObject({ ok: false, kind: 'restricted_page' });
+    expect(opened).toEqual([5]);
+    expect(await value({ type: 'panel.content', tabId: 5 })).toMatchObject({ error: { kind: 'restricted_page' } });
+  });
+
+  it('summarises a picked file only from a blob: URL of our own', async () => {
+    const { precis, ask } = await setUp({ [`blob:${self.pagesOrigin}file-1`]: await textPdf(2) });
+    expect(await ask({ type: 'summarise.pdfFile', tabId: 2, url: 'blob:https://evil.example/1', name: 'x.pdf' })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    const reply = await ask({ type: 'summarise.pdfFile', tabId: 2, url: `blob:${self.pagesOrigin}file-1`, name: 'Minutes.pdf' });
+    const { jobId } = (reply as { ok: true; value: { jobId: string } }).value;
+    expect(await follow(precis, jobId)).toMatchObject({ status: 'done', title: 'Minutes.pdf' });
+  });
+});
