@@ -38,7 +38,8 @@ export default defineUnlistedScript({
       if (msg.type === 'ping' && msg.script === 'reader') {
         sendResponse(true);
       } else if (msg.type === 'page.extract') {
-        sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
+        const page = extractPage(document, location.href, { useSelection: msg.useSelection });
+        sendResponse(document.contentType === 'application/pdf' ? { ...page, pdf: true } : page);
       } else if (msg.type === 'ondevice.ready') {
         void onDeviceReady(summarizerApi()).then(sendResponse);
         return true;

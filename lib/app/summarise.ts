@@ -156,6 +156,8 @@ export function createSummarise(deps: SummariseDeps) {
           if (tabWithId) await deps.pages.showInPanel(tabWithId, { error });
           return { ok: false, ...error };
         }
+        // A PDF whose address does not say so: the viewer let the reader in, but the file is what to read.
+        if (found.page.pdf) return startPdf(found.tab, { url: found.tab.url ?? found.page.url }, opts);
         // An empty page gets its message before any job or request exists.
         const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page), opts));
         deps.keepAlive();

@@ -14,6 +14,8 @@ export const pageContent = z.object({
   source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
   /** The page was longer than extraction keeps: `text` is its beginning. */
   truncated: z.boolean().optional(),
+  /** The tab shows a PDF in the browser's viewer (an address without ".pdf"): the file is read instead. */
+  pdf: z.boolean().optional(),
 });
 
 export type PageContent = z.infer<typeof pageContent>;

@@ -20,6 +20,7 @@ const pdfServer = test.extend<object, { pdfs: { url: string } }>({
       const tracemonkey = await readFile(resolve(corpusPdfs, 'tracemonkey.pdf'));
       const server = await startStaticServer(resolve(corpusPdfs), {
         '/copy/paper.pdf': tracemonkey,
+        '/papers/2026-report': { body: await textPdf(3), type: 'application/pdf' },
         '/report-150.pdf': await textPdf(150, { title: 'Rail survey 2026' }),
         '/scan.pdf': await scannedPdf(3),
         '/corrupt.pdf': corruptPdf(),
@@ -71,7 +72,7 @@ pdfServer('a PDF is summarised into the side panel, page by page, and the summar
   await expect(panel.getByRole('status')).toContainText(/Reading page \d+ of 14/);
   // A 14-page paper is longer than the mock model's window: notes on parts, each citing its page.
   await expect(panel.getByTestId('answer')).toContainText('trace trees (p. 1)', { timeout: 30_000 });
-  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 20_000 });
   await expect(panel.locator('header .title')).toHaveText('tracemonkey.pdf');
 
   const requests = mock.completions();
@@ -120,7 +121,7 @@ pdfServer('a 150-page PDF goes through map-reduce, each part starting on its pag
   expect(prompts.at(-1)).toContain('Rail survey 2026');
 });
 
-pdfServer('a scanned PDF and a damaged one get their own messages', async ({ extension, mock, pdfs }) => {
+pdfServer('a scanned PDF and a damaged one get their own messages; a PDF at an address without ".pdf" is read as one', async ({ extension, mock, pdfs }) => {
   mock.set({ apiKey: key, reply: 'unused' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const scan = await extension.context.newPage();
@@ -130,12 +131,20 @@ pdfServer('a scanned PDF and a damaged one get their own messages', async ({ ext
   await expect(panel.getByRole('alert')).toContainText('This PDF has no text to read');
   await expect(panel.getByRole('alert')).toContainText('OCR');
 
+  // A PDF at an address without ".pdf": the reader finds the viewer, and the file is read instead.
+  const noSuffix = await extension.context.newPage();
+  await noSuffix.goto(`${pdfs.url}/papers/2026-report`);
+  await noSuffix.bringToFront();
+  mock.set({ apiKey: key, reply: 'The report counts trains (p. 1).' });
+  expect(await extension.summariseFromMenu(noSuffix)).toMatchObject({ ok: true });
+  await expect(panel.getByTestId('answer')).toHaveText('The report counts trains (p. 1).');
+
   const corrupt = await extension.context.newPage();
   await corrupt.goto(`${pdfs.url}/corrupt.pdf`).catch(() => undefined);
   await corrupt.bringToFront();
   await extension.summariseFromMenu(corrupt);
   await expect(panel.getByRole('alert')).toContainText('This PDF is damaged');
-  expect(mock.completions()).toHaveLength(0);
+  expect(mock.completions()).toHaveLength(1);
 });
 
 pdfServer('the side panel follows the active tab, and "Summarise page" opens it when the options say so', async ({ extension, mock, site }) => {
@@ -180,13 +189,14 @@ for (const [locale, suffix] of [
             ? '**TL;DR** Trace trees make JavaScript loops fast (p. 1).\n\nKey points\n- Hot loops are recorded as typed traces (pp. 2–3).\n- Nested loops become trace trees (p. 4).\n- Speed-ups of up to 25× on SunSpider (p. 11).'
             : '**一句话总结** 踪迹树让 JavaScript 循环变快（第 1 页）。\n\n要点\n- 热循环被记录为带类型的踪迹（第 2–3 页）。\n- 嵌套循环组成踪迹树（第 4 页）。',
       });
-      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+      // A model with a large window reads the paper in one request.
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
       const pdf = await extension.context.newPage();
       await pdf.goto(`${pdfs.url}/tracemonkey.pdf`);
       const panel = await openPanel(extension, pdf);
       await panel.setViewportSize({ width: 400, height: 720 });
       await extension.summariseFromMenu(pdf);
-      await expect(panel.locator('[data-status=done]')).toBeVisible();
+      await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 20_000 });
       for (const colorScheme of ['light', 'dark'] as const) {
         await panel.emulateMedia({ colorScheme });
         await panel.screenshot({ path: `${outDir}/sidepanel${suffix}${colorScheme === 'dark' ? '-dark' : ''}.png` });

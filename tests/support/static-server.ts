@@ -12,13 +12,17 @@ const types: Record<string, string> = {
 };
 
 /** `pages` adds generated pages by path (e.g. '/long.html'), served before files under `root`. */
-export async function startStaticServer(root: string, pages: Record<string, string | Uint8Array> = {}) {
+/** A generated page: its body, or its body and content type. */
+type Generated = string | Uint8Array | { body: string | Uint8Array; type: string };
+
+export async function startStaticServer(root: string, pages: Record<string, Generated> = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const generated = pages[path];
     if (generated !== undefined) {
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html; charset=utf-8' });
-      res.end(generated);
+      const { body, type } = typeof generated === 'object' && 'type' in generated ? generated : { body: generated, type: types[extname(path)] ?? 'text/html; charset=utf-8' };
+      res.writeHead(200, { 'content-type': type });
+      res.end(body);
       return;
     }
     try {
