@@ -215,7 +215,6 @@ export const en = {
   help_pdf_corrupt: 'The file is truncated or damaged. Download it again and try once more.',
   help_file_access: 'Turn on “Allow access to file URLs” for Precis at chrome://extensions, or choose the file with “Summarise a PDF file…”.',
   progressPages: 'Reading page {done} of {total}…',
-  progressPdfMap: 'Summarising the PDF: part {done} of {total} done ({pages} pages)…',
   panelEmpty: 'Nothing summarised in this tab yet. Right-click the page and choose “Summarise page”, or press the shortcut.',
   panelPickPdf: 'Summarise a PDF file…',
   opensIn: '“Summarise page” opens',

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
+import { expectNoSeriousViolations } from './axe';
 import { expect, test, type Extension } from './fixtures';
 
 declare const chrome: any;
@@ -173,6 +174,16 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   const opens = await panelOpens(extension);
   expect(opens).toHaveLength(2);
   expect(opens.every((o) => o.inGesture)).toBe(true);
+
+  // The popup's button sends it to the panel too (the popup opens the panel itself, in the click).
+  const third = await extension.context.newPage();
+  await third.goto(`${site.url}/article.html?again`);
+  await third.bringToFront();
+  await expect(panel.getByText('Nothing summarised in this tab yet')).toBeVisible();
+  const popup = await extension.openPopupWindow();
+  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  await expect(third.locator('precis-sidebar')).toHaveCount(0);
 });
 
 for (const [locale, suffix] of [
@@ -200,6 +211,7 @@ for (const [locale, suffix] of [
       for (const colorScheme of ['light', 'dark'] as const) {
         await panel.emulateMedia({ colorScheme });
         await panel.screenshot({ path: `${outDir}/sidepanel${suffix}${colorScheme === 'dark' ? '-dark' : ''}.png` });
+        await expectNoSeriousViolations(panel);
       }
     });
   });

@@ -110,3 +110,17 @@ describe('the side panel', () => {
     expect(await follow(precis, jobId)).toMatchObject({ status: 'done', title: 'Minutes.pdf' });
   });
 });
+
+describe('follow-ups in the side panel', () => {
+  it('start from a PDF summary for the tab the panel names, without trying to attach the PDF as a page', async () => {
+    const { precis, value } = await setUp({ 'https://papers.example/report.pdf': await textPdf(2) });
+    const { jobId } = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://papers.example/report.pdf' })) as { jobId: string };
+    await follow(precis, jobId);
+    mock.set({ reply: 'On page 2.' });
+    const started = await value<{ conversationId: string; jobId: string }>({ type: 'chat.send', text: 'Where are the totals?', attachPage: true, afterSummaryJobId: jobId, tabId: 1 });
+    expect(await follow(precis, started.jobId)).toMatchObject({ status: 'done', text: 'On page 2.' });
+    // The thread is the PDF's page thread: it comes back for that tab.
+    expect(await value({ type: 'chat.forPage', tabId: 1 })).toMatchObject({ id: started.conversationId });
+    expect(JSON.stringify(mock.completions().at(-1)!.body.messages)).toContain('A summary of the report (p. 2).');
+  });
+});
