@@ -1,5 +1,5 @@
 // The tab the side panel follows: the active tab of its window. Opened as a tab of its own (tests,
-// or a user who opens the page directly), it follows the active tab of whichever window is used.
+// or a user who opens the page directly), it follows the active tab of whichever normal window is used.
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 
@@ -14,7 +14,15 @@ export function useActiveTab(): number | undefined {
       const [active] = await browser.tabs.query({ active: true, windowId: win.id });
       if (cancelled) return;
       if (active?.id !== undefined) setTabId(active.id);
-      follow = own ? (info) => info.tabId !== own.id && setTabId(info.tabId) : (info) => info.windowId === win.id && setTabId(info.tabId);
+      follow = own
+        ? // In a tab of its own, only tabs of normal windows are pages to follow (not the popup, not itself).
+          (info) =>
+            info.tabId !== own.id &&
+            void browser.windows.get(info.windowId).then(
+              (w) => w.type === 'normal' && setTabId(info.tabId),
+              () => undefined,
+            )
+        : (info) => info.windowId === win.id && setTabId(info.tabId);
     })();
     const onActivated = (info: { tabId: number; windowId: number }) => follow(info);
     browser.tabs.onActivated.addListener(onActivated);
