@@ -2,7 +2,7 @@
 // Chromium may not render one, so the panel's page is opened in a window of its own, where it
 // follows the active tab of the normal window just as it does beside it; that the background opens
 // the real panel inside the gesture is checked through precisTest's record of each opening.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, scannedPdf, textPdf } from '../support/pdfs';
@@ -184,6 +184,20 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   await popup.getByRole('button', { name: 'Summarise this page' }).click();
   await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
   await expect(third.locator('precis-sidebar')).toHaveCount(0);
+});
+
+pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel, for the tab it shows', async ({ extension, mock, site }, testInfo) => {
+  mock.set({ apiKey: key, reply: 'The minutes record two decisions (p. 2).' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  const file = testInfo.outputPath('Minutes 2026.pdf');
+  await writeFile(file, await textPdf(2));
+  await panel.getByLabel('Summarise a PDF file…').setInputFiles(file);
+  await expect(panel.getByTestId('answer')).toHaveText('The minutes record two decisions (p. 2).');
+  await expect(panel.locator('header .title')).toHaveText('Minutes 2026.pdf');
+  expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('[p. 2]');
 });
 
 for (const [locale, suffix] of [
