@@ -13,11 +13,10 @@ export default defineConfig({
   hooks: {
     // An MV3 worker cannot import() at run time, so a bundled tokenizer would be parsed at every
     // worker start. Ship its rank table as a file instead, fetched the first time a page is long.
-    'build:publicAssets': async (wxt, files) => {
+    'build:publicAssets': async (_wxt, files) => {
       const { default: ranks } = await import('gpt-tokenizer/bpeRanks/o200k_base');
       files.push({ relativeDest: rankTableAsset, contents: JSON.stringify(ranks) });
-      // pdf.js's character maps (CJK PDFs), for the offscreen document that reads PDFs (Chrome only).
-      if (wxt.config.browser === 'firefox') return;
+      // pdf.js's character maps (CJK PDFs), for the page that reads PDFs.
       const cmaps = resolve('node_modules/pdfjs-dist/cmaps');
       for (const name of await readdir(cmaps)) files.push({ absoluteSrc: resolve(cmaps, name), relativeDest: `${cmapsDir}/${name}` });
     },

@@ -39,9 +39,21 @@ type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
 const offscreenPath = '/offscreen.html';
 let offscreenReady: Promise<void> | undefined;
 
+/**
+ * Chrome: the offscreen document. Firefox's background is a page with a document of its own: the
+ * same reader page goes into a frame there, and answers the same port.
+ */
 function ensureOffscreen(): Promise<void> {
   offscreenReady ??= (async () => {
     const url = browser.runtime.getURL(offscreenPath as '/offscreen.html');
+    if (!browser.offscreen) {
+      const frame = document.createElement('iframe');
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      frame.src = url;
+      document.body.append(frame);
+      await loaded;
+      return;
+    }
     const existing = await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType], documentUrls: [url] });
     if (existing.length) return;
     await browser.offscreen.createDocument({
@@ -57,8 +69,7 @@ function ensureOffscreen(): Promise<void> {
 /** Chrome: pdf.js in the offscreen document, over a port (lib/pdf/port.ts). */
 const readPdf: PdfReader = async (url, onMessage, onGone) => {
   if (url.startsWith('file:') && !(await browser.extension.isAllowedFileSchemeAccess())) throw appErrors.fileAccess();
-  // Firefox's background page could run pdf.js itself; not wired yet (see README).
-  if (!browser.offscreen) throw appErrors.restrictedPage();
+  if (!browser.offscreen && typeof document === 'undefined') throw appErrors.restrictedPage();
   await ensureOffscreen();
   const port = browser.runtime.connect({ name: pdfPortName });
   let closed = false;

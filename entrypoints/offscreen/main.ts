@@ -1,5 +1,6 @@
-// Chrome's offscreen document: the one place pdf.js runs (a service worker has no document). The
-// background connects on the PDF port, names a file, and gets its text back page by page.
+// The one place pdf.js runs: Chrome's offscreen document (a service worker has no document), or a
+// frame in Firefox's background page. The background connects on the PDF port, names a file, and
+// gets its text back page by page.
 import { getDocument, GlobalWorkerOptions } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { browser } from 'wxt/browser';
