@@ -124,3 +124,26 @@ describe('follow-ups in the side panel', () => {
     expect(JSON.stringify(mock.completions().at(-1)!.body.messages)).toContain('A summary of the report (p. 2).');
   });
 });
+
+describe('a PDF job after the worker died, and again from the panel', () => {
+  it('is read again in place while the tab still shows the PDF; a picked file (gone with its URL) is left interrupted', async () => {
+    const { precis, env } = await setUp({ 'https://papers.example/report.pdf': await textPdf(2) });
+    const base = { kind: 'summary' as const, title: 'report.pdf', status: 'running' as const, text: 'A sum', createdAt: 1, statusSince: 1, updatedAt: 1, requestHashes: [] };
+    await env.platform.db.jobs.put({ ...base, id: 'cut', source: { kind: 'page', tabId: 1, url: 'https://papers.example/report.pdf', format: 'pdf' } });
+    await env.platform.db.jobs.put({ ...base, id: 'picked', source: { kind: 'page', tabId: 2, url: `blob:${self.pagesOrigin}gone`, format: 'pdf' } });
+    await precis.recover();
+    expect(await follow(precis, 'cut')).toMatchObject({ status: 'done', text: 'A summary of the report (p. 2).', run: 1 });
+    expect(await follow(precis, 'picked')).toMatchObject({ status: 'interrupted', text: 'A sum' });
+  });
+
+  it('Regenerate in the panel reads the tab’s PDF again, past the cache', async () => {
+    const { precis, value } = await setUp({ 'https://papers.example/report.pdf': await textPdf(2) });
+    const first = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://papers.example/report.pdf' })) as { jobId: string };
+    await follow(precis, first.jobId);
+    const again = await value<{ ok: true; jobId: string }>({ type: 'summarise.thisTab', regenerate: true, tabId: 1 });
+    expect(await follow(precis, again.jobId)).toMatchObject({ status: 'done', text: 'A summary of the report (p. 2).' });
+    expect(again.jobId).not.toBe(first.jobId);
+    expect(mock.completions()).toHaveLength(2);
+    expect(await value({ type: 'panel.content', tabId: 1 })).toEqual({ jobId: again.jobId });
+  });
+});
