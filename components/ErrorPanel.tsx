@@ -6,7 +6,7 @@ export function ErrorPanel({ error, onOpenOptions }: { error: ErrorView; onOpenO
   return (
     <div className="error" role="alert" data-kind={error.kind}>
       <strong>{errorHeading(error.kind)}</strong>
-      {/* Where the kind has words of its own, they say it in the UI's language; else the message (English) does. */}
+      {/* In another UI language, a kind with words of its own says it in that language; else the message (English) does. */}
       <p>{errorHelp(error.kind) ?? error.message}</p>
       {fixable && onOpenOptions && (
         <button type="button" onClick={onOpenOptions}>

@@ -211,7 +211,7 @@ export const en = {
   help_pdf_scanned: 'Its pages are images (a scan), and Precis reads text, not images. Run it through OCR first.',
   help_pdf_password: 'Open an unprotected copy to summarise it.',
   help_pdf_too_large: 'Precis reads PDFs of up to 50 MB. Summarise a smaller part of it.',
-  help_not_pdf: 'The address answered with a web page instead of the PDF. Open the PDF itself and try again.',
+  help_not_pdf: 'The address did not answer with a PDF (a web page, an error, or nothing). Open the PDF itself and try again.',
   help_pdf_corrupt: 'The file is truncated or damaged. Download it again and try once more.',
   help_file_access: 'Turn on “Allow access to file URLs” for Precis at chrome://extensions, or choose the file with “Summarise a PDF file…”.',
   progressPages: 'Reading page {done} of {total}…',

@@ -32,8 +32,11 @@ export function errorHeading(kind: ErrorKind): string {
   return key in en ? t(key) : t('kind_internal');
 }
 
-/** A translated explanation for an error kind, where one is written (its message is English). */
+/**
+ * The explanation of an error kind in another UI language, where one is written: the error's own
+ * message is English, with the details (which is what English readers get).
+ */
 export function errorHelp(kind: ErrorKind): string | undefined {
   const key = `help_${kind}`;
-  return key in en ? t(key as MessageKey) : undefined;
+  return current !== 'en' && key in en ? t(key as MessageKey) : undefined;
 }

@@ -213,7 +213,7 @@ export const zh_CN: Record<MessageKey, string> = {
   help_pdf_scanned: '它的页面是图片（扫描件），Precis 只能读取文字，不能识别图片。请先做 OCR 文字识别。',
   help_pdf_password: '请打开一个没有密码保护的副本再总结。',
   help_pdf_too_large: 'Precis 最多读取 50 MB 的 PDF。请总结其中较小的一部分。',
-  help_not_pdf: '该地址返回的是网页，而不是 PDF。请打开 PDF 本身后重试。',
+  help_not_pdf: '该地址返回的不是 PDF（而是网页、错误或无响应）。请打开 PDF 本身后重试。',
   help_pdf_corrupt: '文件不完整或已损坏。请重新下载后再试。',
   help_file_access: '请在 chrome://extensions 中为 Precis 打开“允许访问文件网址”，或用“总结 PDF 文件…”选择该文件。',
   progressPages: '正在读取第 {done} 页，共 {total} 页…',
