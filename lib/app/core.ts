@@ -257,9 +257,12 @@ export function createPrecis(platform: Platform, self: Self) {
     /** The keyboard shortcut (Firefox passes no tab to commands listeners). */
     onCommand(command: string, tab?: TabRef) {
       if (command !== summariseCommand) return Promise.resolve(undefined);
-      // Firefox passes no tab: its sidebar opens for the window, so there is nothing to wait for.
-      const surface = openSurface(tab);
-      return (async () => summariseTab(tab ?? (await tabs.active()), { surface: tab ? surface : surfaceFor((await tabs.active())?.url, opensIn) }))();
+      // Firefox passes no tab: with no address to decide by, the side panel is not opened from here.
+      const opened = tab && openSurface(tab);
+      return (async () => {
+        const target = tab ?? (await tabs.active());
+        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn) });
+      })();
     },
 
     /**
