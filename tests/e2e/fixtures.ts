@@ -5,6 +5,7 @@ import { launchWithExtension } from '../support/chromium';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
+import { lastPolicyKey } from '../../lib/app/policy-source';
 import { installPolicy } from './policy';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
@@ -87,6 +88,10 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
     if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
+    // Chrome answers storage.managed 2–5 s after it starts; a profile that has run before answers
+    // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
+    // unless they install a policy: those take the first-start path and wait for the real one.
+    if (!managedPolicy) await (await worker()).evaluate(([key]) => chrome.storage.local.set({ [key]: {} }), [lastPolicyKey] as const);
     const extension: Extension = {
       id,
       context,
