@@ -16,6 +16,8 @@ import type { SidebarContent } from '../../lib/app/page-access';
 import { isLive, type JobView } from '../../lib/jobs/job-view';
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
+const seek = (seconds: number) => void sendRequest({ type: 'video.seek', seconds });
+const summariseDescription = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false, origin: { videoDescription: true } });
 // Resume asks the same question again: parts already answered come back from the cache, so it
 // costs only what was lost. Regenerate bypasses the cache.
 const again = (job: JobView, regenerate: boolean) =>
@@ -104,13 +106,18 @@ export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
             </button>
           </div>
         )}
+        {job?.origin?.videoDescription && (
+          <p className="offline-note" role="note">
+            {t('descriptionNote')}
+          </p>
+        )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            <Markdown text={job.text} />
+            <Markdown text={job.text} {...(job.video && { onTime: seek })} />
           </div>
         )}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
-        {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
+        {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
         {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">

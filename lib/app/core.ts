@@ -150,6 +150,7 @@ export function createPrecis(platform: Platform, self: Self) {
     'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
     'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
+    'video.seek': (req, sender) => (sender.kind === 'tab' ? pages.seek(sender.tab, req.seconds) : false),
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),

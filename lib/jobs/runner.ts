@@ -67,6 +67,7 @@ export interface StartJob {
   titleDir?: JobRecord['titleDir'];
   origin?: JobRecord['origin'];
   offline?: JobRecord['offline'];
+  video?: boolean;
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -195,6 +196,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.titleDir && { titleDir: input.titleDir }),
       ...(input.origin && { origin: input.origin }),
       ...(input.offline && { offline: input.offline }),
+      ...(input.video && { video: true }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

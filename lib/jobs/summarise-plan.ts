@@ -95,6 +95,7 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
   const prompts = promptSet(
     { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
     opts.template,
+    page.source === 'video' || page.source === 'video-description' ? page.source : undefined,
   );
   const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;
   const budget = (kind: Parameters<typeof promptTokens>[1], reserve: number) =>
