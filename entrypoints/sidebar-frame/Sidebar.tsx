@@ -118,7 +118,7 @@ export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
         )}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...(job.video && { onTime: seek })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

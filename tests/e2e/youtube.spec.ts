@@ -1,6 +1,6 @@
 // YouTube under its real host name (served by the tests, tests/support/fake-youtube.ts): a video is
 // summarised from its transcript, with times that play it from there; a video without one says so.
-import { expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, test } from './fixtures';
 import type { FakeVideo } from '../support/youtube-pages';
 
 const key = 'sk-test-1234567890abcdef';
@@ -23,8 +23,13 @@ test.beforeEach(async ({ extension, mock }) => {
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
 });
 
-test('a video is summarised from its transcript; a time in the summary plays the video from there', async ({ extension, mock, youtube }) => {
-  mock.set({ reply: '## Key points\n- Night trains are back [0:12].\n- Vienna–Paris runs three times a week [0:47].' });
+test('a video is summarised from its transcript; a time in the summary or a follow-up plays the video from there', async ({ extension, mock, youtube }) => {
+  mock.set({
+    reply: ({ messages }) =>
+      String(messages.at(-1)!.content).includes('How much')
+        ? 'Seats start at thirty euros [1:35].'
+        : '## Key points\n- Night trains are back [0:12].\n- Vienna–Paris runs three times a week [0:47].',
+  });
   const page = await extension.context.newPage();
   await page.goto(youtube.add(trains));
   await extension.summariseFromMenu(page);
@@ -42,6 +47,12 @@ test('a video is summarised from its transcript; a time in the summary plays the
   await time.click();
   await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(47);
   await expect(answer.getByRole('button', { name: 'Play the video from 0:12' })).toBeVisible();
+
+  // A follow-up is about the video too, and its times play it as well.
+  const thread = await askFollowUp(sidebar(page).locator('aside'), 'How much is a ticket?');
+  await thread.getByRole('button', { name: 'Play the video from 1:35' }).click();
+  await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(95);
+  expect(mock.completions()[1]!.body.messages[0].content).toContain('watching the video whose transcript is below');
 });
 
 test('a video without a transcript says so, sends nothing, and offers its description as what it is', async ({ extension, mock, youtube }) => {
