@@ -37,7 +37,12 @@ async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>): Pro
     return await readVideo(
       {
         href: location.href,
-        pageHtml: () => document.documentElement.outerHTML,
+        // Only the inline scripts that hold YouTube's data: serialising the whole page costs more.
+        pageHtml: () =>
+          [...document.scripts]
+            .map((s) => s.textContent ?? '')
+            .filter((text) => /ytInitial|ytcfg\.set/.test(text))
+            .join('\n'),
         // The page's own origin, with the user's YouTube session, as the player itself asks.
         fetchText: async (url, init) => {
           const res = await fetch(url, { credentials: 'include', ...init });

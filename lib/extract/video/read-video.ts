@@ -8,7 +8,7 @@ import { chaptersOf, pickTrack, playerResponseIn, transcriptPanelRequest, watchV
 
 export interface VideoReaderDeps {
   href: string;
-  /** The page's HTML as loaded: it describes the first video only (YouTube navigates in-app). */
+  /** The page's inline scripts as loaded (or its HTML): they describe the first video only (YouTube navigates in-app). */
   pageHtml(): string;
   fetchText(url: string, init?: { method: 'POST'; body: string; headers: Record<string, string> }): Promise<string>;
   /** Languages to read captions in, best first (the output language's, then the browser's). */
