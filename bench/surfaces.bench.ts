@@ -34,7 +34,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from '@playwright/test';
+import { chromium, type BrowserContext, type CDPSession, type Frame, type Page, type Worker } from '@playwright/test';
 import { transform } from 'esbuild';
 import { startMockLlm, type MockLlm } from '../tests/support/mock-llm';
 import { bundleEntry, CHROMIUM_ARGS } from './browser/harness';
@@ -55,7 +55,8 @@ const PROD_DIR = `${OUT_BASE}/chrome-mv3`;
 const E2E_DIR = `${OUT_BASE}/chrome-mv3-e2e`;
 const MODULES_JSON = `${OUT_BASE}/modules.json`;
 
-const TTFT_RUNS = 20;
+// PRECIS_BENCH_TTFT_RUNS=n takes more samples (p95 of 20 is the second-worst run).
+const TTFT_RUNS = Number(process.env.PRECIS_BENCH_TTFT_RUNS ?? 20);
 const FIRST_BYTE_DELAY_MS = 250;
 const TTFT_TARGET_MS = 30;
 const TTFT_TRACED_RUNS = 6;
@@ -198,76 +199,76 @@ async function clockOffset(evaluate: () => Promise<number>, tries = 12): Promise
   return best;
 }
 
-const pageClock = (page: Page) => clockOffset(() => page.evaluate(() => performance.timeOrigin + performance.now()));
+const pageClock = (page: Page | Frame) => clockOffset(() => page.evaluate(() => performance.timeOrigin + performance.now()));
 const workerClock = (worker: Worker) => clockOffset(() => worker.evaluate(() => performance.timeOrigin + performance.now()));
 
 /**
- * In the page: resolves when the sidebar's answer element first holds text (`at`, the DOM
- * mutation), and when that text is on screen (`onScreenAt`): the start of the rendering step of
- * the first frame that contains it. A DOM change made during a frame's animation-frame callbacks
- * is rendered in that frame; one made in any other task waits for the next frame. A rAF loop,
- * registered before anything the sidebar registers, raises a flag at the start of each frame's
- * callbacks; a message posted from it (which runs after the frame's rendering) lowers it.
+ * In the sidebar's frame, from the start of its document (a context init script; it runs only in
+ * the sidebar-frame page): resolves `__firstText` when the answer element first holds text (`at`,
+ * the DOM mutation, marked `bench:first` in a trace), and when that text is on screen
+ * (`onScreenAt`): the start of the rendering step of the first frame that contains it. A DOM
+ * change made during a frame's animation-frame callbacks is rendered in that frame; one made in any
+ * other task waits for the next frame. A rAF loop, registered before anything the sidebar
+ * registers, raises a flag at the start of each frame's callbacks; a message posted from it (which
+ * runs after the frame's rendering) lowers it. The same loop keeps every frame's time in
+ * `__frames` (the sidebar's frame gaps while it streams).
  */
-async function watchFirstText(page: Page, mark?: string): Promise<void> {
-  await page.evaluate((mark) => {
-    const now = () => performance.timeOrigin + performance.now();
-    let inFrame = false;
-    let frameStart = 0;
-    let watching = true;
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      inFrame = false;
-    };
-    const loop = () => {
-      inFrame = true;
-      frameStart = now();
-      channel.port2.postMessage(0);
-      if (watching) requestAnimationFrame(loop);
-    };
+function frameWatcher(): void {
+  if (location.protocol !== 'chrome-extension:' || location.pathname !== '/sidebar-frame.html') return;
+  const now = () => performance.timeOrigin + performance.now();
+  let inFrame = false;
+  let frameStart = 0;
+  const frames = { times: [] as number[] };
+  (window as any).__frames = frames;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    inFrame = false;
+  };
+  const loop = () => {
+    inFrame = true;
+    frameStart = now();
+    frames.times.push(frameStart);
+    channel.port2.postMessage(0);
     requestAnimationFrame(loop);
-    (window as any).__firstText = new Promise((resolve) => {
-      let inner: MutationObserver | undefined;
-      const check = (root: ShadowRoot) => {
-        const answer = root.querySelector('[data-testid="answer"]');
-        if (!answer || (answer.textContent ?? '').trim() === '') return false;
-        const at = now();
-        if (mark) performance.mark(mark);
-        inner?.disconnect();
-        if (inFrame) {
-          watching = false;
-          // The rendering step follows the callbacks still to run in this frame: take the frame's start.
-          resolve({ at, onScreenAt: Math.max(at, frameStart) });
-        } else {
-          requestAnimationFrame(() => {
-            watching = false;
-            resolve({ at, onScreenAt: now() });
-          });
-        }
-        return true;
-      };
-      const attach = () => {
-        const root = document.querySelector('precis-sidebar')?.shadowRoot;
-        if (!root || inner) return;
-        outer.disconnect();
-        if (check(root)) return;
-        inner = new MutationObserver(() => check(root));
-        inner.observe(root, { childList: true, subtree: true, characterData: true });
-      };
-      const outer = new MutationObserver(attach);
-      outer.observe(document.documentElement, { childList: true, subtree: true });
-      attach();
-    });
-  }, mark);
+  };
+  requestAnimationFrame(loop);
+  (window as any).__firstText = new Promise((resolve) => {
+    const check = () => {
+      const answer = document.querySelector('[data-testid="answer"]');
+      if (!answer || (answer.textContent ?? '').trim() === '') return;
+      const at = now();
+      performance.mark('bench:first');
+      observer.disconnect();
+      if (inFrame) {
+        // The rendering step follows the callbacks still to run in this frame: take the frame's start.
+        resolve({ at, onScreenAt: Math.max(at, frameStart) });
+      } else {
+        requestAnimationFrame(() => resolve({ at, onScreenAt: now() }));
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document, { childList: true, subtree: true, characterData: true });
+  });
 }
 
-/** In the page: resolves when the sidebar says the job is done (polled, so it costs nothing per token). */
-function sidebarDone(page: Page, timeoutMs: number): Promise<{ at: number; chars: number; status: string } | undefined> {
-  return page.evaluate((timeout) => {
+/** The sidebar's frame in `page` (an extension page in an iframe in the host's shadow root), once it is there. */
+async function sidebarFrameOf(page: Page, timeoutMs = 10_000): Promise<Frame> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const frame = page.frames().find((f) => f.url().endsWith('/sidebar-frame.html'));
+    if (frame) return frame;
+    if (performance.now() > deadline) throw new Error('no sidebar frame in the page');
+    await sleep(5);
+  }
+}
+
+/** In the sidebar's frame: resolves when the sidebar says the job is done (polled, so it costs nothing per token). */
+function sidebarDone(frame: Frame, timeoutMs: number): Promise<{ at: number; chars: number; status: string } | undefined> {
+  return frame.evaluate((timeout) => {
     return new Promise((resolve) => {
       const started = performance.now();
       const timer = setInterval(() => {
-        const root = document.querySelector('precis-sidebar')?.shadowRoot;
+        const root = document;
         // A failed job shows an error panel instead of a status line.
         const error = root?.querySelector('.error[role="alert"]');
         const status = error ? `error: ${error.getAttribute('data-kind')}: ${error.textContent}` : (root?.querySelector('.status')?.getAttribute('data-status') ?? '');
@@ -338,20 +339,22 @@ async function ttftPrecis(env: Env, i: number, trace = false): Promise<TtftSampl
   const cdp = trace ? await env.context.newCDPSession(page) : undefined;
   try {
     const since = env.proxy.exchanges.length;
-    const { offset } = await pageClock(page);
     const { offset: wOffset } = await workerClock(await env.worker());
-    await watchFirstText(page, trace ? 'bench:first' : undefined);
+    // The watcher is already in the frame (a context init script): it exists from the frame's first line on.
     const body = async () => {
       const menu = await summariseFromMenu(env, page);
       if (!menu.outcome?.ok) throw new Error(`summarise failed: ${JSON.stringify(menu.outcome)}`);
-      const first = await withCap(page.evaluate(() => (window as any).__firstText as Promise<{ at: number; onScreenAt: number }>), 10_000);
+      const frame = await sidebarFrameOf(page);
+      const first = await withCap(frame.evaluate(() => (window as any).__firstText as Promise<{ at: number; onScreenAt: number }>), 10_000);
       if (!first) throw new Error('no answer text in the sidebar within 10 s');
-      return { menu, first };
+      return { menu, frame, first };
     };
     const { result, events } = cdp ? await recordTrace(cdp, body) : { result: await body(), events: undefined };
     if (events && process.env.PRECIS_BENCH_TRACE_DIR) await writeFile(join(process.env.PRECIS_BENCH_TRACE_DIR, `surfaces-ttft-${i}.json`), JSON.stringify({ traceEvents: events }));
-    const { menu, first } = result;
-    await sidebarDone(page, 10_000);
+    const { menu, frame, first } = result;
+    await sidebarDone(frame, 10_000);
+    // The frame's clock, once it is idle (it is another renderer process than the page).
+    const { offset } = await pageClock(frame);
     const ex = lastExchange(env.proxy, since);
     if (!ex?.firstContentAt) throw new Error('the proxy saw no answer');
     const menuAt = menu.at - wOffset;
@@ -380,9 +383,9 @@ async function ttftPrecis(env: Env, i: number, trace = false): Promise<TtftSampl
 }
 
 /**
- * From a trace of a first token: when the content script received the message that carried it
- * (the last port message before the frame that rendered it), when that frame's animation-frame
- * callbacks began, as epoch ms of the page's clock (`firstAt`, the DOM mutation time, is the
+ * From a trace of a first token: when the sidebar's frame received the message that carried it
+ * (the last port message before the animation frame that rendered it), when that frame's
+ * animation-frame callbacks began, as epoch ms of the frame's clock (`firstAt`, the DOM mutation time, is the
  * `bench:first` mark's), and the CPU time of the task in which the text reached the DOM.
  */
 function firstTokenSteps(events: TraceEvent[], firstAt: number): { messageAt: number; frameAt: number; commitTaskCpu: number } | undefined {
@@ -481,8 +484,10 @@ const q50 = (values: number[]) => ms(percentile(values, 50), 1);
 
 interface StreamResult {
   who: string;
-  /** The page's main thread (content script included), from the click to the answer complete. */
+  /** The main thread that renders the answer (Precis: the sidebar's frame; a peer: the page), from the click to the answer complete. */
   main: ThreadTime;
+  /** The page's own main thread over the same window (for Precis the sidebar's host: the sidebar itself runs in its frame's process). */
+  page: ThreadTime;
   /** The same from the first answer text on: the stream itself, without injection and mount. */
   streaming: ThreadTime;
   /** CDP Performance.getMetrics ScriptDuration / TaskDuration (thread time) over the whole window. */
@@ -535,7 +540,7 @@ async function startFrameLoop(page: Page): Promise<void> {
   });
 }
 
-async function stopFrameLoop(page: Page): Promise<number[]> {
+async function stopFrameLoop(page: Page | Frame): Promise<number[]> {
   return page.evaluate(() => {
     const s = (window as any).__frames;
     s.running = false;
@@ -551,8 +556,10 @@ function maxGap(times: number[], from = -Infinity): number {
 
 /**
  * Traces `body` with marks `bench:start` / `bench:end` put in the page around it, and returns the
- * page main thread's time between them, and from `bench:first` (first answer text) and
- * `bench:tail` (if the page marked them) to the end.
+ * time between them, and from `bench:first` (first answer text) and `bench:tail` (if marked) to
+ * the end, of the main thread that marked `bench:first`: the page's for a peer, the sidebar
+ * frame's (another renderer process) for Precis. `page` is the page's own main thread over the
+ * whole window (for Precis: the sidebar's host, and whatever the page itself does).
  */
 async function traced<T>(page: Page, cdp: CDPSession, body: () => Promise<T>) {
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
@@ -577,10 +584,12 @@ async function traced<T>(page: Page, cdp: CDPSession, body: () => Promise<T>) {
   const first = markOf(events, 'bench:first');
   const tail = markOf(events, 'bench:tail');
   const headEnd = markOf(events, 'bench:head-end');
-  const window = (from: number, to = end.ts) => threadTime(events, start.pid, start.tid, from, to);
+  const thread = first ?? start;
+  const window = (from: number, to = end.ts) => threadTime(events, thread.pid, thread.tid, from, to);
   return {
     result,
     metrics: diff(before!, after!),
+    page: threadTime(events, start.pid, start.tid, start.ts, end.ts),
     main: window(start.ts),
     streaming: window(first?.ts ?? start.ts),
     head: first && headEnd && window(first.ts, headEnd.ts),
@@ -588,15 +597,14 @@ async function traced<T>(page: Page, cdp: CDPSession, body: () => Promise<T>) {
   };
 }
 
-/** In the page: the answer's text length once it has stopped changing for `quietMs`. */
-function settledLength(page: Page, quietMs: number): Promise<number> {
-  return page.evaluate((quiet) => {
+/** In the sidebar's frame: the answer's text length once it has stopped changing for `quietMs`. */
+function settledLength(frame: Frame, quietMs: number): Promise<number> {
+  return frame.evaluate((quiet) => {
     return new Promise<number>((resolve) => {
       let last = -1;
       let since = performance.now();
       const timer = setInterval(() => {
-        const root = document.querySelector('precis-sidebar')?.shadowRoot;
-        const length = root?.querySelector('[data-testid="answer"]')?.textContent?.length ?? 0;
+        const length = document.querySelector('[data-testid="answer"]')?.textContent?.length ?? 0;
         if (length !== last) {
           last = length;
           since = performance.now();
@@ -613,20 +621,21 @@ async function streamPrecis(env: Env, path: string, events: number): Promise<Str
   const page = await openPage(env, path);
   const cdp = await env.context.newCDPSession(page);
   try {
-    const { offset } = await pageClock(page);
     const since = env.proxy.exchanges.length;
     env.proxy.setPace({ at: paceFor(events) });
-    await startFrameLoop(page);
-    await watchFirstText(page, 'bench:first');
+    let frame: Frame | undefined;
     const started = performance.now();
     const t = await traced(page, cdp, async () => {
       const menu = await summariseFromMenu(env, page);
       if (!menu.outcome?.ok) throw new Error(`summarise failed: ${JSON.stringify(menu.outcome)}`);
-      return sidebarDone(page, 120_000);
+      frame = await sidebarFrameOf(page);
+      return sidebarDone(frame, 120_000);
     });
     const wallMs = performance.now() - started;
-    const frames = await stopFrameLoop(page);
-    const first = (await page.evaluate(() => (window as any).__firstText)) as { at: number };
+    // The sidebar frame's clock and frames: the frame watcher's rAF loop (see frameWatcher).
+    const { offset } = await pageClock(frame!);
+    const frames = await stopFrameLoop(frame!);
+    const first = (await frame!.evaluate(() => (window as any).__firstText)) as { at: number };
     const done = t.result;
     if (!done) throw new Error('the long answer did not finish within 120 s');
     if (done.status !== 'done') throw new Error(`the long answer ended ${done.status}`);
@@ -634,6 +643,7 @@ async function streamPrecis(env: Env, path: string, events: number): Promise<Str
     return {
       who: 'Precis sidebar',
       main: t.main,
+      page: t.page,
       streaming: t.streaming,
       metrics: t.metrics,
       wallMs,
@@ -664,25 +674,26 @@ async function streamPrecisSlow(env: Env, path: string, events: number): Promise
     const gate = { index: events - SLOW_EVENTS, open: new Promise<void>((resolve) => (open = resolve)) };
     let headEnd: Promise<number> | undefined;
     let tailStartedAt = 0;
+    let frame: Frame | undefined;
     env.proxy.setPace({
       at: paceFor(events, SLOW_EVENTS, TAIL_FAST_RATE, SLOW_EVENTS),
       gate,
       onRelease: (i) => {
-        if (i === SLOW_EVENTS) {
-          headEnd = page.evaluate(() => {
+        // In the sidebar's frame, so that every time of this run is on its clock.
+        if (i === SLOW_EVENTS && frame) {
+          headEnd = frame.evaluate(() => {
             performance.mark('bench:head-end');
             return performance.timeOrigin + performance.now();
           });
         }
       },
     });
-    await startFrameLoop(page);
-    await watchFirstText(page, 'bench:first');
     const t = await traced(page, cdp, async () => {
       const menu = await summariseFromMenu(env, page);
       if (!menu.outcome?.ok) throw new Error(`summarise failed: ${JSON.stringify(menu.outcome)}`);
-      await settledLength(page, 400);
-      tailStartedAt = await page.evaluate(() => {
+      frame = await sidebarFrameOf(page);
+      await settledLength(frame, 400);
+      tailStartedAt = await frame.evaluate(() => {
         performance.mark('bench:tail');
         return performance.timeOrigin + performance.now();
       });
@@ -694,15 +705,15 @@ async function streamPrecisSlow(env: Env, path: string, events: number): Promise
         await cdp.send('Profiler.start');
       }
       open();
-      const done = await sidebarDone(page, 60_000);
+      const done = await sidebarDone(frame, 60_000);
       if (profile) {
         const { profile: data } = (await cdp.send('Profiler.stop')) as { profile: unknown };
         await writeFile(join(profile, `surfaces-tail-${Date.now()}.cpuprofile`), JSON.stringify(data));
       }
       return done;
     });
-    const frames = await stopFrameLoop(page);
-    const first = (await page.evaluate(() => (window as any).__firstText)) as { at: number };
+    const frames = await stopFrameLoop(frame!);
+    const first = (await frame!.evaluate(() => (window as any).__firstText)) as { at: number };
     if (t.result?.status !== 'done' || !t.tail || !t.head || !headEnd) {
       throw new Error(`the slow run did not finish: ${JSON.stringify({ result: t.result, tail: !!t.tail, head: !!t.head, headEnd: !!headEnd })}`);
     }
@@ -739,6 +750,7 @@ async function streamPeer(env: Env, path: string, mode: PeerMode, events: number
     return {
       who: PEER_NAMES[mode],
       main: t.main,
+      page: t.page,
       streaming: t.streaming,
       metrics: t.metrics,
       wallMs,
@@ -919,19 +931,20 @@ async function composition(chunk: Record<string, string>): Promise<{ group: stri
   return out.sort((a, b) => b.min - a.min);
 }
 
-/** What each content script is for, by file name (the rest are listed as they are). */
+/** The scripts injected into pages (unlisted scripts at the build's root), and what each is for. */
 const CONTENT_SCRIPT_ROLES: Record<string, string> = {
-  reader: 'content script: page reader (injected before extraction)',
-  sidebar: 'content script: sidebar UI (injected to show the sidebar)',
+  reader: 'injected: page reader (before extraction)',
+  'sidebar-host': "injected: sidebar host (a closed shadow root holding the sidebar's frame)",
 };
 
 async function measureBundles(env: Env | undefined) {
   const dir = PROD_DIR;
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
-  const contentScripts = (await readdir(join(dir, 'content-scripts'))).filter((f) => f.endsWith('.js')).sort();
+  const contentScripts = Object.keys(CONTENT_SCRIPT_ROLES).map((name) => `${name}.js`);
   const surfaces: { name: string; files: string[] }[] = [
     { name: 'background (service worker)', files: ['background.js'] },
-    ...contentScripts.map((f) => ({ name: CONTENT_SCRIPT_ROLES[f.replace(/\.js$/, '')] ?? `content script ${f}`, files: [`content-scripts/${f}`] })),
+    ...contentScripts.map((f) => ({ name: CONTENT_SCRIPT_ROLES[f.replace(/\.js$/, '')]!, files: [f] })),
+    { name: "sidebar frame (extension page, loaded in the host's iframe)", files: await htmlClosure(dir, 'sidebar-frame.html') },
     { name: 'popup', files: await htmlClosure(dir, 'popup.html') },
     { name: 'options', files: await htmlClosure(dir, 'options.html') },
   ];
@@ -942,9 +955,11 @@ async function measureBundles(env: Env | undefined) {
   }
   const modules = JSON.parse(await readFile(MODULES_JSON, 'utf8')) as Record<string, Record<string, string>>;
   const parts: { file: string; parts: Awaited<ReturnType<typeof composition>> }[] = [];
-  for (const file of [...contentScripts.map((f) => `content-scripts/${f}`), 'background.js']) {
-    parts.push({ file, parts: await composition(modules[file] ?? {}) });
-  }
+  // The sidebar frame's code: its entry chunk and the chunks it imports.
+  const frameChunks = (await htmlClosure(dir, 'sidebar-frame.html')).filter((f) => f.endsWith('.js'));
+  const frameModules = Object.assign({}, ...frameChunks.map((f) => modules[f] ?? {})) as Record<string, string>;
+  for (const file of [...contentScripts, 'background.js']) parts.push({ file, parts: await composition(modules[file] ?? {}) });
+  parts.push({ file: 'sidebar-frame.html scripts', parts: await composition(frameModules) });
   const publicFiles = await readdir(join(dir, 'tokenizer')).catch(() => [] as string[]);
   const tokenizer = await Promise.all(publicFiles.map((f) => fileSize(dir, `tokenizer/${f}`)));
 
@@ -965,7 +980,7 @@ async function measureBundles(env: Env | undefined) {
             else await chrome.scripting.executeScript({ target: { tabId: tab.id }, func: () => 1 });
             return performance.now() - t0;
           },
-          { url: page.url(), file: kind === 'floor' ? undefined : `/content-scripts/${kind}` },
+          { url: page.url(), file: kind === 'floor' ? undefined : `/${kind}` },
         );
         await page.close();
         if (i > 0) inject.set(kind, [...(inject.get(kind) ?? []), took]);
@@ -1009,6 +1024,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   });
   // tsx compiles this file with esbuild's keepNames: functions passed to page.evaluate may call `__name`.
   await context.addInitScript('globalThis.__name ??= (f) => f;');
+  await context.addInitScript(frameWatcher);
   const worker = async () => {
     const w = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     await w.evaluate('globalThis.__name ??= (f) => f;');
