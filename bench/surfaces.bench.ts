@@ -4,20 +4,21 @@
 // answer bytes and can pace a long answer. Scenarios (`npm run bench -- surfaces --only=ttft,…`):
 //
 // - ttft: time to first token on screen. The menu handler summarises a fresh page; the mock waits a
-//   fixed time before its first event; a MutationObserver in the sidebar's open shadow root stamps
-//   when the answer element first holds text. Added latency = that stamp − the proxy's stamp of
+//   fixed time before its first event; a MutationObserver in the sidebar's frame (an extension page
+//   in an iframe in the host's closed shadow root; a context init script puts the observer there
+//   from the frame's first line) stamps when the answer element first holds text. Added latency = that stamp − the proxy's stamp of
 //   the first answer event leaving for the browser (clocks aligned by measuring their offset).
 //   Peer: a bare page script (fetch + stream + textContent) against the same mock: the floor.
 //   A few traced runs split the added latency into worker + IPC, frame wait and render.
 // - stream: a 20,000-token Markdown answer streamed into the sidebar. Main-thread time from a
-//   Chromium trace (bench/lib/trace.ts: DevTools-style categories, thread CPU time; the content
-//   script's isolated world runs on the page's main thread), longest task, longest gap between
-//   animation frames. Peers: bare page scripts reading the same paced stream and rendering it as
+//   Chromium trace (bench/lib/trace.ts: DevTools-style categories, thread CPU time) of the sidebar
+//   frame's main thread (another renderer process than the page's) and of the page's, longest
+//   task, longest gap between the sidebar frame's animation frames. Peers: bare page scripts reading the same paced stream and rendering it as
 //   plain text (floor) or as whole-answer Markdown per frame and per delta (naive renderers, with
 //   Precis's own marked + DOMPurify configuration). Then the cost per token at a model's usual
 //   pace, at the start and at the end of the long answer.
-// - bundle: sizes of the production build, what the content script is made of, what injecting it
-//   costs a page.
+// - bundle: sizes of the production build, what the injected scripts (reader, sidebar host) and the
+//   sidebar frame are made of, what injecting each costs a page.
 // - cold: worker cold start, ServiceWorker.stopAllWorkers then `settings.get` from an extension page.
 //
 // Builds go to .output/bench-surfaces (bench/lib/build-extension.ts). Environment knobs:
@@ -1087,9 +1088,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       '### Time to first token on screen',
       '',
       `${TTFT_RUNS} runs each, a fresh page every run (new content script, so the response cache never answers); the mock waits ${FIRST_BYTE_DELAY_MS} ms after the headers before its first event. ` +
-        '"Added" is from the first answer event leaving the timing proxy to the answer element holding text (a MutationObserver in the sidebar\'s open shadow root); ' +
+        '"Added" is from the first answer event leaving the timing proxy to the answer element holding text (a MutationObserver in the sidebar\'s frame, an extension page in an iframe in the host\'s closed shadow root, put there from the frame\'s first line by a context init script); ' +
         '"on screen" to the start of the rendering step of the first frame that contains it (a change made during a frame\'s requestAnimationFrame callbacks is painted in that frame, one made in any other task waits for the next). ' +
-        'Browser and Node clocks are aligned by the offset measured before each run (smallest of 12 round trips, < 1 ms). ' +
+        'Browser and Node clocks are aligned by offsets measured at each run (smallest of 12 round trips, < 1 ms; the sidebar frame\'s once it is idle). ' +
         '"Menu → request" is from the menu handler being called to the completion request reaching the proxy (page reader injection, extraction, prompt); "menu → text" includes the mock\'s fixed wait.',
       '',
       table(['first token', 'added p50', 'added p95', 'on screen p50', 'on screen p95', 'menu → request p50', 'menu → text p50'], [
@@ -1099,13 +1100,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       '',
       ...(ttft.steps.length > 0
         ? [
-            `Where the added latency goes (${ttft.steps.length} more runs with a Chromium trace of the page, p50 of each step): ` +
-              `${q50(ttft.steps.map((s) => s.toPage))} from the first answer event leaving the proxy to the content script handling the port message that carries it (the worker's fetch, SSE parsing, job runner and IPC; ` +
+            `Where the added latency goes (${ttft.steps.length} more runs with a Chromium trace of the page and its sidebar frame, p50 of each step): ` +
+              `${q50(ttft.steps.map((s) => s.toPage))} from the first answer event leaving the proxy to the sidebar frame handling the port message that carries it (the worker's fetch, SSE parsing, job runner and IPC; ` +
               `it includes the clock offset's uncertainty), ${q50(ttft.steps.map((s) => s.toFrame))} waiting for the animation frame that \`useJob\` batches deltas into, ` +
               `${q50(ttft.steps.map((s) => s.toDom))} from that frame's callbacks to the text in the DOM (React render and commit; the task that commits it takes ${q50(ttft.steps.map((s) => s.commitTaskCpu))} of CPU). ` +
               `In those runs: added p50 ${q50(ttft.traced.map((s) => s.added))}. ` +
               `The first \`renderMarkdown\` call in a freshly evaluated script (a plain page, ${ttft.cold.length} times) takes ${q50(ttft.cold.map((c) => c.coldMs))}, the next ones ${q50(ttft.cold.map((c) => c.warmMs))}: ` +
-              'marked and DOMPurify compile and set up on first use, and every page gets a fresh sidebar script: a sidebar that has not paid for that before the first token pays for it on the first token (the CPU of the task that commits it, above, tells which).',
+              'marked and DOMPurify compile and set up on first use, and every page gets a fresh sidebar frame: a sidebar that has not paid for that before the first token pays for it on the first token (the CPU of the task that commits it, above, tells which).',
             '',
           ]
         : []),
@@ -1116,12 +1117,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     const precis = stream.results[0]!;
     const floor = stream.results[1]!;
     targets.push({
-      name: `${STREAM_TOKENS.toLocaleString('en')}-token answer: main-thread scripting in the page ≤ ${STREAM_SCRIPT_TARGET_MS} ms (click → done, CPU)`,
+      name: `${STREAM_TOKENS.toLocaleString('en')}-token answer: main-thread scripting of the sidebar (its frame) ≤ ${STREAM_SCRIPT_TARGET_MS} ms (click → done, CPU)`,
       pass: precis.main.scripting <= STREAM_SCRIPT_TARGET_MS,
       measured: ms(precis.main.scripting),
     });
     targets.push({
-      name: `${STREAM_TOKENS.toLocaleString('en')}-token answer: page stays responsive (no main-thread task ≥ ${LONG_TASK_MS} ms of CPU while it streams)`,
+      name: `${STREAM_TOKENS.toLocaleString('en')}-token answer: sidebar stays responsive (no task on its main thread ≥ ${LONG_TASK_MS} ms of CPU while it streams)`,
       pass: precis.streaming.longestTaskCpu < LONG_TASK_MS,
       measured: `longest ${ms(precis.streaming.longestTaskCpu)} CPU (${ms(precis.streaming.longestTask)} wall); frame gap ${ms(precis.frameGapStreaming)} (floor peer ${ms(floor.frameGapStreaming)})`,
     });
@@ -1155,11 +1156,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       `A generated Markdown answer (headings, paragraphs, bullet and numbered lists, bold, code spans, code blocks, tables): ${stream.answer.length.toLocaleString('en')} characters, ` +
         `${stream.tokens?.toLocaleString('en') ?? '?'} o200k tokens, sent as ${stream.events.toLocaleString('en')} SSE events of ${STREAM_CHUNK_CHARS} characters (about a token each) ` +
         `that the proxy releases at ${STREAM_RATE.toLocaleString('en')} events/s (the mock cannot wait less than 1 ms between events). ` +
-        "Times come from a Chromium trace of the page's main thread (the content script's isolated world runs there too) between marks put just before the menu click and after the sidebar says done, " +
+        "Times come from a Chromium trace of the main thread that renders the answer (for Precis the sidebar frame's, another renderer process than the page's; for a peer the page's) between marks put just before the menu click and after the sidebar says done, " +
         'added up as DevTools does (self time by category: scripting; rendering + painting; busy = all top-level tasks), in thread CPU time so that the other work on this machine does not inflate them. ' +
-        "(CDP `Performance.getMetrics` ScriptDuration over the same window: " +
-        `${ms(precis.metrics.script)} for Precis; it leaves out promise continuations, so it would call the peers' async stream readers almost free.) ` +
-        'Frame gaps come from a requestAnimationFrame loop in the page, in wall time. ' +
+        `Meanwhile the page's own main thread, which holds only the sidebar's host, spent ${ms(precis.page.scripting)} scripting and ${ms(precis.page.busy)} busy. ` +
+        "(CDP `Performance.getMetrics` ScriptDuration of the page over the same window: " +
+        `${ms(precis.metrics.script)} for Precis's page, which does not include the frame; it leaves out promise continuations, so it would call the peers' async stream readers almost free.) ` +
+        "Frame gaps come from a requestAnimationFrame loop in the page (peers) or in the sidebar's frame (Precis), in wall time. " +
         'The peers are page scripts reading the same paced stream themselves, so their scripting includes reading and parsing the SSE, which Precis does in the worker; ' +
         `the per-delta renderer is cut off after ${seconds(NAIVE_DELTA_CAP_MS, 0)}.`,
       '',
@@ -1174,7 +1176,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       '',
       `At a model's usual pace (${TAIL_RATE} tokens/s), at the start of the answer and once it is long: a second run sends the first ${slow.events} events at ${TAIL_RATE}/s, ` +
         `then the answer as fast as the sidebar takes it, holds the last ${slow.events} events until the page has gone quiet and releases them at ${TAIL_RATE}/s ` +
-        `(the answer is then ~${Math.round(stream.answer.length / 1000)}k characters). Page main thread, CPU per token:`,
+        `(the answer is then ~${Math.round(stream.answer.length / 1000)}k characters). The sidebar frame's main thread, CPU per token:`,
       '',
       table(['phase', 'scripting', 'style, layout, paint', 'all', 'share of a core', 'longest task (CPU)', 'max frame gap'], [
         slowRow(`first ${slow.events} tokens`, slow.head),
@@ -1234,8 +1236,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       ...compositions.flatMap(({ file, parts: list }) => [table([`${file} part`, 'modules', 'min', 'gzip', 'share'], partRows(list, file === 'background.js' ? 10 : 12)), '']),
       ...(inject.size > 0
         ? [
-            `Injecting each content script: \`chrome.scripting.executeScript({files: […]})\` into a fresh page from the worker, ${INJECT_RUNS} pages (after one not counted). ` +
-              'The page reader is injected before extraction, so its time is on the way to the request; the sidebar UI is injected after the job has started, while the request is in flight.',
+            `Injecting each script: \`chrome.scripting.executeScript({files: […]})\` into a fresh page from the worker, ${INJECT_RUNS} pages (after one not counted). ` +
+              'The page reader is injected before extraction, so its time is on the way to the request; the sidebar host is injected after the job has started, while the request is in flight, and loads the sidebar frame (an extension page, not counted here).',
             '',
             table(['executeScript', 'p50', 'p95'], injectRows),
             '',
