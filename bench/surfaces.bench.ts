@@ -235,6 +235,8 @@ function frameWatcher(): void {
   requestAnimationFrame(loop);
   (window as any).__firstText = new Promise((resolve) => {
     const check = () => {
+      // When the sidebar first rendered (it connects to its job right after): was it ready before the first token?
+      (window as any).__asideAt ??= document.querySelector('aside') ? now() : undefined;
       const answer = document.querySelector('[data-testid="answer"]');
       if (!answer || (answer.textContent ?? '').trim() === '') return;
       const at = now();
@@ -331,6 +333,10 @@ interface TtftSample {
   beforeRequest: number;
   /** Menu handler called → text in the DOM (includes the mock's fixed wait). */
   total: number;
+  /** Precis only: the sidebar frame's navigation start → the sidebar rendered (before it connects to its job). */
+  frameLoad?: number;
+  /** Precis only: the sidebar rendered → the first answer event leaving the proxy (negative: the frame was not ready for the first token). */
+  frameLead?: number;
   /** Traced runs only: first answer event leaving the proxy → its port message handled in the page (worker + IPC), → the animation frame that renders it, → DOM. */
   steps?: { toPage: number; toFrame: number; toDom: number; commitTaskCpu: number };
 }
@@ -346,7 +352,10 @@ async function ttftPrecis(env: Env, i: number, trace = false): Promise<TtftSampl
       const menu = await summariseFromMenu(env, page);
       if (!menu.outcome?.ok) throw new Error(`summarise failed: ${JSON.stringify(menu.outcome)}`);
       const frame = await sidebarFrameOf(page);
-      const first = await withCap(frame.evaluate(() => (window as any).__firstText as Promise<{ at: number; onScreenAt: number }>), 10_000);
+      const first = await withCap(
+        frame.evaluate(async () => ({ ...(await ((window as any).__firstText as Promise<{ at: number; onScreenAt: number }>)), asideAt: (window as any).__asideAt as number, loadAt: performance.timeOrigin })),
+        10_000,
+      );
       if (!first) throw new Error('no answer text in the sidebar within 10 s');
       return { menu, frame, first };
     };
@@ -364,6 +373,8 @@ async function ttftPrecis(env: Env, i: number, trace = false): Promise<TtftSampl
       onScreen: first.onScreenAt - offset - ex.firstContentAt,
       beforeRequest: ex.requestAt - menuAt,
       total: first.at - offset - menuAt,
+      frameLoad: first.asideAt - first.loadAt,
+      frameLead: ex.firstContentAt - (first.asideAt - offset),
     };
     if (events) {
       const steps = firstTokenSteps(events, first.at);
@@ -458,7 +469,8 @@ async function measureTtft(env: Env) {
       if (who === 'precis') precis.push(await ttftPrecis(env, i));
       else floor.push(await ttftFloor(env, i));
     }
-    ctx.log(`  run ${i}/${TTFT_RUNS}: Precis +${ms(precis.at(-1)!.added, 1)} (menu → request ${ms(precis.at(-1)!.beforeRequest, 1)}), floor +${ms(floor.at(-1)!.added, 1)}`);
+    const last = precis.at(-1)!;
+    ctx.log(`  run ${i}/${TTFT_RUNS}: Precis +${ms(last.added, 1)} (menu → request ${ms(last.beforeRequest, 1)}; frame loaded in ${ms(last.frameLoad!, 0)}, ${ms(last.frameLead!, 0)} before the first token), floor +${ms(floor.at(-1)!.added, 1)}`);
   }
   // The first renderMarkdown in a fresh script, against a warm one: what the first token pays.
   const cold: { coldMs: number; warmMs: number }[] = [];
@@ -1097,6 +1109,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         row('Precis: menu handler → sidebar', ttft.precis),
         row('peer: bare page fetch + stream + textContent (floor)', ttft.floor),
       ]),
+      '',
+      `The sidebar's frame is a new extension page every run: from its navigation to the sidebar rendered (it then connects to its job) took ${q(ttft.precis.map((s) => s.frameLoad!), 50)} p50, ` +
+        `${q(ttft.precis.map((s) => s.frameLoad!), 95)} p95, and it was ready ${q(ttft.precis.map((s) => s.frameLead!), 50)} p50 before the first answer event left the proxy ` +
+        `(not ready in ${ttft.precis.filter((s) => s.frameLead! < 0).length} of ${ttft.precis.length} runs; the mock's ${FIRST_BYTE_DELAY_MS} ms wait is the time it has).`,
       '',
       ...(ttft.steps.length > 0
         ? [
