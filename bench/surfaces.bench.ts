@@ -485,7 +485,7 @@ async function measureTtft(env: Env) {
   for (let i = 1; i <= TTFT_TRACED_RUNS; i++) traced.push(await ttftPrecis(env, TTFT_RUNS + i, true));
   const steps = traced.flatMap((s) => (s.steps ? [s.steps] : []));
   if (steps.length > 0) {
-    ctx.log(`  traced: to page ${q50(steps.map((s) => s.toPage))}, to frame ${q50(steps.map((s) => s.toFrame))}, to DOM ${q50(steps.map((s) => s.toDom))} (render task ${q50(steps.map((s) => s.commitTaskCpu))} CPU)`);
+    ctx.log(`  traced: to frame's port message ${q50(steps.map((s) => s.toPage))}, to animation frame ${q50(steps.map((s) => s.toFrame))}, to DOM ${q50(steps.map((s) => s.toDom))} (render task ${q50(steps.map((s) => s.commitTaskCpu).filter(Number.isFinite))} CPU)`);
   }
   return { precis, floor, traced, steps, cold };
 }
@@ -922,7 +922,7 @@ function groupOf(id: string): string {
   const root = process.cwd().replace(/\\/g, '/') + '/';
   const rel = path.startsWith(root) ? path.slice(root.length) : path;
   const parts = rel.split('/');
-  if (parts[0] === 'lib' || parts[0] === 'components' || parts[0] === 'entrypoints') return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
+  if (parts[0] === 'lib' || parts[0] === 'components' || parts[0] === 'entrypoints') return parts.length > 2 ? `${parts[0]}/${parts[1]}` : rel;
   return rel.includes('?') ? rel.replace(/\?.*$/, '') + ' (inline)' : rel;
 }
 
@@ -1119,7 +1119,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
             `Where the added latency goes (${ttft.steps.length} more runs with a Chromium trace of the page and its sidebar frame, p50 of each step): ` +
               `${q50(ttft.steps.map((s) => s.toPage))} from the first answer event leaving the proxy to the sidebar frame handling the port message that carries it (the worker's fetch, SSE parsing, job runner and IPC; ` +
               `it includes the clock offset's uncertainty), ${q50(ttft.steps.map((s) => s.toFrame))} waiting for the animation frame that \`useJob\` batches deltas into, ` +
-              `${q50(ttft.steps.map((s) => s.toDom))} from that frame's callbacks to the text in the DOM (React render and commit; the task that commits it takes ${q50(ttft.steps.map((s) => s.commitTaskCpu))} of CPU). ` +
+              `${q50(ttft.steps.map((s) => s.toDom))} from that frame's callbacks to the text in the DOM (React render and commit; the task that commits it takes ${q50(ttft.steps.map((s) => s.commitTaskCpu).filter(Number.isFinite))} of CPU). ` +
               `In those runs: added p50 ${q50(ttft.traced.map((s) => s.added))}. ` +
               `The first \`renderMarkdown\` call in a freshly evaluated script (a plain page, ${ttft.cold.length} times) takes ${q50(ttft.cold.map((c) => c.coldMs))}, the next ones ${q50(ttft.cold.map((c) => c.warmMs))}: ` +
               'marked and DOMPurify compile and set up on first use, and every page gets a fresh sidebar frame: a sidebar that has not paid for that before the first token pays for it on the first token (the CPU of the task that commits it, above, tells which).',
