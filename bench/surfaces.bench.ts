@@ -1099,7 +1099,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     parts.push(
       '### Time to first token on screen',
       '',
-      `${TTFT_RUNS} runs each, a fresh page every run (new content script, so the response cache never answers); the mock waits ${FIRST_BYTE_DELAY_MS} ms after the headers before its first event. ` +
+      `${TTFT_RUNS} runs each, a fresh page every run (a new sidebar frame, and a page the response cache has not seen); the mock waits ${FIRST_BYTE_DELAY_MS} ms after the headers before its first event. ` +
         '"Added" is from the first answer event leaving the timing proxy to the answer element holding text (a MutationObserver in the sidebar\'s frame, an extension page in an iframe in the host\'s closed shadow root, put there from the frame\'s first line by a context init script); ' +
         '"on screen" to the start of the rendering step of the first frame that contains it (a change made during a frame\'s requestAnimationFrame callbacks is painted in that frame, one made in any other task waits for the next). ' +
         'Browser and Node clocks are aligned by offsets measured at each run (smallest of 12 round trips, < 1 ms; the sidebar frame\'s once it is idle). ' +
