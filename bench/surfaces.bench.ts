@@ -1047,6 +1047,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const env: Env = { ctx, context, extensionId, worker, mock, proxy, origin: site.origin, peerCode };
   const version = context.browser()?.version() ?? (await (await worker()).evaluate(() => navigator.userAgent)).match(/Chrome\/([\d.]+)/)?.[1] ?? '?';
   ctx.log(`Chromium ${version}; extension ${extensionId}; load average ${os.loadavg()[0]!.toFixed(2)}`);
+  // The e2e build has a fixed id, and the managed-policy e2e writes a machine-wide policy for it
+  // while it runs: a benchmark started meanwhile would measure the administrator's setup.
+  const policy = await withCap((await worker()).evaluate(() => chrome.storage.managed.get().catch(() => ({}))), 8_000);
+  if (policy && Object.keys(policy).length > 0) ctx.log(`WARNING: a managed policy applies to this extension (${Object.keys(policy).join(', ')}): /etc/chromium/policies/managed/ has a file from another run`);
 
   let ttft: Awaited<ReturnType<typeof measureTtft>> | undefined;
   let stream: Awaited<ReturnType<typeof measureStream>> | undefined;
