@@ -131,6 +131,7 @@ export const en = {
   apiKey: 'API key',
   managedBy: 'Locked by your organisation: {reason}',
   managedHeaders: 'Your organisation sets the headers sent with every request.',
+  managedRetention: 'Your organisation sets how long cached summaries are kept: {reason}',
   apiKeyStored: 'Stored: {mask}. Leave empty to keep it.',
   apiKeyNone: 'No key stored. Local servers (Ollama, LM Studio) need none.',
   deleteKey: 'Delete key',

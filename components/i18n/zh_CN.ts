@@ -133,6 +133,7 @@ export const zh_CN: Record<MessageKey, string> = {
   apiKey: 'API 密钥',
   managedBy: '已由你的组织锁定：{reason}',
   managedHeaders: '随每个请求发送的请求头由你的组织设置。',
+  managedRetention: '缓存摘要的保留时长由你的组织设置：{reason}',
   apiKeyStored: '已保存：{mask}。留空则保持不变。',
   apiKeyNone: '尚未保存密钥。本地服务（Ollama、LM Studio）无需密钥。',
   deleteKey: '删除密钥',
