@@ -17,6 +17,8 @@ interface AssistantTurnProps {
   turn: Turn;
   last: boolean;
   onRetry: () => void;
+  /** About a video: its times play the video from there (a stable function: the turn is memoised). */
+  onTime?: (seconds: number) => void;
 }
 
 /**
@@ -24,7 +26,7 @@ interface AssistantTurnProps {
  * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
  * so a long chat does not keep a port and a re-render per turn.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }: AssistantTurnProps) {
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, onTime }: AssistantTurnProps) {
   const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
@@ -33,7 +35,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
   return (
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
-      {text && <Markdown text={text} className="answer" />}
+      {text && <Markdown text={text} className="answer" {...(onTime && { onTime })} />}
       {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
@@ -54,7 +56,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
 }, sameTurn);
 
 function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
-  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry;
+  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.onTime === b.onTime;
 }
 
 const openOptions = () => void sendRequest({ type: 'options.open' });

@@ -10,8 +10,9 @@ import type { Conversation } from '../lib/chat/conversation';
  * Questions about the page under its summary: a thread that starts from the summary and belongs
  * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
  * `tabId`: in the side panel, the tab whose page it is (the sidebar's is the tab it sits in).
+ * `onTime`: the page is a video, whose times in the answers play it from there.
  */
-export function FollowUp({ summaryJobId, tabId }: { summaryJobId: string; tabId?: number }) {
+export function FollowUp({ summaryJobId, tabId, onTime }: { summaryJobId: string; tabId?: number; onTime?: (seconds: number) => void }) {
   const [conversation, setConversation] = useState<Conversation>();
 
   useEffect(() => {
@@ -49,7 +50,7 @@ export function FollowUp({ summaryJobId, tabId }: { summaryJobId: string; tabId?
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} {...(onTime && { onTime })} />
         ),
       )}
       {error && <ErrorPanel error={error} />}

@@ -46,6 +46,9 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
   // costs only what was lost. Regenerate bypasses the cache.
   const again = (job: JobView, regenerate: boolean) =>
     void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }), ...forTab });
+  // A video's times play it from there; a video without a transcript can have its description summarised.
+  const seek = (seconds: number) => void sendRequest({ type: 'video.seek', seconds, ...forTab });
+  const summariseDescription = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false, origin: { videoDescription: true }, ...forTab });
 
   async function forget(jobId: string) {
     await sendRequest({ type: 'job.forget', jobId });
@@ -82,14 +85,19 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
             </button>
           </div>
         )}
+        {job?.origin?.videoDescription && (
+          <p className="offline-note" role="note">
+            {t('descriptionNote')}
+          </p>
+        )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            <Markdown text={job.text} />
+            <Markdown text={job.text} {...(job.video && { onTime: seek })} />
           </div>
         )}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
-        {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} />}
+        {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { onTime: seek })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

@@ -1,20 +1,26 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type MouseEvent } from 'react';
 import { splitBlocks } from './blocks';
 import { renderMarkdown } from './render';
 
 // Each finished block keeps its props, so React skips it: only the growing last block re-renders.
-const Block = memo(function Block({ src }: { src: string }) {
-  const html = useMemo(() => renderMarkdown(src), [src]);
+const Block = memo(function Block({ src, times }: { src: string; times: boolean }) {
+  const html = useMemo(() => renderMarkdown(src, { times }), [src, times]);
   // renderMarkdown escapes raw HTML and sanitises the result with DOMPurify.
   return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
 });
 
-export function Markdown({ text, className }: { text: string; className?: string }) {
+/** `onTime`: the text is a video's summary; a click on one of its times asks to play from there. */
+export function Markdown({ text, className, onTime }: { text: string; className?: string; onTime?: (seconds: number) => void }) {
   const blocks = useMemo(() => splitBlocks(text), [text]);
+  // One listener for every time button, however many blocks there are.
+  const onClick = (e: MouseEvent) => {
+    const time = (e.target as Element).closest?.('button.time');
+    if (time instanceof HTMLElement && onTime) onTime(Number(time.dataset.seconds));
+  };
   return (
-    <div className={className ? `markdown ${className}` : 'markdown'}>
+    <div className={className ? `markdown ${className}` : 'markdown'} onClick={onTime && onClick}>
       {blocks.map((src, i) => (
-        <Block key={i} src={src} />
+        <Block key={i} src={src} times={!!onTime} />
       ))}
     </div>
   );

@@ -3,13 +3,14 @@
 // can be talked into emitting tracking pixels), they become links the user may choose to open.
 import DOMPurify from 'dompurify';
 import { Marked, type Tokens } from 'marked';
+import { t } from '../i18n';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const safeUrl = /^(?:https?:|mailto:)/i;
 
-const marked = new Marked({
+const options = {
   gfm: true,
   renderer: {
     html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
@@ -19,6 +20,27 @@ const marked = new Marked({
     // form control needs to pass the sanitiser.
     checkbox: ({ checked }: Tokens.Checkbox) => `<span class="task-box">${checked ? '☑' : '☐'}</span> `,
   },
+};
+const marked = new Marked(options);
+
+// A video summary's times ("[4:05]", a range "[4:05–5:10]") become buttons that play the video
+// from there: made here, by us, from digits only; nothing the model writes can make one otherwise.
+const timePattern = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
+const toSeconds = (time: string) => time.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+const withTimes = new Marked(options, {
+  extensions: [
+    {
+      name: 'time',
+      level: 'inline',
+      start: (src: string) => src.match(/\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
+      tokenizer(src: string) {
+        const m = timePattern.exec(src);
+        return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
+      },
+      renderer: ({ text }: Tokens.Generic) =>
+        `<button type="button" class="time" data-seconds="${toSeconds(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+    },
+  ],
 });
 
 const purify = DOMPurify();
@@ -34,18 +56,19 @@ purify.addHook('afterSanitizeAttributes', (node) => {
 const allowedTags = [
   'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'a',
   'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'button',
 ];
 
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'aria-label'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 
-export function renderMarkdown(src: string): string {
-  return purify.sanitize(marked.parse(src, { async: false }));
+/** `times`: a video's summary, whose times become buttons (`button.time[data-seconds]`). */
+export function renderMarkdown(src: string, opts: { times?: boolean } = {}): string {
+  return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
 }
 
 /**

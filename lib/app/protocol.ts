@@ -59,7 +59,7 @@ const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entr
 /** The tab the side panel shows (an extension page names it; a content script's own tab wins). */
 const tabId = z.number().int().nonnegative();
 const surface = z.enum(['sidebar', 'panel']);
-const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() });
+const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional(), videoDescription: z.boolean().optional() });
 
 /** Settings as views see them: never the key itself. */
 export interface PublicSettings {
@@ -142,6 +142,8 @@ export const protocol = {
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
+  /** From the sidebar: play its tab's video from a time its summary cites. */
+  'video.seek': { audience: 'tab', shape: { seconds: z.number().min(0).max(7 * 24 * 3600), tabId: tabId.optional() }, reply: replies<boolean>() },
   /** From the sidebar's frame: what its tab's sidebar shows (a job, or an error). */
   'sidebar.content': { audience: 'tab', shape: {}, reply: replies<SidebarContent | undefined>() },
   /** From the popup, until a provider is set up: the guided setup. */

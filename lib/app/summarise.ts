@@ -3,6 +3,7 @@
 import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
+import { languageCode } from '../extract/video/language';
 import type { TokenCounter } from '../extract/tokens';
 import type { SummaryOrigin } from '../jobs/job-view';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
@@ -63,7 +64,7 @@ export function createSummarise(deps: SummariseDeps) {
    */
   async function jobFor(tab: TabRef & { id: number }, page: ReadablePage, opts: SummariseOptions): Promise<StartJob> {
     const origin = opts.origin ?? {};
-    const base = { kind: 'summary' as const, title: page.title || page.url, ...(page.title && page.dir ? { titleDir: page.dir } : {}), origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
+    const base = { kind: 'summary' as const, ...(page.source === 'video' && { video: true }), title: page.title || page.url, ...(page.title && page.dir ? { titleDir: page.dir } : {}), origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
     if (!provider) {
       const onDevice = await deps.onDevice.ready(tab.id);
@@ -111,7 +112,6 @@ export function createSummarise(deps: SummariseDeps) {
           ...io,
           model: provider.model,
           loadCounter: deps.loadCounter,
-          citePages: true,
           ...(template && { template }),
           ...(prefs.outputLanguage && { language: prefs.outputLanguage }),
         });
@@ -139,7 +139,10 @@ export function createSummarise(deps: SummariseDeps) {
 
   /** Reads the page in `tab` for a summary; undefined where the browser keeps us out. */
   async function read(tab: TabRef | undefined, origin: SummaryOrigin) {
-    const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId);
+    // A video's captions in the language the summary is to be written in, when it has them.
+    const language = languageCode((await deps.preferences()).outputLanguage);
+    const video = { ...(origin.videoDescription && { videoDescription: true }), ...(language && { languages: [language] }) };
+    const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId, video);
     return page && tab?.id !== undefined ? { tab: { ...tab, id: tab.id }, page } : undefined;
   }
 

@@ -11,7 +11,13 @@ export type TabRequest =
   | { type: 'ondevice.ready' }
   /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
   | { type: 'ondevice.run'; token: string }
-  | { type: 'page.extract'; useSelection: boolean }
+  /**
+   * The page's text; on a video page its transcript, in the first of `languages` it has captions in
+   * (or, with `videoDescription`, its description). A video that cannot be read answers `{ unreadable }`.
+   */
+  | { type: 'page.extract'; useSelection: boolean; videoDescription?: boolean; languages?: string[] }
+  /** Seek the page's video to `seconds` (a time in its summary was clicked). */
+  | { type: 'video.seek'; seconds: number }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
   | { type: 'sidebar.show' };
 

@@ -68,6 +68,7 @@ export interface StartJob {
   titleDir?: JobRecord['titleDir'];
   origin?: JobRecord['origin'];
   offline?: JobRecord['offline'];
+  video?: boolean;
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -196,6 +197,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.titleDir && { titleDir: input.titleDir }),
       ...(input.origin && { origin: input.origin }),
       ...(input.offline && { offline: input.offline }),
+      ...(input.video && { video: true }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

@@ -7,7 +7,7 @@ import { estimateCounter, type TokenCounter } from '../extract/tokens';
 import type { ChatRequest } from '../llm/types';
 import { AppError, appErrors } from '../errors';
 import type { PageContent } from '../extract/page-content';
-import { citePagesInstruction, withPageMarker } from '../pdf/document';
+import { withPageMarker } from '../pdf/document';
 import { runMapReduce, type MapReduceIo } from './map-reduce';
 import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
@@ -51,8 +51,6 @@ export interface PlanOptions {
   maxChunkTokens?: number;
   /** Tokens repeated from the previous chunk at the start of each chunk (default 100). */
   overlapTokens?: number;
-  /** The text is a PDF's, with page markers: every request asks for page citations, every chunk starts with its page. */
-  citePages?: boolean;
 }
 
 export interface Budgets {
@@ -101,7 +99,7 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
   const prompts = promptSet(
     { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
     opts.template,
-    opts.citePages ? citePagesInstruction : '',
+    page.source === 'video' || page.source === 'video-description' || page.source === 'pdf' ? page.source : undefined,
   );
   const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;
   const budget = (kind: Parameters<typeof promptTokens>[1], reserve: number) =>
@@ -121,9 +119,11 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
     throw contextTooSmall(opts.model, limits.context);
   }
   // Room for the "[p. 12, continued]" a chunk cut mid-page starts with.
-  const chunkBudget = opts.citePages ? budgets.notes - pageMarkerTokens : budgets.notes;
+  // A PDF's pages are marked "[p. N]": every chunk starts with the page it is on.
+  const pdf = page.source === 'pdf';
+  const chunkBudget = pdf ? budgets.notes - pageMarkerTokens : budgets.notes;
   const cut = chunkText(text, { budget: chunkBudget, count, overlapTokens: opts.overlapTokens ?? 100 });
-  const chunks = opts.citePages ? cut.map((c) => ({ ...c, text: withPageMarker(c, text) })) : cut;
+  const chunks = pdf ? cut.map((c) => ({ ...c, text: withPageMarker(c, text) })) : cut;
   return { kind: 'map-reduce', chunks, pageTokens, budgets, limits, prompts, count };
 }
 

@@ -50,7 +50,7 @@ export function pdfPageContent(doc: PdfText): PageContent {
     url: `PDF, ${doc.pages.length} ${doc.pages.length === 1 ? 'page' : 'pages'}`,
     title: doc.title ?? 'Untitled PDF',
     text: markedText(doc.pages),
-    source: 'plain',
+    source: 'pdf',
   };
 }
 
@@ -73,7 +73,3 @@ export function withPageMarker(chunk: { text: string; start: number; overlap: st
   const page = pageAt(source, Math.max(0, chunk.start - chunk.overlap.length));
   return page === undefined ? chunk.text : `[p. ${page}, continued]\n${chunk.text}`;
 }
-
-/** Said to the model with every request about a PDF: how to cite. */
-export const citePagesInstruction =
-  ' The text is a PDF; "[p. N]" marks where its page N begins. After each point, cite the pages it comes from, as (p. N) or (pp. N–M).';

@@ -17,6 +17,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
+  'video.seek': { type: 'video.seek', seconds: 83 },
   'sidebar.content': { type: 'sidebar.content' },
   'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
@@ -95,7 +96,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab'].sort(),
+      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.seek'].sort(),
     );
   });
 

@@ -4,7 +4,7 @@ import { planSummary } from '../../../lib/jobs/summarise-plan';
 import { pdfPageContent } from '../../../lib/pdf/document';
 
 const pages = (n: number) => Array.from({ length: n }, (_, i) => `Page ${i + 1} reports ${i * 3} trains. `.repeat(60));
-const options = { model: 'unknown-model', loadCounter: async () => estimateCounter, counter: estimateCounter, citePages: true };
+const options = { model: 'unknown-model', loadCounter: async () => estimateCounter, counter: estimateCounter };
 
 describe('a PDF summary plan', () => {
   it('asks for page citations in every request', async () => {

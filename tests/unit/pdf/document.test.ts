@@ -10,7 +10,7 @@ describe('PDF text for the model', () => {
 
   it('says nothing about where the file came from, so the same file anywhere asks the same', () => {
     const doc = { hash: 'h', pages: ['One.', 'Two.'] };
-    expect(pdfPageContent(doc)).toEqual({ url: 'PDF, 2 pages', title: 'Untitled PDF', text: '[p. 1]\nOne.\n\n[p. 2]\nTwo.', source: 'plain' });
+    expect(pdfPageContent(doc)).toEqual({ url: 'PDF, 2 pages', title: 'Untitled PDF', text: '[p. 1]\nOne.\n\n[p. 2]\nTwo.', source: 'pdf' });
     expect(pdfPageContent({ ...doc, title: 'Report' }).title).toBe('Report');
   });
 
