@@ -6,6 +6,7 @@ import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractPage } from '../../lib/extract/page';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
+import { createCitations } from './citations';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.
@@ -33,12 +34,20 @@ export default defineUnlistedScript({
     const world = globalThis as { [installed]?: boolean };
     if (world[installed]) return;
     world[installed] = true;
+    const citations = createCitations();
     browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
       if (sender.id !== browser.runtime.id) return false;
       if (msg.type === 'ping' && msg.script === 'reader') {
         sendResponse(true);
       } else if (msg.type === 'page.extract') {
-        sendResponse(extractPage(document, location.href, { useSelection: msg.useSelection }));
+        const page = extractPage(document, location.href, { useSelection: msg.useSelection });
+        // The same text the background numbers for the model: citations name these units.
+        citations.remember(page.text);
+        sendResponse(page);
+      } else if (msg.type === 'citation.show') {
+        sendResponse(citations.show(msg.key, msg.unit));
+      } else if (msg.type === 'citation.quote') {
+        sendResponse(citations.quote(msg.key, msg.unit));
       } else if (msg.type === 'ondevice.ready') {
         void onDeviceReady(summarizerApi()).then(sendResponse);
         return true;

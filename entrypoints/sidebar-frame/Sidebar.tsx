@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import { cachedAge } from '../../components/cachedAge';
+import { CitedAnswer, CoverageLine } from '../../components/CitedAnswer';
 import { CopyButton } from '../../components/CopyButton';
 import { UsageLine } from '../../components/UsageLine';
 import { actionsFor } from '../../lib/errors';
@@ -106,9 +107,10 @@ export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
         )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            <Markdown text={job.text} />
+            {job.citations ? <CitedAnswer jobId={job.id} text={job.text} units={job.citations.units} /> : <Markdown text={job.text} />}
           </div>
         )}
+        {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
         {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}

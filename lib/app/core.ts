@@ -27,6 +27,8 @@ const clientStateKey = 'llmClientState';
 const lastWarmUpKey = 'lastWarmUp';
 /** A warm connection lasts minutes; a worker that wakes for every message must not call each time. */
 const warmUpEveryMs = 5 * 60_000;
+/** A citation's hover quote: the start of its unit is enough to recognise it. */
+const maxQuote = 400;
 
 export function createPrecis(platform: Platform, self: Self) {
   const now = platform.now ?? Date.now;
@@ -131,6 +133,18 @@ export function createPrecis(platform: Platform, self: Self) {
     return responseCache().forget([...new Set([...job.requestHashes, ...copies.hashes])], 'user: forget this page', copies);
   }
 
+  /**
+   * A citation's unit, asked of the page reader in the sender's own tab, for a summary made in that
+   * tab whose units include it: anything else is refused here, before the page is asked.
+   */
+  async function citation(type: 'citation.show' | 'citation.quote', jobId: string, unit: number, sender: KnownSender) {
+    if (sender.kind !== 'tab') return undefined;
+    const job = await jobFor(jobId, sender);
+    const cited = job?.citations;
+    if (!cited || job.source?.kind !== 'page' || job.source.tabId !== sender.tab.id || unit > cited.units) return undefined;
+    return tabs.send(sender.tab.id, { type, key: cited.key, unit }).catch(() => undefined);
+  }
+
   const handlers: Handlers = {
     'settings.get': () => settings.getPublic(),
     'settings.save': (req) => settings.save(req.settings),
@@ -144,6 +158,11 @@ export function createPrecis(platform: Platform, self: Self) {
     'job.stop': async (req, sender) => (await jobFor(req.jobId, sender), jobs().stop(req.jobId)),
     'job.forget': (req, sender) => forgetJob(req.jobId, sender),
     'options.open': () => platform.openOptions(),
+    'citation.show': async (req, sender) => (await citation('citation.show', req.jobId, req.unit, sender)) === true,
+    'citation.quote': async (req, sender) => {
+      const quote = await citation('citation.quote', req.jobId, req.unit, sender);
+      return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
+    },
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),

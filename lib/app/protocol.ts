@@ -56,6 +56,7 @@ export type SettingsInput = z.infer<typeof settingsInput>;
 const id = z.string().min(1).max(64);
 /** `summary:<job id>` or `chat:<conversation id>`. */
 const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entry');
+const citedUnit = z.number().int().min(1).max(10_000_000);
 const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() });
 
 /** Settings as views see them: never the key itself. */
@@ -130,6 +131,13 @@ export const protocol = {
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
   /** From the sidebar's frame: what its tab's sidebar shows (a job, or an error). */
   'sidebar.content': { audience: 'tab', shape: {}, reply: replies<SidebarContent | undefined>() },
+  /**
+   * From the sidebar's frame: show where unit `unit` of a summary's page is (scroll and highlight
+   * it in the page), or quote it. Only for a summary of the sender's own tab; the background asks
+   * that tab's page reader, so the page itself never sees nor can forge the request.
+   */
+  'citation.show': { audience: 'tab', shape: { jobId: id, unit: citedUnit }, reply: replies<boolean>() },
+  'citation.quote': { audience: 'tab', shape: { jobId: id, unit: citedUnit }, reply: replies<string | undefined>() },
   /** From the popup, until a provider is set up: the guided setup. */
   'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },

@@ -4,6 +4,7 @@ import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import type { TokenCounter } from '../extract/tokens';
+import { countWords, unitsKey } from '../extract/units';
 import type { SummaryOrigin } from '../jobs/job-view';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import { readablePage, runSummary, type ReadablePage } from '../jobs/summarise-plan';
@@ -49,19 +50,29 @@ export function createSummarise(deps: SummariseDeps) {
    */
   async function jobFor(tab: TabRef & { id: number }, page: ReadablePage, opts: SummariseOptions): Promise<StartJob> {
     const origin = opts.origin ?? {};
-    const base = { kind: 'summary' as const, title: page.title || page.url, ...(page.title && page.dir ? { titleDir: page.dir } : {}), origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
+    const read = countWords(page.text);
+    const base = {
+      kind: 'summary' as const,
+      title: page.title || page.url,
+      ...(page.title && page.dir ? { titleDir: page.dir } : {}),
+      origin,
+      source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url },
+      coverage: { read, total: Math.max(read, page.totalWords ?? read) },
+    };
+    // The page reader numbers the same text the same way, and keeps its unit map under this key.
+    const citations = page.units ? { citations: { key: unitsKey(page.text), units: page.units } } : {};
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
     if (!provider) {
       const onDevice = await deps.onDevice.ready(tab.id);
-      return {
-        ...base,
-        offline: onDevice ? 'on-device' : 'extractive',
-        run: async (io) => (onDevice ? deps.onDevice.run(tab.id, io) : io.onDelta(summariseOffline(page).markdown)),
-      };
+      // The browser's model is not asked to cite; the offline summary cites the sentences it picked.
+      return onDevice
+        ? { ...base, offline: 'on-device', run: (io) => deps.onDevice.run(tab.id, io) }
+        : { ...base, ...citations, offline: 'extractive', run: async (io) => io.onDelta(summariseOffline(page, { cite: !!page.units }).markdown) };
     }
     const template = templateFor(origin, prefs, page);
     return {
       ...base,
+      ...citations,
       regenerate: opts.regenerate,
       run: (io) =>
         runSummary(page, {
@@ -87,7 +98,7 @@ export function createSummarise(deps: SummariseDeps) {
         // Where no content script may run, no sidebar can show the message either.
         if (!found) return { ok: false, ...describeError(appErrors.restrictedPage()) };
         // An empty page gets its message before any job or request exists.
-        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page), opts));
+        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page, { cite: true }), opts));
         deps.keepAlive();
         await deps.pages.showSidebar(found.tab, { jobId: job.id });
         return { ok: true, jobId: job.id };
@@ -111,7 +122,7 @@ export function createSummarise(deps: SummariseDeps) {
       const origin = record.origin ?? {};
       const found = await read(tab, origin);
       if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
-      return jobFor(found.tab, readablePage(found.page), { origin });
+      return jobFor(found.tab, readablePage(found.page, { cite: true }), { origin });
     },
   };
 }

@@ -12,6 +12,10 @@ export type TabRequest =
   /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
   | { type: 'ondevice.run'; token: string }
   | { type: 'page.extract'; useSelection: boolean }
+  /** Scroll to unit `unit` of the extraction named `key` and highlight it; answers whether it was found. */
+  | { type: 'citation.show'; key: string; unit: number }
+  /** The text of unit `unit` of the extraction named `key`, or undefined. */
+  | { type: 'citation.quote'; key: string; unit: number }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
   | { type: 'sidebar.show' };
 

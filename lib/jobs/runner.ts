@@ -67,6 +67,8 @@ export interface StartJob {
   titleDir?: JobRecord['titleDir'];
   origin?: JobRecord['origin'];
   offline?: JobRecord['offline'];
+  citations?: JobRecord['citations'];
+  coverage?: JobRecord['coverage'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -195,6 +197,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.titleDir && { titleDir: input.titleDir }),
       ...(input.origin && { origin: input.origin }),
       ...(input.offline && { offline: input.offline }),
+      ...(input.citations && { citations: input.citations }),
+      ...(input.coverage && { coverage: input.coverage }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

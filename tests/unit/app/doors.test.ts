@@ -16,6 +16,8 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
   'sidebar.content': { type: 'sidebar.content' },
+  'citation.show': { type: 'citation.show', jobId: 'j1', unit: 3 },
+  'citation.quote': { type: 'citation.quote', jobId: 'j1', unit: 3 },
   'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },

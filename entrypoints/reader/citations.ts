@@ -1,0 +1,50 @@
+// The page side of citations: the unit maps of this page's recent extractions, and showing a unit
+// with the CSS Custom Highlight API, which paints a range without touching the page's DOM.
+import { buildUnitMap, placeOf, type UnitMap } from '../../lib/extract/unit-map';
+
+const highlightName = 'precis-citation';
+/** A selection, then the page, may be summarised in turn; older extractions' citations are gone. */
+const keptMaps = 3;
+
+let sheet: CSSStyleSheet | undefined;
+
+/** The highlight's colours, as an adopted style sheet: no element is added to the page. */
+function ensureStyle() {
+  if (sheet && document.adoptedStyleSheets.includes(sheet)) return;
+  sheet ??= new CSSStyleSheet();
+  sheet.replaceSync(`::highlight(${highlightName}) { background-color: #ffd54f; color: #1b1b1b; }`);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}
+
+export function createCitations() {
+  const maps = new Map<string, UnitMap>();
+
+  return {
+    /** Numbers the units of `text` (an extraction of this page) and finds them on the page. */
+    remember(text: string) {
+      const map = buildUnitMap(document.body ?? document.documentElement, text);
+      maps.delete(map.key);
+      maps.set(map.key, map);
+      for (const old of maps.keys()) if (maps.size > keptMaps) maps.delete(old);
+    },
+
+    quote: (key: string, unit: number): string | undefined => maps.get(key)?.texts[unit - 1],
+
+    /** Scrolls unit `unit` into view and highlights it; false when it is no longer on the page. */
+    show(key: string, unit: number): boolean {
+      const map = maps.get(key);
+      const place = map && placeOf(map, unit);
+      if (!place || typeof CSS === 'undefined' || !('highlights' in CSS)) return false;
+      ensureStyle();
+      CSS.highlights.set(highlightName, new Highlight(place.range));
+      const range = document.createRange();
+      range.setStart(place.range.startContainer, place.range.startOffset);
+      range.setEnd(place.range.endContainer, place.range.endOffset);
+      const element = range.startContainer.parentElement;
+      const tall = range.getBoundingClientRect().height > window.innerHeight * 0.8;
+      const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      element?.scrollIntoView({ block: tall ? 'start' : 'center', behavior: reduce ? 'instant' : 'smooth' });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// Citable units of extracted text: paragraphs, list items, table rows (a thread's posts are their
+// paragraphs). The background numbers them in what it sends the model; the page reader numbers the
+// same text the same way to find each unit on the page. One function decides, so both agree.
+
+/** Prefixed to every unit sent to the model, and what the model cites with: "¶12" costs 2 tokens. */
+export const unitMark = '¶';
+
+export interface TextUnit {
+  /** 1-based: what the model sees and cites. */
+  n: number;
+  /** The unit is `text.slice(start, end)`, its markers (list bullet, table pipes) included. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Where a unit is. Each reader fills in its own kind: the page reader finds DOM text, a video's
+ * transcript has times, a PDF has pages (those two are other readers' work).
+ */
+export type UnitPlace =
+  | { kind: 'dom'; range: StaticRange }
+  | { kind: 'time'; seconds: number }
+  | { kind: 'pdf-page'; page: number };
+
+const fence = /^\s*(```|~~~)/;
+const heading = /^\s*#{1,6}\s/;
+/** A list item or a table row starts a unit of its own, though it has no blank line before it. */
+const itemStart = /^\s*(?:[-*+•]|\d{1,9}[.)]|\|)\s?/;
+/** A table's `| --- | :-: |` line says nothing. */
+const tableRule = /^\s*\|[\s|:-]*\|\s*$/;
+
+/**
+ * The units of `text`. Headings and code blocks are left out: a heading states no fact, and a code
+ * block would be cut by a mark inside its fence.
+ */
+export function splitUnits(text: string): TextUnit[] {
+  const units: TextUnit[] = [];
+  let open: { start: number; end: number } | undefined;
+  let inFence = false;
+  const close = () => {
+    if (open) units.push({ n: units.length + 1, ...open });
+    open = undefined;
+  };
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd);
+    if (fence.test(line)) {
+      close();
+      inFence = !inFence;
+    } else if (inFence) {
+      // Inside code: no units.
+    } else if (line.trim() === '' || heading.test(line) || tableRule.test(line)) {
+      close();
+    } else if (itemStart.test(line) || !open) {
+      close();
+      open = { start: lineStart + (line.length - line.trimStart().length), end: lineStart + line.trimEnd().length };
+    } else {
+      // A wrapped line (a line break inside a paragraph, an item's second paragraph).
+      open.end = lineStart + line.trimEnd().length;
+    }
+    lineStart = lineEnd + 1;
+  }
+  close();
+  return units;
+}
+
+/** `text` with "¶n " before each unit: what the model reads. */
+export function numberUnits(text: string, units: readonly TextUnit[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const unit of units) {
+    parts.push(text.slice(at, unit.start), `${unitMark}${unit.n} `);
+    at = unit.start;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+const itemMarker = /^\s*(?:[-*+•]|\d{1,9}[.)])\s+/;
+
+/** A unit's words as the page shows them: without the list marker or table pipes extraction added. */
+export function unitText(text: string, unit: TextUnit): string {
+  const raw = text.slice(unit.start, unit.end);
+  if (raw.startsWith('|')) return raw.replace(/^\|\s*|\s*\|$/g, '').replace(/\s+\|\s+/g, ' · ');
+  return raw.replace(itemMarker, '').replace(/\s+/g, ' ');
+}
+
+const cjkRun = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+const wordRun = /[\p{L}\p{N}]+/gu;
+
+/** Words as readers count them: each ideograph or kana counts as one, as CJK word counts do. */
+export function countWords(text: string): number {
+  const cjk = text.match(cjkRun)?.length ?? 0;
+  const words = text.replace(cjkRun, ' ').match(wordRun)?.length ?? 0;
+  return cjk + words;
+}
+
+/** An identifier of one extraction's text: a view's citations name units of that text only. */
+export function unitsKey(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = (Math.imul(h2, 31) + c) | 0;
+  }
+  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}${text.length.toString(36)}`;
+}
