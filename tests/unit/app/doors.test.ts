@@ -95,7 +95,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab'].sort(),
+      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab'].sort(),
     );
   });
 
