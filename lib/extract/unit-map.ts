@@ -111,12 +111,19 @@ function position(index: TextIndex, offset: number, after: boolean): { node: Tex
     const code = data.codePointAt(i) ?? 0;
     const width = code > 0xffff ? 2 : 1;
     if (letterOrDigit.test(String.fromCodePoint(code))) {
-      if (remaining === 0) return { node, offset: after ? i + width : i };
+      if (remaining === 0) return { node, offset: after ? closingPunctuation(data, i + width) : i };
       remaining--;
     }
     i += width;
   }
   return undefined;
+}
+
+/** Past the punctuation that ends a unit's last word ("pods.", "2027)"), up to the next space or letter. */
+function closingPunctuation(data: string, offset: number): number {
+  let end = offset;
+  while (end < data.length && !/[\s\p{L}\p{N}]/u.test(data[end]!)) end++;
+  return end;
 }
 
 function rangeOf(index: TextIndex, at: Found): StaticRange | undefined {

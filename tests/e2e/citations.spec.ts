@@ -1,0 +1,169 @@
+// Citations: chips in the sidebar for the units the model cites, each showing its passage in the
+// page (scrolled to and highlighted with the CSS Custom Highlight API), on pages of different
+// structures, one of which renders itself again; on a long page read in parts; and offline.
+import type { Frame, FrameLocator, Locator, Page } from '@playwright/test';
+import { expect, sidebar, test } from './fixtures';
+
+const key = 'sk-test-citations';
+
+/** The number of the unit holding `text` in a prompt: what a model that does as asked would cite. */
+function unitOf(prompt: string, text: string): number {
+  const at = prompt.indexOf(text);
+  if (at < 0) throw new Error(`not in the prompt: ${text}`);
+  return Number(/^¶(\d+)/.exec(prompt.slice(prompt.lastIndexOf('¶', at)))![1]);
+}
+
+const userPrompt = (messages: { role: string; content: string }[]) => messages.find((m) => m.role === 'user')?.content ?? '';
+
+/** The highlighted passage in the page, as the page itself sees it, and where it is in the viewport. */
+async function highlighted(page: Page) {
+  return page.evaluate(() => {
+    const highlight = CSS.highlights.get('precis-citation');
+    const first = highlight && ([...highlight][0] as AbstractRange | undefined);
+    if (!first) return undefined;
+    const range = document.createRange();
+    range.setStart(first.startContainer, first.startOffset);
+    range.setEnd(first.endContainer, first.endOffset);
+    const box = range.getBoundingClientRect();
+    return { text: range.toString(), top: box.top, bottom: box.bottom, viewport: window.innerHeight, connected: first.startContainer.isConnected };
+  });
+}
+
+/** Clicks chip `unit` and waits until the page shows that passage, highlighted and in view. */
+async function showPassage(page: Page, answer: Locator | FrameLocator, unit: number, text: string) {
+  await answer.locator(`button.cite[data-unit="${unit}"]`).first().click();
+  await expect.poll(async () => (await highlighted(page))?.text ?? '').toContain(text);
+  await expect
+    .poll(async () => {
+      const h = await highlighted(page);
+      return !!h && h.connected && h.top >= 0 && h.bottom <= h.viewport;
+    })
+    .toBe(true);
+}
+
+const chips = (answer: Locator) => answer.locator('button.cite');
+
+test('cited units become chips that show their passage, after the page re-renders too; a made-up unit is not linked', async ({ extension, mock, site }) => {
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const prompt = userPrompt(messages);
+      const cite = (text: string) => `¶${unitOf(prompt, text)}`;
+      return [
+        '## TL;DR',
+        `The harbour town will rebuild its pier. ${cite('voted on Tuesday')}`,
+        '',
+        '## Key points',
+        `- The ferry moves to the north quay. ${cite('ferry to the islands')},${cite('fish market')}`,
+        `- The pier reopens before the regatta ${cite('Reopen it before')}.`,
+        `- Stone and concrete cost 1.2 million euros ${cite('Stone and concrete')}.`,
+        `- A point the page never made. ¶999`,
+      ].join('\n');
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/rerender.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  const answer = panel.getByTestId('answer');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+
+  // A chip per cited unit that exists; ¶999 names none and is dropped, marker and all.
+  await expect(chips(answer)).toHaveCount(5);
+  await expect(answer).not.toContainText('¶');
+  await expect(answer).not.toContainText('999');
+  await expect(answer.getByRole('listitem').nth(3)).toHaveText('A point the page never made.');
+  const prompt = userPrompt(mock.completions()[0]!.body.messages);
+  await expect(panel.getByTestId('coverage')).toHaveText(/^Read all \d+ words$/);
+
+  // Hovering shows the passage.
+  const stepUnit = unitOf(prompt, 'Reopen it before');
+  await answer.locator(`button.cite[data-unit="${stepUnit}"]`).hover();
+  await expect(panel.getByTestId('cite-quote')).toHaveText('Reopen it before the regatta in 2027');
+
+  // A list item, far down the page: scrolled into view and highlighted.
+  await showPassage(page, answer, stepUnit, 'Reopen it before the regatta in 2027');
+  // The page renders itself again: every node the map found is gone, the text is the same.
+  await page.evaluate(() => (window as unknown as { render(): void }).render());
+  await expect(page.locator('body')).toHaveAttribute('data-renders', '2');
+  await showPassage(page, answer, unitOf(prompt, 'Stone and concrete'), 'Stone and concrete');
+  await showPassage(page, answer, unitOf(prompt, 'fish market'), 'Tomas replied that the fish market will move inland');
+  // Nothing was added to the page's own DOM.
+  expect(await page.evaluate(() => document.querySelectorAll('body *:not(#app, #app *, script, precis-sidebar)').length)).toBe(0);
+});
+
+test('on an article, each chip highlights the paragraph it cites', async ({ extension, mock, site }) => {
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const prompt = userPrompt(messages);
+      return `- Operators need subsidies ¶${unitOf(prompt, 'Running a night train is expensive')}\n- Six countries signed ¶${unitOf(prompt, 'ministers from six countries')}`;
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.setViewportSize({ width: 900, height: 300 });
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const answer = sidebar(page).getByTestId('answer');
+  await expect(chips(answer)).toHaveCount(2);
+  const prompt = userPrompt(mock.completions()[0]!.body.messages);
+  await showPassage(page, answer, unitOf(prompt, 'ministers from six countries'), 'Still, ministers from six countries signed a declaration');
+  await showPassage(page, answer, unitOf(prompt, 'Running a night train is expensive'), 'Running a night train is expensive.');
+});
+
+test('a long page read in parts: the final summary cites units of the page, each in the right part', async ({ extension, mock, site }) => {
+  // Notes cite the first paragraph of each section in their part; the final summary keeps the
+  // notes' citations, as the prompts ask.
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const prompt = userPrompt(messages);
+      if (prompt.includes('<part>')) {
+        const notes = [...prompt.matchAll(/¶(\d+) In district \d+, the \w+ programme reached milestone (\d+)/g)].filter(([, , m]) => Number(m) % 5 === 0);
+        return notes.map(([, n, m]) => `- Milestone ${m} was reached ¶${n}`).join('\n');
+      }
+      const points = [...prompt.matchAll(/- Milestone (\d+) was reached (¶\d+)/g)];
+      return points.map(([, m, cite]) => `- Milestone ${m}. ${cite}`).join('\n');
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/long.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  const answer = panel.getByTestId('answer');
+  await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 30_000 });
+  expect(mock.completions().filter((r) => JSON.stringify(r.body.messages).includes('<part>')).length).toBeGreaterThanOrEqual(3);
+  // One point per section, each citing a unit of the page (section 60's first paragraph is unit 296 or so, no part has that many).
+  await expect(answer.getByRole('listitem')).toHaveCount(60);
+  await expect(chips(answer)).toHaveCount(60);
+  for (const milestone of [0, 150, 295]) {
+    const item = answer.getByRole('listitem').filter({ hasText: new RegExp(`^Milestone ${milestone}\\.`) });
+    const unit = Number(await item.locator('button.cite').getAttribute('data-unit'));
+    await showPassage(page, answer, unit, `reached milestone ${milestone} in year`);
+  }
+});
+
+test('the offline summary cites exactly the sentences it shows', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  const answer = panel.getByTestId('answer');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  const cited = answer.locator('p, li').filter({ has: panel.locator('button.cite') });
+  const count = await cited.count();
+  expect(count).toBeGreaterThanOrEqual(3);
+  for (let i = 0; i < count; i++) {
+    const block = cited.nth(i);
+    const chip = block.locator('button.cite');
+    await expect(chip).toHaveCount(1);
+    const sentence = (await block.evaluate((el) => [...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.matches('.cites'))).map((n) => n.textContent).join(''))).trim();
+    const unit = Number(await chip.getAttribute('data-unit'));
+    await showPassage(page, answer, unit, sentence);
+  }
+});
+
+export type { Frame };
