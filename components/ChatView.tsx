@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } fr
 import type { Conversation, Turn } from '../lib/chat/conversation';
 import type { ConversationSummary } from '../lib/chat/store';
 import { actionsFor } from '../lib/errors';
+import { CitedAnswer } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
 import { UsageLine } from './UsageLine';
 import { ErrorPanel } from './ErrorPanel';
@@ -17,6 +18,8 @@ interface AssistantTurnProps {
   turn: Turn;
   last: boolean;
   onRetry: () => void;
+  /** In a page's sidebar: the answer's citations are chips that show their passage in the page. */
+  cite?: boolean;
 }
 
 /**
@@ -24,7 +27,7 @@ interface AssistantTurnProps {
  * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
  * so a long chat does not keep a port and a re-render per turn.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }: AssistantTurnProps) {
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite }: AssistantTurnProps) {
   const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
@@ -33,7 +36,14 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
   return (
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
-      {text && <Markdown text={text} className="answer" />}
+      {text &&
+        (cite && job?.citations ? (
+          <div className="answer">
+            <CitedAnswer jobId={job.id} text={text} units={job.citations.units} />
+          </div>
+        ) : (
+          <Markdown text={text} className="answer" />
+        ))}
       {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
@@ -54,7 +64,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry }
 }, sameTurn);
 
 function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
-  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry;
+  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite;
 }
 
 const openOptions = () => void sendRequest({ type: 'options.open' });

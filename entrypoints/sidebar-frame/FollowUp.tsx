@@ -47,7 +47,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite />
         ),
       )}
       {error && <ErrorPanel error={error} />}

@@ -141,7 +141,9 @@ export function createPrecis(platform: Platform, self: Self) {
     if (sender.kind !== 'tab') return undefined;
     const job = await jobFor(jobId, sender);
     const cited = job?.citations;
-    if (!cited || job.source?.kind !== 'page' || job.source.tabId !== sender.tab.id || unit > cited.units) return undefined;
+    // A summary of this tab, or a follow-up in this tab's page thread (jobFor checked the thread is this page's).
+    const here = job?.source?.kind === 'page' ? job.source.tabId === sender.tab.id : job?.source?.kind === 'conversation';
+    if (!cited || !here || unit > cited.units) return undefined;
     return tabs.send(sender.tab.id, { type, key: cited.key, unit }).catch(() => undefined);
   }
 

@@ -1,33 +1,11 @@
 // Citations: chips in the sidebar for the units the model cites, each showing its passage in the
 // page (scrolled to and highlighted with the CSS Custom Highlight API), on pages of different
 // structures, one of which renders itself again; on a long page read in parts; and offline.
-import type { Frame, FrameLocator, Locator, Page } from '@playwright/test';
+import type { FrameLocator, Locator, Page } from '@playwright/test';
+import { highlighted, unitOf, userPrompt } from './citation-helpers';
 import { expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-citations';
-
-/** The number of the unit holding `text` in a prompt: what a model that does as asked would cite. */
-function unitOf(prompt: string, text: string): number {
-  const at = prompt.indexOf(text);
-  if (at < 0) throw new Error(`not in the prompt: ${text}`);
-  return Number(/^¶(\d+)/.exec(prompt.slice(prompt.lastIndexOf('¶', at)))![1]);
-}
-
-const userPrompt = (messages: { role: string; content: string }[]) => messages.find((m) => m.role === 'user')?.content ?? '';
-
-/** The highlighted passage in the page, as the page itself sees it, and where it is in the viewport. */
-async function highlighted(page: Page) {
-  return page.evaluate(() => {
-    const highlight = CSS.highlights.get('precis-citation');
-    const first = highlight && ([...highlight][0] as AbstractRange | undefined);
-    if (!first) return undefined;
-    const range = document.createRange();
-    range.setStart(first.startContainer, first.startOffset);
-    range.setEnd(first.endContainer, first.endOffset);
-    const box = range.getBoundingClientRect();
-    return { text: range.toString(), top: box.top, bottom: box.bottom, viewport: window.innerHeight, connected: first.startContainer.isConnected };
-  });
-}
 
 /** Clicks chip `unit` and waits until the page shows that passage, highlighted and in view. */
 async function showPassage(page: Page, answer: Locator | FrameLocator, unit: number, text: string) {
@@ -165,5 +143,3 @@ test('the offline summary cites exactly the sentences it shows', async ({ extens
     await showPassage(page, answer, unit, sentence);
   }
 });
-
-export type { Frame };
