@@ -21,10 +21,10 @@ export function unitMapTimed(): UnitMapSample {
   const t0 = performance.now();
   const page = extractPage(document, location.href);
   const t1 = performance.now();
-  const map = buildUnitMap(document.body, page.text);
+  const map = buildUnitMap(document.body, page.text, 'bench');
   const t2 = performance.now();
   // The first citation shown: the middle unit.
-  const middle = Math.ceil(map.texts.length / 2);
+  const middle = Math.ceil(map.units.length / 2);
   const place = middle > 0 ? placeOf(map, middle) : undefined;
   const firstUseMs = performance.now() - t2;
   const found = map.found.filter(Boolean).length;
@@ -42,7 +42,7 @@ export function unitMapTimed(): UnitMapSample {
     mapMs: t2 - t1,
     firstUseMs,
     reresolveMs,
-    units: map.texts.length,
+    units: map.units.length,
     found,
     htmlChars: document.documentElement.outerHTML.length,
     text: page.text,

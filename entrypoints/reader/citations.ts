@@ -1,6 +1,6 @@
 // The page side of citations: the unit maps of this page's recent extractions, and showing a unit
 // with the CSS Custom Highlight API, which paints a range without touching the page's DOM.
-import { buildUnitMap, placeOf, type UnitMap } from '../../lib/extract/unit-map';
+import { buildUnitMap, placeOf, unitWords, type UnitMap } from '../../lib/extract/unit-map';
 
 const highlightName = 'precis-citation';
 /** A selection, then the page, may be summarised in turn; older extractions' citations are gone. */
@@ -20,15 +20,18 @@ export function createCitations() {
   const maps = new Map<string, UnitMap>();
 
   return {
-    /** Numbers the units of `text` (an extraction of this page) and finds them on the page. */
-    remember(text: string) {
-      const map = buildUnitMap(document.body ?? document.documentElement, text);
-      maps.delete(map.key);
+    /** Numbers the units of `text` (an extraction of this page); returns the name citations will use for them. */
+    remember(text: string): string {
+      const map = buildUnitMap(document.body ?? document.documentElement, text, crypto.randomUUID());
       maps.set(map.key, map);
       for (const old of maps.keys()) if (maps.size > keptMaps) maps.delete(old);
+      return map.key;
     },
 
-    quote: (key: string, unit: number): string | undefined => maps.get(key)?.texts[unit - 1],
+    quote: (key: string, unit: number): string | undefined => {
+      const map = maps.get(key);
+      return map && unitWords(map, unit);
+    },
 
     /** Scrolls unit `unit` into view and highlights it; false when it is no longer on the page. */
     show(key: string, unit: number): boolean {

@@ -42,8 +42,7 @@ export default defineUnlistedScript({
       } else if (msg.type === 'page.extract') {
         const page = extractPage(document, location.href, { useSelection: msg.useSelection });
         // The same text the background numbers for the model: citations name these units.
-        citations.remember(page.text);
-        sendResponse(page);
+        sendResponse({ ...page, extraction: citations.remember(page.text) });
       } else if (msg.type === 'citation.show') {
         sendResponse(citations.show(msg.key, msg.unit));
       } else if (msg.type === 'citation.quote') {

@@ -4,7 +4,7 @@ import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import type { TokenCounter } from '../extract/tokens';
-import { countWords, unitsKey } from '../extract/units';
+import { countWords } from '../extract/units';
 import type { SummaryOrigin } from '../jobs/job-view';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import { readablePage, runSummary, type ReadablePage } from '../jobs/summarise-plan';
@@ -60,7 +60,7 @@ export function createSummarise(deps: SummariseDeps) {
       coverage: { read, total: Math.max(read, page.totalWords ?? read) },
     };
     // The page reader numbers the same text the same way, and keeps its unit map under this key.
-    const citations = page.units ? { citations: { key: unitsKey(page.text), units: page.units } } : {};
+    const citations = page.units && page.extraction ? { citations: { key: page.extraction, units: page.units } } : {};
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
     if (!provider) {
       const onDevice = await deps.onDevice.ready(tab.id);

@@ -2,7 +2,7 @@
 // function that turns it into a model request.
 import type { ChatMessage, ChatRequest } from '../llm/types';
 import type { PageContent } from '../extract/page-content';
-import { numberUnits, splitUnits, unitsKey } from '../extract/units';
+import { numberUnits, splitUnits } from '../extract/units';
 import { neutraliseTags } from '../jobs/summary-prompt';
 import type { JobUsage } from '../jobs/usage';
 
@@ -61,12 +61,12 @@ export function attachablePage(page: PageContent, opts: { cite?: boolean } = {})
   const cut = fits ? page.text.length : /[\ud800-\udbff]/.test(page.text.charAt(pageCharBudget - 1)) ? pageCharBudget - 1 : pageCharBudget;
   const kept = page.text.slice(0, cut);
   // Units of what is kept; numbered as the page reader numbers the whole text (a prefix numbers alike).
-  const units = opts.cite ? splitUnits(kept.trim()).length : 0;
+  const units = opts.cite && page.extraction ? splitUnits(kept.trim()).length : 0;
   return {
     url: page.url,
     title: page.title,
     text: fits ? kept : `${kept}\n\n[…]`,
-    ...(units > 0 && { cite: { key: unitsKey(page.text), units } }),
+    ...(units > 0 && page.extraction && { cite: { key: page.extraction, units } }),
   };
 }
 

@@ -14,6 +14,8 @@ export const pageContent = z.object({
   source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
   /** The page was longer than extraction keeps: `text` is its beginning. */
   truncated: z.boolean().optional(),
+  /** Names this extraction: the page reader keeps the unit map of `text` under it, and citations name it. */
+  extraction: z.string().max(64).optional(),
   /** With `truncated`: the words of the whole text, of which `text` holds the beginning. */
   totalWords: z.number().int().nonnegative().optional(),
 });

@@ -7,7 +7,7 @@
 // extraction, and units are found in it as they are asked for. When a page re-renders and the nodes
 // a unit was found in are gone, the page is indexed again and the unit found again by its text.
 // Takes the Document's nodes as arguments, like extraction, so it runs on fixtures in tests.
-import { splitUnits, unitText, unitsKey, type UnitPlace } from './units';
+import { splitUnits, unitText, type TextUnit, type UnitPlace } from './units';
 
 /** The page's text as one string of letters and digits, and which text node each part came from. */
 export interface TextIndex {
@@ -23,10 +23,11 @@ interface Found {
 }
 
 export interface UnitMap {
-  /** Names the extracted text the units were numbered in (see `unitsKey`). */
+  /** Names the extraction whose text the units were numbered in (`PageContent.extraction`). */
   key: string;
-  /** Each unit's text, as the page shows it: what to look for, and a citation's quote. */
-  texts: string[];
+  /** That text, trimmed, and its units: a unit's words are read from it when first needed. */
+  text: string;
+  units: TextUnit[];
   /** Where units were found in `index`, by unit number − 1, once asked for. */
   found: (Found | undefined)[];
   /** The page's text, from the first look-up on (and again after a re-render). */
@@ -88,10 +89,15 @@ function find(index: TextIndex, unitKey: string, from: number): Found | undefine
 }
 
 /** The units of `text` (the extraction's, as sent), to be found under `root` when asked for. */
-export function buildUnitMap(root: Node, text: string): UnitMap {
+export function buildUnitMap(root: Node, text: string, key: string): UnitMap {
   const trimmed = text.trim();
-  const texts = splitUnits(trimmed).map((unit) => unitText(trimmed, unit));
-  return { key: unitsKey(text), texts, found: [], root };
+  return { key, text: trimmed, units: splitUnits(trimmed), found: [], root };
+}
+
+/** Unit `n`'s words as the page shows them (a citation's quote), or undefined when there is no such unit. */
+export function unitWords(map: UnitMap, n: number): string | undefined {
+  const unit = map.units[n - 1];
+  return unit && unitText(map.text, unit);
 }
 
 /**
@@ -103,8 +109,8 @@ function reindex(map: UnitMap): TextIndex {
   if (!map.root.isConnected && map.root.ownerDocument?.body) map.root = map.root.ownerDocument.body;
   const index = (map.index = indexText(map.root));
   let from = 0;
-  map.found = map.texts.map((text) => {
-    const at = find(index, letters(text), from);
+  map.found = map.units.map((unit) => {
+    const at = find(index, letters(unitText(map.text, unit)), from);
     if (at) from = at.end;
     return at;
   });
@@ -176,7 +182,7 @@ function holds(range: StaticRange, want: string): boolean {
  * text, else found again in a fresh index of the page (a re-render replaced its nodes).
  */
 export function placeOf(map: UnitMap, n: number): Extract<UnitPlace, { kind: 'dom' }> | undefined {
-  const text = map.texts[n - 1];
+  const text = unitWords(map, n);
   if (text === undefined) return undefined;
   const want = letters(text);
   const holding = (at: Found | undefined) => {

@@ -22,12 +22,21 @@ export type UnitPlace =
   | { kind: 'time'; seconds: number }
   | { kind: 'pdf-page'; page: number };
 
-const fence = /^\s*(```|~~~)/;
-const heading = /^\s*#{1,6}\s/;
+// Tested where each line starts (sticky), so a 1 MB text is not copied line by line.
+const fence = /[ \t]*(?:```|~~~)/y;
+const heading = /[ \t]*#{1,6}[ \t]/y;
 /** A list item or a table row starts a unit of its own, though it has no blank line before it. */
-const itemStart = /^\s*(?:[-*+•]|\d{1,9}[.)]|\|)\s?/;
+const itemStart = /[ \t]*(?:[-*+•]|\d{1,9}[.)]|\|)/y;
 /** A table's `| --- | :-: |` line says nothing. */
-const tableRule = /^\s*\|[\s|:-]*\|\s*$/;
+const tableRule = /[ \t]*\|[ \t|:-]*\|[ \t\r]*(?:\n|$)/y;
+const blankLine = /[ \t\r\f\v\u00a0]*(?:\n|$)/y;
+
+function at(pattern: RegExp, text: string, index: number): boolean {
+  pattern.lastIndex = index;
+  return pattern.test(text);
+}
+
+const isBlank = (code: number) => code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0c || code === 0x0b || code === 0xa0;
 
 /**
  * The units of `text`. Headings and code blocks are left out: a heading states no fact, and a code
@@ -45,20 +54,25 @@ export function splitUnits(text: string): TextUnit[] {
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd === -1) lineEnd = text.length;
-    const line = text.slice(lineStart, lineEnd);
-    if (fence.test(line)) {
+    if (at(fence, text, lineStart)) {
       close();
       inFence = !inFence;
     } else if (inFence) {
       // Inside code: no units.
-    } else if (line.trim() === '' || heading.test(line) || tableRule.test(line)) {
+    } else if (at(blankLine, text, lineStart) || at(heading, text, lineStart) || at(tableRule, text, lineStart)) {
       close();
-    } else if (itemStart.test(line) || !open) {
-      close();
-      open = { start: lineStart + (line.length - line.trimStart().length), end: lineStart + line.trimEnd().length };
     } else {
-      // A wrapped line (a line break inside a paragraph, an item's second paragraph).
-      open.end = lineStart + line.trimEnd().length;
+      let first = lineStart;
+      while (isBlank(text.charCodeAt(first))) first++;
+      let last = lineEnd;
+      while (last > first && isBlank(text.charCodeAt(last - 1))) last--;
+      if (at(itemStart, text, lineStart) || !open) {
+        close();
+        open = { start: first, end: last };
+      } else {
+        // A wrapped line (a line break inside a paragraph, an item's second paragraph).
+        open.end = last;
+      }
     }
     lineStart = lineEnd + 1;
   }
@@ -95,16 +109,4 @@ export function countWords(text: string): number {
   const cjk = text.match(cjkRun)?.length ?? 0;
   const words = text.replace(cjkRun, ' ').match(wordRun)?.length ?? 0;
   return cjk + words;
-}
-
-/** An identifier of one extraction's text: a view's citations name units of that text only. */
-export function unitsKey(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = (Math.imul(h2, 31) + c) | 0;
-  }
-  return `${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}${text.length.toString(36)}`;
 }

@@ -53,7 +53,9 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
           return true;
         case 'page.extract': {
           if (!tab.scripts.has('reader')) throw new Error('Receiving end does not exist.');
-          return typeof tab.page === 'function' ? tab.page(request.useSelection) : tab.page;
+          const page = typeof tab.page === 'function' ? tab.page(request.useSelection) : tab.page;
+          // The reader names each extraction, as citations name the units of one.
+          return page && { extraction: `extraction-${tabId}`, ...page };
         }
         case 'sidebar.show':
           tab.sidebarShown += 1;

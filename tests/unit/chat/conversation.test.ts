@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { attachablePage, chatRequest, pageCharBudget, titleFrom, type Conversation } from '../../../lib/chat/conversation';
 import { conversationStore } from '../../../lib/chat/store';
 import { openDb, type PrecisDb } from '../../../lib/db';
-import { unitsKey } from '../../../lib/extract/units';
 
 const base: Conversation = { id: 'c1', title: 'T', createdAt: 1, updatedAt: 1, turns: [] };
 
@@ -74,9 +73,9 @@ describe('conversation store', () => {
 
 describe('follow-up citations', () => {
   it('numbers the attached page for a sidebar thread and asks for citations; not for the popup', () => {
-    const page = { url: 'https://example.com/', title: 'T', text: 'Night trains are back.\n\n- Vienna\n- Paris' };
+    const page = { url: 'https://example.com/', title: 'T', text: 'Night trains are back.\n\n- Vienna\n- Paris', extraction: 'e1' };
     const cited = attachablePage(page, { cite: true });
-    expect(cited.cite).toEqual({ key: unitsKey(page.text), units: 3 });
+    expect(cited.cite).toEqual({ key: 'e1', units: 3 });
     const system = chatRequest({ id: 'c', title: 't', createdAt: 0, updatedAt: 0, turns: [], page: cited }).messages[0]!.content;
     expect(system).toContain('¶1 Night trains are back.\n\n¶2 - Vienna\n¶3 - Paris');
     expect(system).toMatch(/cite the paragraphs/);
@@ -87,7 +86,7 @@ describe('follow-up citations', () => {
 
   it('numbers only the units of what was kept of a long page, as the page reader numbers them', () => {
     const text = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} ${'word '.repeat(10)}`).join('\n\n');
-    const kept = attachablePage({ url: 'https://example.com/', title: 'T', text }, { cite: true });
+    const kept = attachablePage({ url: 'https://example.com/', title: 'T', text, extraction: 'e2' }, { cite: true });
     expect(kept.text.endsWith('[…]')).toBe(true);
     const system = chatRequest({ id: 'c', title: 't', createdAt: 0, updatedAt: 0, turns: [], page: kept }).messages[0]!.content;
     expect(system).toContain(`¶${kept.cite!.units} Paragraph ${kept.cite!.units - 1} `);
