@@ -11,6 +11,7 @@ import { t } from './i18n';
 import { Markdown } from './markdown/Markdown';
 import { sendRequest } from './sendRequest';
 import { useQuestion } from './useQuestion';
+import { withoutCitations } from '../lib/jobs/citations';
 import { isLive } from '../lib/jobs/job-view';
 import { useJob } from './useJob';
 
@@ -52,7 +53,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
             {t('stop')}
           </button>
         )}
-        {!streaming && text && <CopyButton text={text} />}
+        {!streaming && text && <CopyButton text={withoutCitations(text)} />}
         {canRetry && (
           <button type="button" onClick={onRetry}>
             {t('retry')}

@@ -14,6 +14,7 @@ import { useNow } from '../../components/useNow';
 import { FollowUp } from './FollowUp';
 import { useResizableWidth } from './useResizableWidth';
 import type { SidebarContent } from '../../lib/app/page-access';
+import { withoutCitations } from '../../lib/jobs/citations';
 import { isLive, type JobView } from '../../lib/jobs/job-view';
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
@@ -136,7 +137,7 @@ export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
             </>
           ) : (
             <>
-              {job.text && <CopyButton text={job.text} />}
+              {job.text && <CopyButton text={withoutCitations(job.text)} />}
               {job.offline ? null : resumable(job) ? (
                 <button type="button" className="primary" onClick={() => again(job, false)}>
                   {t('resume')}

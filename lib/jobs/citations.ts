@@ -46,3 +46,20 @@ export function citationsIn(text: string): number[] {
   }
   return found;
 }
+
+/**
+ * `text` without its citations: what Copy and the library give, where no chip can link to the page
+ * (a unit number means nothing outside it).
+ */
+export function withoutCitations(text: string): string {
+  const parts: string[] = [];
+  let rest = text;
+  for (let at = citationStart(rest); at >= 0; at = citationStart(rest)) {
+    const match = citationAt.exec(rest.slice(at));
+    const length = match ? match[0].length : rest.indexOf(unitMark, at) - at + 1;
+    parts.push(rest.slice(0, at), match ? '' : rest.slice(at, at + length));
+    rest = rest.slice(at + Math.max(length, 1));
+  }
+  parts.push(rest);
+  return parts.join('');
+}

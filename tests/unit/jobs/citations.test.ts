@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationAt, citationsIn, citedUnits } from '../../../lib/jobs/citations';
+import { citationAt, citationsIn, citedUnits, withoutCitations } from '../../../lib/jobs/citations';
 
 describe('citations as models write them', () => {
   it('reads one unit, lists, ranges and brackets', () => {
@@ -17,5 +17,13 @@ describe('citations as models write them', () => {
     expect(citationAt.exec(' ¶3, ¶4.')?.[0]).toBe(' ¶3, ¶4');
     expect(citationAt.exec('¶ alone')).toBeNull();
     expect(citationsIn('No citations [3] here, nor ¶ alone.')).toEqual([]);
+  });
+});
+
+describe('withoutCitations', () => {
+  it('leaves the text as if the model had cited nothing', () => {
+    expect(withoutCitations('- Fares fell by 12%. ¶3,¶8\n- Trains returned ¶2.\nSection [3] and ¶ alone.')).toBe(
+      '- Fares fell by 12%.\n- Trains returned.\nSection [3] and ¶ alone.',
+    );
   });
 });
