@@ -3,7 +3,7 @@
 // structures, one of which renders itself again; on a long page read in parts; and offline.
 import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { highlighted, unitOf, userPrompt } from './citation-helpers';
-import { expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, test } from './fixtures';
 
 const key = 'sk-test-citations';
 
@@ -89,6 +89,30 @@ test('on an article, each chip highlights the paragraph it cites', async ({ exte
   const prompt = userPrompt(mock.completions()[0]!.body.messages);
   await showPassage(page, answer, unitOf(prompt, 'ministers from six countries'), 'Still, ministers from six countries signed a declaration');
   await showPassage(page, answer, unitOf(prompt, 'Running a night train is expensive'), 'Running a night train is expensive.');
+});
+
+test('a follow-up answer in the sidebar cites the page too', async ({ extension, mock, site }) => {
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const system = messages[0]!.content;
+      // The follow-up: the page comes numbered in the system message, and the question last.
+      if (system.includes('The user is reading the page below')) return `The ferry moves while the pier is rebuilt ¶${unitOf(system, 'ferry to the islands')}.`;
+      return `The pier will be rebuilt ¶${unitOf(userPrompt(messages), 'voted on Tuesday')}.`;
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/rerender.html`);
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  await expect(chips(panel.getByTestId('answer'))).toHaveCount(1);
+  const thread = await askFollowUp(panel, 'Where does the ferry go?');
+  const turn = thread.getByTestId('assistant-turn');
+  await expect(turn.locator('button.cite')).toHaveCount(1);
+  expect((await turn.locator('.markdown').textContent())?.trim()).toMatch(/^The ferry moves while the pier is rebuilt\d+\.$/);
+  const unit = Number(await turn.locator('button.cite').getAttribute('data-unit'));
+  await showPassage(page, turn, unit, 'Mara wrote that the ferry to the islands will run from the north quay');
 });
 
 test('a long page read in parts: the final summary cites units of the page, each in the right part', async ({ extension, mock, site }) => {
