@@ -37,9 +37,12 @@ export function createCitations() {
     show(key: string, unit: number): boolean {
       const map = maps.get(key);
       const place = map && placeOf(map, unit);
-      if (!place || typeof CSS === 'undefined' || !('highlights' in CSS)) return false;
-      ensureStyle();
-      CSS.highlights.set(highlightName, new Highlight(place.range));
+      if (!place) return false;
+      // A browser without the Highlight API still scrolls to the passage.
+      if (typeof CSS !== 'undefined' && 'highlights' in CSS) {
+        ensureStyle();
+        CSS.highlights.set(highlightName, new Highlight(place.range));
+      }
       const range = document.createRange();
       range.setStart(place.range.startContainer, place.range.startOffset);
       range.setEnd(place.range.endContainer, place.range.endOffset);
