@@ -41,7 +41,7 @@ export function createCitations() {
       // A browser without the Highlight API still scrolls to the passage.
       if (typeof CSS !== 'undefined' && 'highlights' in CSS) {
         ensureStyle();
-        CSS.highlights.set(highlightName, new Highlight(place.range));
+        CSS.highlights.set(highlightName, new Highlight(new StaticRange(place.range)));
       }
       const range = document.createRange();
       range.setStart(place.range.startContainer, place.range.startOffset);

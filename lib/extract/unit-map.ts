@@ -154,15 +154,15 @@ function closingPunctuation(data: string, offset: number): number {
   return end;
 }
 
-function rangeOf(index: TextIndex, at: Found): StaticRange | undefined {
+function rangeOf(index: TextIndex, at: Found): StaticRangeInit | undefined {
   const start = position(index, at.start, false);
   const end = position(index, at.end, true);
   if (!start || !end) return undefined;
-  return new StaticRange({ startContainer: start.node, startOffset: start.offset, endContainer: end.node, endOffset: end.offset });
+  return { startContainer: start.node, startOffset: start.offset, endContainer: end.node, endOffset: end.offset };
 }
 
 /** Whether `range` still covers unit text `want` in the live page. */
-function holds(range: StaticRange, want: string): boolean {
+function holds(range: StaticRangeInit, want: string): boolean {
   if (!range.startContainer.isConnected || !range.endContainer.isConnected) return false;
   const doc = range.startContainer.ownerDocument;
   if (!doc) return false;

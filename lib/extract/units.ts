@@ -18,7 +18,8 @@ export interface TextUnit {
  * transcript has times, a PDF has pages (those two are other readers' work).
  */
 export type UnitPlace =
-  | { kind: 'dom'; range: StaticRange }
+  /** The bounds of the unit's text in the page, as `new StaticRange()` takes them. */
+  | { kind: 'dom'; range: StaticRangeInit }
   | { kind: 'time'; seconds: number }
   | { kind: 'pdf-page'; page: number };
 
