@@ -65,8 +65,16 @@ test('cited units become chips that show their passage, after the page re-render
   // The page renders itself again: every node the map found is gone, the text is the same.
   await page.evaluate(() => (window as unknown as { render(): void }).render());
   await expect(page.locator('body')).toHaveAttribute('data-renders', '2');
+  // From here the page watches: it sees no change to its DOM and no message about what was clicked.
+  await page.evaluate(() => {
+    const w = window as unknown as { seen: { mutations: number; messages: number } };
+    w.seen = { mutations: 0, messages: 0 };
+    new MutationObserver((records) => (w.seen.mutations += records.length)).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.addEventListener('message', () => w.seen.messages++, true);
+  });
   await showPassage(page, answer, unitOf(prompt, 'Stone and concrete'), 'Stone and concrete');
   await showPassage(page, answer, unitOf(prompt, 'fish market'), 'Tomas replied that the fish market will move inland');
+  expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ mutations: 0, messages: 0 });
   // Nothing was added to the page's own DOM.
   expect(await page.evaluate(() => document.querySelectorAll('body *:not(#app, #app *, script, precis-sidebar)').length)).toBe(0);
 });
