@@ -37,9 +37,14 @@ export function createCitations() {
     show(key: string, unit: number): boolean {
       const map = maps.get(key);
       const place = map && placeOf(map, unit);
-      if (!place) return false;
+      const highlights = typeof CSS !== 'undefined' && 'highlights' in CSS;
+      if (!place) {
+        // The last passage shown must not pass for this one.
+        if (highlights) CSS.highlights.delete(highlightName);
+        return false;
+      }
       // A browser without the Highlight API still scrolls to the passage.
-      if (typeof CSS !== 'undefined' && 'highlights' in CSS) {
+      if (highlights) {
         ensureStyle();
         CSS.highlights.set(highlightName, new Highlight(new StaticRange(place.range)));
       }

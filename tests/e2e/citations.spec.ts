@@ -77,6 +77,12 @@ test('cited units become chips that show their passage, after the page re-render
   expect(await page.evaluate(() => (window as unknown as { seen: unknown }).seen)).toEqual({ mutations: 0, messages: 0 });
   // Nothing was added to the page's own DOM.
   expect(await page.evaluate(() => document.querySelectorAll('body *:not(#app, #app *, script, precis-sidebar)').length)).toBe(0);
+
+  // A passage the page no longer has: the sidebar says so, and nothing stays highlighted.
+  await page.evaluate(() => document.querySelector('table')!.remove());
+  await answer.locator(`button.cite[data-unit="${unitOf(prompt, 'Stone and concrete')}"]`).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'This passage is no longer on the page.' })).toBeVisible();
+  expect(await highlighted(page)).toBeUndefined();
 });
 
 test('on an article, each chip highlights the paragraph it cites', async ({ extension, mock, site }) => {
