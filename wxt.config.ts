@@ -29,8 +29,8 @@ export default defineConfig({
     ...(browser !== 'firefox' && { storage: { managed_schema: 'managed_schema.json' } }),
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess'],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
-    // e2e: fixture pages and the mock LLM on 127.0.0.1. demo (`npm run demo`, never shipped): any page and API.
-    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*'] : mode === 'demo' ? ['<all_urls>'] : [],
+    // e2e: fixture pages and the mock LLM on 127.0.0.1, and www.youtube.com (the tests' own, tests/support/fake-youtube.ts). demo (`npm run demo`, never shipped): any page and API.
+    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*', 'https://www.youtube.com/*'] : mode === 'demo' ? ['<all_urls>'] : [],
     ...(browser === 'firefox' && {
       // Firefox MV3 needs an id; 142 is the first release (desktop and Android) with every key we use.
       browser_specific_settings: {

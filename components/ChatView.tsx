@@ -21,6 +21,8 @@ interface AssistantTurnProps {
   onRetry: () => void;
   /** In a page's sidebar: the answer's citations are chips that show their passage in the page. */
   cite?: boolean;
+  /** About a video: its times play the video from there (a stable function: the turn is memoised). */
+  onTime?: (seconds: number) => void;
 }
 
 /**
@@ -28,7 +30,7 @@ interface AssistantTurnProps {
  * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
  * so a long chat does not keep a port and a re-render per turn.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite }: AssistantTurnProps) {
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite, onTime }: AssistantTurnProps) {
   const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
@@ -43,7 +45,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
             <CitedAnswer jobId={job.id} text={text} units={job.citations.units} />
           </div>
         ) : (
-          <Markdown text={text} className="answer" />
+          <Markdown text={text} className="answer" {...(onTime && { onTime })} />
         ))}
       {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
@@ -65,7 +67,9 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
 }, sameTurn);
 
 function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
-  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite;
+  return (
+    a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite && a.onTime === b.onTime
+  );
 }
 
 const openOptions = () => void sendRequest({ type: 'options.open' });

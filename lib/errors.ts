@@ -31,6 +31,7 @@ export type AppErrorKind =
   | 'corrupt' // the sealed key cannot be opened
   | 'restricted_page' // the browser keeps extensions out of this tab
   | 'empty_page' // nothing readable to summarise
+  | 'no_transcript' // a video without captions: nothing it says can be read
   | 'unknown_prompt' // a custom prompt that was deleted
   | 'gone' // a job or conversation that no longer exists
   | 'origin_rejected' // a local server refusing the extension's Origin
@@ -43,7 +44,7 @@ export type AppErrorKind =
 export type ErrorKind = LlmErrorKind | AppErrorKind;
 
 /** What the UI offers next to the message. */
-export type ErrorAction = 'open_options' | 'retry';
+export type ErrorAction = 'open_options' | 'retry' | 'summarise_description';
 
 /** An error as it crosses to a view (and is stored with a job): plain data. A view asks `actionsFor(kind)`. */
 export interface ErrorView {
@@ -80,6 +81,7 @@ export function actionsFor(kind: ErrorKind): ErrorAction[] {
   const actions: ErrorAction[] = [];
   if (fixedInOptions.has(kind)) actions.push('open_options');
   if (worthAnotherTry.has(kind)) actions.push('retry');
+  if (kind === 'no_transcript') actions.push('summarise_description');
   return actions;
 }
 
@@ -133,6 +135,13 @@ export const appErrors = {
     ),
   emptyPage: () =>
     new AppError('empty_page', 'This page has no readable text to summarise. Select some text and try "Summarise selection".'),
+  noTranscript: () =>
+    new AppError(
+      'no_transcript',
+      'This video has no transcript: no captions, not even automatic ones. Precis will not guess what it says from the page around it. You can summarise its description instead, which says what the uploader wrote, not what the video shows.',
+    ),
+  videoUnavailable: () =>
+    new AppError('empty_page', "Precis could not read this video's details from YouTube. Reload the page and try again."),
   unknownPrompt: () =>
     new AppError('unknown_prompt', 'That custom prompt no longer exists. Choose another one, or add it again in the options.'),
   conversationGone: () => new AppError('gone', 'That conversation was deleted.'),

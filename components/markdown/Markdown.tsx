@@ -1,21 +1,35 @@
-import { memo, useMemo } from 'react';
+import { memo, useMemo, type MouseEvent } from 'react';
 import { splitBlocks } from './blocks';
 import { renderMarkdown } from './render';
 
 // Each finished block keeps its props, so React skips it: only the growing last block re-renders.
-const Block = memo(function Block({ src, units, citeLabel }: { src: string; units?: number; citeLabel?: string }) {
-  const html = useMemo(() => renderMarkdown(src, { units, citeLabel }), [src, units, citeLabel]);
+const Block = memo(function Block({ src, times, units, citeLabel }: { src: string; times: boolean; units?: number; citeLabel?: string }) {
+  const html = useMemo(() => renderMarkdown(src, { times, units, citeLabel }), [src, times, units, citeLabel]);
   // renderMarkdown escapes raw HTML and sanitises the result with DOMPurify.
   return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
 });
 
-/** `units`: how many units the text may cite (chips); see renderMarkdown. */
-export function Markdown({ text, className, units, citeLabel }: { text: string; className?: string; units?: number; citeLabel?: string }) {
+interface MarkdownProps {
+  text: string;
+  className?: string;
+  /** The text is a video's summary; a click on one of its times asks to play from there. */
+  onTime?: (seconds: number) => void;
+  /** How many units the text may cite (chips; see renderMarkdown), and a chip's title. */
+  units?: number;
+  citeLabel?: string;
+}
+
+export function Markdown({ text, className, onTime, units, citeLabel }: MarkdownProps) {
   const blocks = useMemo(() => splitBlocks(text), [text]);
+  // One listener for every time button, however many blocks there are.
+  const onClick = (e: MouseEvent) => {
+    const time = (e.target as Element).closest?.('button.time');
+    if (time instanceof HTMLElement && onTime) onTime(Number(time.dataset.seconds));
+  };
   return (
-    <div className={className ? `markdown ${className}` : 'markdown'}>
+    <div className={className ? `markdown ${className}` : 'markdown'} onClick={onTime && onClick}>
       {blocks.map((src, i) => (
-        <Block key={i} src={src} units={units} citeLabel={citeLabel} />
+        <Block key={i} src={src} times={!!onTime} units={units} citeLabel={citeLabel} />
       ))}
     </div>
   );

@@ -4,6 +4,7 @@
 import DOMPurify from 'dompurify';
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
 import { citationAt, citationStart, citedUnits } from '../../lib/jobs/citations';
+import { t } from '../i18n';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -39,7 +40,7 @@ const citation: TokenizerAndRendererExtension = {
   },
 };
 
-const marked = new Marked({
+const options = {
   gfm: true,
   extensions: [citation],
   renderer: {
@@ -50,6 +51,27 @@ const marked = new Marked({
     // form control needs to pass the sanitiser.
     checkbox: ({ checked }: Tokens.Checkbox) => `<span class="task-box">${checked ? '☑' : '☐'}</span> `,
   },
+};
+const marked = new Marked(options);
+
+// A video summary's times ("[4:05]", a range "[4:05–5:10]") become buttons that play the video
+// from there: made here, by us, from digits only; nothing the model writes can make one otherwise.
+const timePattern = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
+const toSeconds = (time: string) => time.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+const withTimes = new Marked(options, {
+  extensions: [
+    {
+      name: 'time',
+      level: 'inline',
+      start: (src: string) => src.match(/\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
+      tokenizer(src: string) {
+        const m = timePattern.exec(src);
+        return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
+      },
+      renderer: ({ text }: Tokens.Generic) =>
+        `<button type="button" class="time" data-seconds="${toSeconds(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+    },
+  ],
 });
 
 const purify = DOMPurify();
@@ -66,18 +88,20 @@ const allowedTags = [
   'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'a',
   'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
-  // Only citation chips: raw HTML from the model is escaped before it gets here.
+  // Only our chips and time buttons: raw HTML from the model is escaped before it gets here.
   'button',
 ];
 
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-unit'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'aria-label'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 
 export interface RenderOptions {
+  /** A video's summary, whose times become buttons (`button.time[data-seconds]`). */
+  times?: boolean;
   /** Citations of units 1..units become chips; without it every citation is dropped. */
   units?: number;
   /** A chip's title, "{n}" standing for its unit. */
@@ -88,7 +112,7 @@ export function renderMarkdown(src: string, opts: RenderOptions = {}): string {
   citableUnits = opts.units ?? 0;
   citeLabel = opts.citeLabel ?? '';
   try {
-    return purify.sanitize(marked.parse(src, { async: false }));
+    return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
   } finally {
     citableUnits = 0;
     citeLabel = '';

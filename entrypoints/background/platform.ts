@@ -27,7 +27,6 @@ const keepAliveMs = 20_000;
 let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
 
 let counter: Promise<TokenCounter> | undefined;
-let menuRebuild: Promise<void> = Promise.resolve();
 
 type MenuContext = Browser.contextMenus.ContextType;
 type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
@@ -58,19 +57,14 @@ export function browserPlatform(): Platform {
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
-    setMenu(items: MenuItem[]) {
-      // One rebuild at a time: two interleaved (install and a preferences change) would each clear
-      // the other's items half-way and leave a menu missing some.
-      menuRebuild = menuRebuild.then(async () => {
-        await browser.contextMenus.removeAll();
-        for (const { id, title, contexts } of items) {
-          const props = { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) };
-          const create = () => new Promise<boolean>((resolve) => browser.contextMenus.create(props, () => resolve(!browser.runtime.lastError)));
-          // An item the clearing had not yet let go of ("duplicate id") is replaced rather than lost.
-          if (!(await create())) await browser.contextMenus.remove(id).then(create, create);
-        }
-      });
-      return menuRebuild;
+    async setMenu(items: MenuItem[]) {
+      await browser.contextMenus.removeAll();
+      for (const { id, title, contexts } of items) {
+        const props = { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) };
+        const create = () => new Promise<boolean>((resolve) => browser.contextMenus.create(props, () => resolve(!browser.runtime.lastError)));
+        // An item the clearing had not yet let go of ("duplicate id") is replaced rather than lost.
+        if (!(await create())) await browser.contextMenus.remove(id).then(create, create);
+      }
     },
     loadCounter() {
       // getURL's types list only the files WXT knows of; this one is added by a build hook.

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
+import type { Locks } from '../../lib/app/policy';
 import type { CustomPrompt, Preferences } from '../../lib/preferences';
 import { PriceTable } from './PriceTable';
 
@@ -9,8 +10,17 @@ const newPrompt = (): CustomPrompt => ({ id: crypto.randomUUID().slice(0, 8), na
 export function PreferencesSection() {
   const [prefs, setPrefs] = useState<Preferences>();
   const [notice, setNotice] = useState<{ ok: boolean; text: string }>();
-  useEffect(() => void sendRequest({ type: 'prefs.get' }).then(setPrefs), []);
+  // What the administrator fixed (the provider section shows the rest); undefined when unmanaged.
+  const [locks, setLocks] = useState<Locks>();
+  useEffect(() => {
+    // Together, so a locked field never shows as editable for a moment.
+    void Promise.all([sendRequest({ type: 'prefs.get' }), sendRequest({ type: 'settings.get' })]).then(([p, s]) => {
+      setLocks(s.managed);
+      setPrefs(p);
+    });
+  }, []);
   if (!prefs) return null;
+  const retentionLocked = !!locks?.fields.includes('cacheRetention');
 
   const set = <K extends keyof Preferences>(key: K, value: Preferences[K]) => setPrefs({ ...prefs, [key]: value });
   const setPrompt = (i: number, patch: Partial<CustomPrompt>) =>
@@ -79,9 +89,21 @@ export function PreferencesSection() {
         </label>
         <label>
           {t('summaryTtlDays')}
-          <input type="number" min={0} max={365} value={prefs.summaryTtlDays} onChange={(e) => set('summaryTtlDays', Number(e.target.value))} />
+          <input
+            type="number"
+            min={0}
+            max={365}
+            value={prefs.summaryTtlDays}
+            onChange={(e) => set('summaryTtlDays', Number(e.target.value))}
+            {...(retentionLocked && { disabled: true, 'aria-describedby': 'managed-retention' })}
+          />
         </label>
       </div>
+      {retentionLocked && (
+        <p id="managed-retention" className="help" role="note">
+          {t('managedRetention', { reason: locks!.reason })}
+        </p>
+      )}
       <PriceTable prices={prefs.prices} onChange={(prices) => set('prices', prices)} />
       <label className="check">
         <input type="checkbox" checked={prefs.cacheChatAnswers} onChange={(e) => set('cacheChatAnswers', e.target.checked)} />

@@ -59,3 +59,5 @@ export function createCitations() {
     },
   };
 }
+
+export type Citations = ReturnType<typeof createCitations>;

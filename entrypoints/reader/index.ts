@@ -5,8 +5,10 @@
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractPage } from '../../lib/extract/page';
+import type { PageContent } from '../../lib/extract/page-content';
+import { isVideoPage, readVideo, VideoUnreadable } from '../../lib/extract/video/read-video';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
-import { createCitations } from './citations';
+import { createCitations, type Citations } from './citations';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.
@@ -27,6 +29,47 @@ async function streamOnDevice(token: string) {
   }
 }
 
+/** The page for a summary or a chat: a video's transcript on a video page, the page's text elsewhere. */
+async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, citations: Citations): Promise<PageContent | { unreadable: string }> {
+  if (!isVideoPage(location.href) || (msg.useSelection && String(getSelection() ?? '').trim())) {
+    const page = extractPage(document, location.href, { useSelection: msg.useSelection });
+    // The same text the background numbers for the model: citations name these units.
+    return { ...page, extraction: citations.remember(page.text) };
+  }
+  try {
+    return await readVideo(
+      {
+        href: location.href,
+        // Only the inline scripts that hold YouTube's data: serialising the whole page costs more.
+        pageHtml: () =>
+          [...document.scripts]
+            .map((s) => s.textContent ?? '')
+            .filter((text) => /ytInitial|ytcfg\.set/.test(text))
+            .join('\n'),
+        // The page's own origin, with the user's YouTube session, as the player itself asks.
+        fetchText: async (url, init) => {
+          const res = await fetch(url, { credentials: 'include', ...init });
+          return res.ok ? res.text() : '';
+        },
+        languages: [...(msg.languages ?? []), ...navigator.languages],
+      },
+      { descriptionOnly: msg.videoDescription },
+    );
+  } catch (err) {
+    if (err instanceof VideoUnreadable) return { unreadable: err.problem };
+    throw err;
+  }
+}
+
+/** Seeks the page's main video; the player's own controls follow the element. */
+function seek(seconds: number) {
+  const video = [...document.querySelectorAll('video')].sort((a, b) => b.clientWidth * b.clientHeight - a.clientWidth * a.clientHeight)[0];
+  if (!video) return false;
+  video.currentTime = seconds;
+  video.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  return true;
+}
+
 // An unlisted script, not a WXT content script: WXT's content-script context posts our extension id
 // to the page and can be stopped by an event the page forges.
 export default defineUnlistedScript({
@@ -40,9 +83,10 @@ export default defineUnlistedScript({
       if (msg.type === 'ping' && msg.script === 'reader') {
         sendResponse(true);
       } else if (msg.type === 'page.extract') {
-        const page = extractPage(document, location.href, { useSelection: msg.useSelection });
-        // The same text the background numbers for the model: citations name these units.
-        sendResponse({ ...page, extraction: citations.remember(page.text) });
+        void readPage(msg, citations).then(sendResponse, () => sendResponse(undefined));
+        return true;
+      } else if (msg.type === 'video.seek') {
+        sendResponse(seek(msg.seconds));
       } else if (msg.type === 'citation.show') {
         sendResponse(citations.show(msg.key, msg.unit));
       } else if (msg.type === 'citation.quote') {

@@ -10,7 +10,8 @@ import type { Conversation } from '../../lib/chat/conversation';
  * Questions about the page under its summary: a thread that starts from the summary and belongs
  * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
  */
-export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
+/** `onTime`: the page is a video, whose times in the answers play it from there. */
+export function FollowUp({ summaryJobId, onTime }: { summaryJobId: string; onTime?: (seconds: number) => void }) {
   const [conversation, setConversation] = useState<Conversation>();
 
   useEffect(() => {
@@ -47,7 +48,7 @@ export function FollowUp({ summaryJobId }: { summaryJobId: string }) {
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite {...(onTime && { onTime })} />
         ),
       )}
       {error && <ErrorPanel error={error} />}

@@ -18,6 +18,8 @@ import { withoutCitations } from '../../lib/jobs/citations';
 import { isLive, type JobView } from '../../lib/jobs/job-view';
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
+const seek = (seconds: number) => void sendRequest({ type: 'video.seek', seconds });
+const summariseDescription = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false, origin: { videoDescription: true } });
 // Resume asks the same question again: parts already answered come back from the cache, so it
 // costs only what was lost. Regenerate bypasses the cache.
 const again = (job: JobView, regenerate: boolean) =>
@@ -106,15 +108,24 @@ export function Sidebar({ content, onClose, onWidth, onDrag }: SidebarProps) {
             </button>
           </div>
         )}
+        {job?.origin?.videoDescription && (
+          <p className="offline-note" role="note">
+            {t('descriptionNote')}
+          </p>
+        )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            {job.citations ? <CitedAnswer jobId={job.id} text={job.text} units={job.citations.units} /> : <Markdown text={job.text} />}
+            {job.citations ? (
+              <CitedAnswer jobId={job.id} text={job.text} units={job.citations.units} />
+            ) : (
+              <Markdown text={job.text} {...(job.video && { onTime: seek })} />
+            )}
           </div>
         )}
         {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
-        {error && <ErrorPanel error={error} onOpenOptions={openOptions} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} />}
+        {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...(job.video && { onTime: seek })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

@@ -16,7 +16,7 @@ import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from '.
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
-import { readPolicy } from './policy';
+import { createPolicySource } from './policy-source';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
 import type { Reply, Verdict } from './protocol';
@@ -33,7 +33,7 @@ const maxQuote = 400;
 export function createPrecis(platform: Platform, self: Self) {
   const now = platform.now ?? Date.now;
   const { db, local, session, tabs } = platform;
-  const policy = async () => readPolicy(await platform.managed?.().catch(() => undefined));
+  const policy = createPolicySource(platform.managed, local);
   const preferences = createPreferencesStore(local, policy);
   const settings = createSettings({
     local,
@@ -42,6 +42,12 @@ export function createPrecis(platform: Platform, self: Self) {
     onProviderChanged: platform.setLocalOriginRule,
     managed: policy,
   });
+
+  // One menu rebuild at a time, each from the preferences as they are when it runs: an install's
+  // rebuild that read the prompts before a change must not replace the menu built after it.
+  let menusBuilt = Promise.resolve();
+  const rebuildMenus = () =>
+    (menusBuilt = menusBuilt.then(async () => platform.setMenu(menuItems((await preferences.get()).customPrompts))).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
 
   // Long-lived services, created on first use; each picks up the stored preferences when it is,
   // and every change after. None holds state that must outlive the worker: jobs and the cache
@@ -165,6 +171,7 @@ export function createPrecis(platform: Platform, self: Self) {
       const quote = await citation('citation.quote', req.jobId, req.unit, sender);
       return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
     },
+    'video.seek': (req, sender) => (sender.kind === 'tab' ? pages.seek(sender.tab, req.seconds) : false),
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),
     'cache.stats': async () => responseCache().stats({ prices: { ...DEFAULT_PRICES, ...(await preferences.get()).prices } }),
@@ -235,7 +242,7 @@ export function createPrecis(platform: Platform, self: Self) {
     async onInstalled(reason: string) {
       await Promise.all([
         settings.syncLocalOriginRule(),
-        preferences.get().then((p) => platform.setMenu(menuItems(p.customPrompts))),
+        rebuildMenus(),
         reason === 'install' && platform.openWelcome(),
       ]);
     },
@@ -246,7 +253,7 @@ export function createPrecis(platform: Platform, self: Self) {
       if (!change) return;
       const [next, prev] = [readPreferences(change.newValue), readPreferences(change.oldValue)];
       applyPreferences(next);
-      if (promptsChanged(prev.customPrompts, next.customPrompts)) await platform.setMenu(menuItems(next.customPrompts));
+      if (promptsChanged(prev.customPrompts, next.customPrompts)) await rebuildMenus();
     },
 
     /** The hourly alarm. */

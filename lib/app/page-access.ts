@@ -1,6 +1,7 @@
 // Reaching into a tab: the content scripts we inject on demand (activeTab + scripting), the page
 // text the reader extracts, and the sidebar the background shows.
-import type { ErrorView } from '../errors';
+import { appErrors, type ErrorView } from '../errors';
+import { z } from 'zod';
 import { pageContent, type PageContent } from '../extract/page-content';
 import type { KeyValueArea, TabRef, Tabs } from './ports';
 import type { ContentScriptName } from './tab-protocol';
@@ -13,6 +14,11 @@ export function canRunOn(url: string | undefined): boolean {
 export type SidebarContent = { jobId: string } | { error: ErrorView };
 
 type ReachableTab = TabRef & { id: number };
+export interface VideoRequest {
+  videoDescription?: boolean;
+  languages?: string[];
+}
+const readerReply = z.union([z.object({ unreadable: z.enum(['no_transcript', 'video_unavailable']) }), pageContent]);
 const reachable = (tab: TabRef | undefined): tab is ReachableTab => tab?.id !== undefined && canRunOn(tab.url);
 
 /** Where the sidebar's frame finds what its tab's sidebar shows: it asks; nothing from the page tells it. */
@@ -39,10 +45,20 @@ export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
 
   return {
 
-    /** The page in `tab` as the reader extracts it; undefined where the browser keeps us out. */
-    async read(tab: TabRef | undefined, useSelection: boolean): Promise<PageContent | undefined> {
+    /**
+     * The page in `tab` as the reader extracts it (on a video page, its transcript; `video` says in
+     * which languages first, or asks for the description); undefined where the browser keeps us out.
+     */
+    async read(tab: TabRef | undefined, useSelection: boolean, video: VideoRequest = {}): Promise<PageContent | undefined> {
       if (!reachable(tab) || !(await ensureScript(tab, 'reader'))) return undefined;
-      return pageContent.parse(await tabs.send(tab.id, { type: 'page.extract', useSelection }));
+      const reply = readerReply.parse(await tabs.send(tab.id, { type: 'page.extract', useSelection, ...video }));
+      if ('unreadable' in reply) throw reply.unreadable === 'no_transcript' ? appErrors.noTranscript() : appErrors.videoUnavailable();
+      return reply;
+    },
+
+    /** Seeks the video in `tab` (a time in its summary was clicked); false when it has none. */
+    async seek(tab: ReachableTab, seconds: number): Promise<boolean> {
+      return (await tabs.send(tab.id, { type: 'video.seek', seconds }).catch(() => false)) === true;
     },
 
     /** Shows the sidebar with a job (or an error), bringing in its UI first if the tab lacks it. */

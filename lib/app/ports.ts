@@ -55,7 +55,7 @@ export interface Platform {
   openOptions(): Promise<void>;
   /** Opens the welcome page (first run, and setup from the popup) in a new tab. */
   openWelcome(): Promise<void>;
-  /** Replaces the context menu with these items. */
+  /** Replaces the context menu with these items (the core calls it one rebuild at a time). */
   setMenu(items: MenuItem[]): Promise<void>;
   /** Loads the token counter the first time a page is long. */
   loadCounter(): Promise<TokenCounter>;

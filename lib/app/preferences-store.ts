@@ -17,10 +17,13 @@ export function createPreferencesStore(local: KeyValueArea, managed: () => Promi
     get,
     /** `patch` was checked at the door (protocol.ts). */
     async save(patch: PreferencesPatch): Promise<Preferences> {
-      // The user's own values are kept: the policy's retention applies on reading, not stored as theirs.
-      const next = { ...(await stored()), ...patch };
+      // The user's own values are kept: the policy's retention applies on reading, not stored as
+      // theirs (the form sends back the retention it was shown, the policy's).
+      const current = await stored();
+      const next = { ...current, ...patch };
+      if ((await managed()).cacheRetentionDays !== undefined) next.summaryTtlDays = current.summaryTtlDays;
       await local.set(preferencesKey, next);
-      return next;
+      return get();
     },
   };
 }

@@ -57,7 +57,7 @@ const id = z.string().min(1).max(64);
 /** `summary:<job id>` or `chat:<conversation id>`. */
 const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entry');
 const citedUnit = z.number().int().min(1).max(10_000_000);
-const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional() });
+const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional(), videoDescription: z.boolean().optional() });
 
 /** Settings as views see them: never the key itself. */
 export interface PublicSettings {
@@ -129,6 +129,8 @@ export const protocol = {
   /** "Forget this page": the cached answers behind a summary. */
   'job.forget': { audience: 'tab', shape: { jobId: id }, reply: replies<ForgetResult>() },
   'options.open': { audience: 'tab', shape: {}, reply: replies<void>() },
+  /** From the sidebar: play its tab's video from a time its summary cites. */
+  'video.seek': { audience: 'tab', shape: { seconds: z.number().min(0).max(7 * 24 * 3600) }, reply: replies<boolean>() },
   /** From the sidebar's frame: what its tab's sidebar shows (a job, or an error). */
   'sidebar.content': { audience: 'tab', shape: {}, reply: replies<SidebarContent | undefined>() },
   /**

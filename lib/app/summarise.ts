@@ -3,6 +3,7 @@
 import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
+import { languageCode } from '../extract/video/language';
 import type { TokenCounter } from '../extract/tokens';
 import { countWords } from '../extract/units';
 import type { SummaryOrigin } from '../jobs/job-view';
@@ -53,6 +54,7 @@ export function createSummarise(deps: SummariseDeps) {
     const read = countWords(page.text);
     const base = {
       kind: 'summary' as const,
+      ...(page.source === 'video' && { video: true }),
       title: page.title || page.url,
       ...(page.title && page.dir ? { titleDir: page.dir } : {}),
       origin,
@@ -87,7 +89,10 @@ export function createSummarise(deps: SummariseDeps) {
 
   /** Reads the page in `tab` for a summary; undefined where the browser keeps us out. */
   async function read(tab: TabRef | undefined, origin: SummaryOrigin) {
-    const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId);
+    // A video's captions in the language the summary is to be written in, when it has them.
+    const language = languageCode((await deps.preferences()).outputLanguage);
+    const video = { ...(origin.videoDescription && { videoDescription: true }), ...(language && { languages: [language] }) };
+    const page = await deps.pages.read(tab, !!origin.selection || !!origin.promptId, video);
     return page && tab?.id !== undefined ? { tab: { ...tab, id: tab.id }, page } : undefined;
   }
 
@@ -98,7 +103,7 @@ export function createSummarise(deps: SummariseDeps) {
         // Where no content script may run, no sidebar can show the message either.
         if (!found) return { ok: false, ...describeError(appErrors.restrictedPage()) };
         // An empty page gets its message before any job or request exists.
-        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page, { cite: true }), opts));
+        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page, { cite: !!found.page.extraction }), opts));
         deps.keepAlive();
         await deps.pages.showSidebar(found.tab, { jobId: job.id });
         return { ok: true, jobId: job.id };
@@ -122,7 +127,7 @@ export function createSummarise(deps: SummariseDeps) {
       const origin = record.origin ?? {};
       const found = await read(tab, origin);
       if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
-      return jobFor(found.tab, readablePage(found.page, { cite: true }), { origin });
+      return jobFor(found.tab, readablePage(found.page, { cite: !!found.page.extraction }), { origin });
     },
   };
 }

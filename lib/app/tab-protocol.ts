@@ -11,7 +11,13 @@ export type TabRequest =
   | { type: 'ondevice.ready' }
   /** Run the on-device model on the page and stream the text back on port `ondevice:<token>`. */
   | { type: 'ondevice.run'; token: string }
-  | { type: 'page.extract'; useSelection: boolean }
+  /**
+   * The page's text; on a video page its transcript, in the first of `languages` it has captions in
+   * (or, with `videoDescription`, its description). A video that cannot be read answers `{ unreadable }`.
+   */
+  | { type: 'page.extract'; useSelection: boolean; videoDescription?: boolean; languages?: string[] }
+  /** Seek the page's video to `seconds` (a time in its summary was clicked). */
+  | { type: 'video.seek'; seconds: number }
   /** Scroll to unit `unit` of the extraction named `key` and highlight it; answers whether it was found. */
   | { type: 'citation.show'; key: string; unit: number }
   /** The text of unit `unit` of the extraction named `key`, or undefined. */

@@ -10,8 +10,13 @@ export const pageContent = z.object({
   siteName: z.string().max(500).optional(),
   /** Direction of the page's text, from its markup (Readability's, for an article): where page text is shown, it is shown so. */
   dir: z.enum(['ltr', 'rtl', 'auto']).optional(),
-  /** Where `text` came from: Readability's article, the page's visible text, the selection, a text/plain page. */
-  source: z.enum(['article', 'page', 'selection', 'plain']).optional(),
+  /**
+   * Where `text` came from: Readability's article, the page's visible text, the selection, a
+   * text/plain page, a video's transcript (with [m:ss] times), or a video's description (it has no transcript).
+   */
+  source: z.enum(['article', 'page', 'selection', 'plain', 'video', 'video-description']).optional(),
+  /** The video whose transcript `text` is: its id, its length, and whose captions they are. */
+  video: z.object({ id: z.string().max(20), seconds: z.number().nonnegative(), captions: z.enum(['manual', 'auto']) }).optional(),
   /** The page was longer than extraction keeps: `text` is its beginning. */
   truncated: z.boolean().optional(),
   /** Names this extraction: the page reader keeps the unit map of `text` under it, and citations name it. */

@@ -15,6 +15,8 @@ export interface SummaryOrigin {
   selection?: boolean;
   /** Run this custom prompt rather than the summary prompt. */
   promptId?: string;
+  /** On a video page without a transcript: the video's description, as what it is. */
+  videoDescription?: boolean;
 }
 
 /** The job as a view renders it. */
@@ -57,6 +59,8 @@ export interface JobView {
   citations?: { key: string; units: number };
   /** Words of the page the summary was made from, of the page's words: a cut is never silent. */
   coverage?: { read: number; total: number };
+  /** Of a video's transcript: the times in its text play the video from there. */
+  video?: boolean;
   /** No provider is set up: written without one, by ranking the page's sentences or by the browser's own model. */
   offline?: 'extractive' | 'on-device';
 }

@@ -69,6 +69,7 @@ export interface StartJob {
   offline?: JobRecord['offline'];
   citations?: JobRecord['citations'];
   coverage?: JobRecord['coverage'];
+  video?: boolean;
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -199,6 +200,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.offline && { offline: input.offline }),
       ...(input.citations && { citations: input.citations }),
       ...(input.coverage && { coverage: input.coverage }),
+      ...(input.video && { video: true }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

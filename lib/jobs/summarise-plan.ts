@@ -109,6 +109,7 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
   const prompts = promptSet(
     { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
     opts.template,
+    page.source === 'video' || page.source === 'video-description' ? page.source : undefined,
     { cite: 'units' in page && !!page.units },
   );
   const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;

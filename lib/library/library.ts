@@ -40,6 +40,21 @@ const itemOfConversation = (row: ConversationRow) => chatItem(withoutSearchField
 
 const newestFirst = (a: LibraryItem, b: LibraryItem) => b.at - a.at;
 
+/**
+ * A summary shown again from the cache (or asked for again with the same answer) is one entry, not
+ * one per showing: same page, same text. Chats are each their own.
+ */
+const summaryKey = (i: LibraryItem) => (i.kind === 'summary' ? `${i.url ?? ''}\n${i.body}` : undefined);
+
+/** The newest of each set of same summaries; `items` is newest first. */
+function once(items: LibraryItem[]): LibraryItem[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const key = summaryKey(i);
+    return key === undefined || (!seen.has(key) && !!seen.add(key));
+  });
+}
+
 export function createLibrary(db: PrecisDb, opts: { limit?: number } = {}) {
   const limit = opts.limit ?? listLimit;
   const tables = { summary: db.jobs, chat: db.conversations } as const;
@@ -81,7 +96,7 @@ export function createLibrary(db: PrecisDb, opts: { limit?: number } = {}) {
     const terms = queryTerms(query.text ?? '');
     const kinds: LibraryKind[] = query.kind ? [query.kind] : ['summary', 'chat'];
     const found = await Promise.all(kinds.map((kind) => candidates(kind, query, terms)));
-    return found.flat().sort(newestFirst);
+    return once(found.flat().sort(newestFirst));
   }
 
   async function item(id: string): Promise<LibraryItem | undefined> {
@@ -100,7 +115,7 @@ export function createLibrary(db: PrecisDb, opts: { limit?: number } = {}) {
       db.jobs.where('listedAt').above(-Infinity).toArray(),
       db.conversations.where('listedAt').above(-Infinity).toArray(),
     ]);
-    return [...jobs.map(itemOfJob), ...conversations.map(itemOfConversation)].sort(newestFirst);
+    return once([...jobs.map(itemOfJob), ...conversations.map(itemOfConversation)].sort(newestFirst));
   }
 
   return {
@@ -111,10 +126,14 @@ export function createLibrary(db: PrecisDb, opts: { limit?: number } = {}) {
 
     get: item,
 
-    /** Deletes the summary or the conversation itself: nothing else lists it. */
+    /** Deletes the summary (with its repeats: they are the same entry) or the conversation itself: nothing else lists it. */
     async remove(id: string): Promise<void> {
       const parsed = parseEntryId(id);
-      if (parsed?.kind === 'summary') await db.jobs.delete(parsed.recordId);
+      const shown = parsed?.kind === 'summary' ? await item(id) : undefined;
+      if (shown) {
+        const repeats = (await db.jobs.where('listedAt').above(-Infinity).toArray()).map(itemOfJob).filter((other) => summaryKey(other) === summaryKey(shown));
+        await db.jobs.bulkDelete(repeats.map((r) => parseEntryId(r.id)!.recordId));
+      } else if (parsed?.kind === 'summary') await db.jobs.delete(parsed.recordId);
       else if (parsed?.kind === 'chat') await db.conversations.delete(parsed.recordId);
     },
 

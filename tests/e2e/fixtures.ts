@@ -2,9 +2,11 @@
 import { test as base, expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/chromium';
+import { startFakeYouTube, youtubeHosts, type FakeYouTube } from '../support/fake-youtube';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
+import { lastPolicyKey } from '../../lib/app/policy-source';
 import { installPolicy } from './policy';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
@@ -60,12 +62,21 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
   return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
-export const test = base.extend<Fixtures, { site: { url: string } }>({
+export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube }>({
   firstRunTab: ['close', { option: true }],
   managedPolicy: [undefined, { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  // www.youtube.com, served here: every launch maps the name to it (nothing else would answer anyway).
+  youtube: [
+    async ({}, use) => {
+      const server = await startFakeYouTube();
       await use(server);
       await server.close();
     },
@@ -77,16 +88,21 @@ export const test = base.extend<Fixtures, { site: { url: string } }>({
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock }, use) => {
+  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock, youtube }, use) => {
     const locale = requested ?? 'en-US';
     const removePolicy = managedPolicy && (await installPolicy(JSON.parse(JSON.stringify(managedPolicy).replaceAll('{mock}', mock.baseUrl))));
-    const context = await launchWithExtension(extensionDir, { locale }).catch(async (err: unknown) => {
+    const hosts = Object.fromEntries(youtubeHosts.map((host) => [host, youtube.port]));
+    const context = await launchWithExtension(extensionDir, { locale, hosts }).catch(async (err: unknown) => {
       await removePolicy?.();
       throw err;
     });
     const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const id = new URL((await worker()).url()).host;
     if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
+    // Chrome answers storage.managed 2–5 s after it starts; a profile that has run before answers
+    // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
+    // unless they install a policy: those take the first-start path and wait for the real one.
+    if (!managedPolicy) await (await worker()).evaluate(([key]) => chrome.storage.local.set({ [key]: {} }), [lastPolicyKey] as const);
     const extension: Extension = {
       id,
       context,

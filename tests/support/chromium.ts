@@ -17,7 +17,12 @@ export const chromiumArgs = [
 /** A fresh profile with the built extension at `extensionDir` loaded. */
 export function launchWithExtension(
   extensionDir: string,
-  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    /** Real host names served from 127.0.0.1 (`www.youtube.com` → a port of a local HTTPS server). */
+    hosts?: Record<string, number>;
+  } = {},
 ): Promise<BrowserContext> {
   return chromium.launchPersistentContext('', {
     executablePath: chromiumExecutable,
@@ -28,6 +33,15 @@ export function launchWithExtension(
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
       ...(options.locale ? [`--lang=${options.locale}`] : []),
+      ...(options.hosts
+        ? [
+            `--host-resolver-rules=${Object.entries(options.hosts)
+              .map(([host, port]) => `MAP ${host} 127.0.0.1:${port}`)
+              .join(', ')}`,
+            // Test servers present a self-signed certificate for those names.
+            '--ignore-certificate-errors',
+          ]
+        : []),
       ...chromiumArgs,
     ],
   });

@@ -19,7 +19,7 @@ describe('the shipped manifest', () => {
   }
 
   it('adds host access only to the test and demo builds', () => {
-    expect(manifestFor('chrome', 'e2e').host_permissions).toEqual(['http://127.0.0.1/*']);
+    expect(manifestFor('chrome', 'e2e').host_permissions).toEqual(['http://127.0.0.1/*', 'https://www.youtube.com/*']);
     expect(manifestFor('chrome', 'demo').host_permissions).toEqual(['<all_urls>']);
   });
 });

@@ -323,6 +323,20 @@ describe('the worker', () => {
     expect(env.originRules.at(-1)).toBe(mock.baseUrl);
   });
 
+  it('an install whose preferences answer late does not undo a custom prompt saved meanwhile', async () => {
+    const { precis, env, value } = setUp();
+    // Chrome's policy service still starting: every preferences read waits on storage.managed.
+    let policyUp!: () => void;
+    const up = new Promise<void>((resolve) => (policyUp = resolve));
+    env.platform.managed = async () => (await up, {});
+    const installed = precis.onInstalled('install');
+    await value({ type: 'prefs.save', patch: { customPrompts: [{ id: 'eli5', name: 'ELI5', template: 'Explain: {{selection}}' }] } });
+    const changed = precis.onLocalStorageChanged({ preferences: { newValue: await env.platform.local.get('preferences'), oldValue: undefined } });
+    policyUp();
+    await Promise.all([installed, changed]);
+    expect(env.menus.at(-1)?.map((m) => m.id)).toEqual(['summarise-page', 'summarise-selection', 'prompt:eli5']);
+  });
+
   it('opens the welcome page on install only, not on an update or a browser update', async () => {
     const { precis, env } = setUp();
     await precis.onInstalled('install');

@@ -15,6 +15,7 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'job.stop': { type: 'job.stop', jobId: 'j1' },
   'job.forget': { type: 'job.forget', jobId: 'j1' },
   'options.open': { type: 'options.open' },
+  'video.seek': { type: 'video.seek', seconds: 83 },
   'sidebar.content': { type: 'sidebar.content' },
   'citation.show': { type: 'citation.show', jobId: 'j1', unit: 3 },
   'citation.quote': { type: 'citation.quote', jobId: 'j1', unit: 3 },
@@ -95,7 +96,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab'].sort(),
+      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.seek'].sort(),
     );
   });
 

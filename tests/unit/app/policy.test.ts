@@ -86,4 +86,12 @@ describe('the core under a policy', () => {
     expect(await ask({ type: 'chat.send', text: 'Hi', attachPage: false, model: 'gpt-4o' }, tabSender(tabs[0]!))).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await ask({ type: 'chat.send', text: 'Hi', attachPage: false, model: 'team-large' }, tabSender(tabs[0]!))).toMatchObject({ ok: true });
   });
+
+  it('saving the preferences form under a retention policy keeps the user’s own retention, and answers with the policy’s', async () => {
+    const { value, env } = setUpCore(page(), { cacheRetentionDays: 2 });
+    const prefs = await value<{ summaryTtlDays: number }>({ type: 'prefs.get' });
+    // The form sends back everything it was shown, the locked retention included.
+    expect(await value({ type: 'prefs.save', patch: { ...prefs, summaryTtlDays: 30, maxConcurrency: 3 } })).toMatchObject({ summaryTtlDays: 2, maxConcurrency: 3 });
+    expect(await env.platform.local.get('preferences')).toMatchObject({ summaryTtlDays: 7, maxConcurrency: 3 });
+  });
 });

@@ -40,7 +40,7 @@ describe('citations in the plan', () => {
   it('keeps the instruction short: a small share of a 5,000-word page', async () => {
     const counter = await loadTokenCounter();
     const vars = { title: 'T', url: 'https://example.com/', language: 'English' };
-    const extra = promptTokens(promptSet(vars, undefined, { cite: true }), 'summary', counter.count) - promptTokens(promptSet(vars), 'summary', counter.count);
+    const extra = promptTokens(promptSet(vars, undefined, undefined, { cite: true }), 'summary', counter.count) - promptTokens(promptSet(vars), 'summary', counter.count);
     expect(extra).toBeGreaterThan(0);
     expect(extra).toBeLessThan(60);
   });

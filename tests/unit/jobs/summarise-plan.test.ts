@@ -95,6 +95,22 @@ describe('planSummary', () => {
   });
 });
 
+describe('video transcripts', () => {
+  it('every request of a long video, notes and merges included, is told it reads a transcript and asked for times', async () => {
+    const counter = await loadTokenCounter();
+    const text = Array.from({ length: 200 }, (_, i) => `[${i}:00] Minute ${i} of a talk about night trains and timetables.`).join('\n\n');
+    const plan = await planSummary(page(text, { source: 'video' }), { model: 'gpt-4o', maxChunkTokens: 300, counter, loadCounter: loadTokenCounter });
+    if (plan.kind !== 'map-reduce') throw new Error('expected map-reduce');
+    for (const kind of ['notes', 'merge', 'summary-from-notes', 'summary'] as const) {
+      expect(plan.prompts.request(kind, 'x').messages[0]!.content).toContain('End every key point with the time where the video says it');
+    }
+    // A page is not a video: no such instruction.
+    const article = await planSummary(page('Sleeper trains are back.'), { model: 'gpt-4o', counter, loadCounter: loadTokenCounter });
+    if (article.kind !== 'single') throw new Error('expected one request');
+    expect(article.request.messages[0]!.content).not.toContain('video');
+  });
+});
+
 describe('runSummary, single request', () => {
   it('streams the answer of one request through onDelta, with no progress events', async () => {
     const requests: ChatRequest[] = [];

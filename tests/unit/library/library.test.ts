@@ -103,6 +103,18 @@ describe('library', () => {
     expect(await library.get('summary:s3')).toBeUndefined();
   });
 
+  it('lists a summary shown again from the cache once, at its latest, and deleting it deletes its repeats', async () => {
+    const { library, jobs } = await filled();
+    await jobs.put(summary('s1-again', 500, 'Night trains', 'https://news.example/trains', 'Sleeper trains are back in Europe.', { cachedAt: 100 }));
+    // Another page with the same words is another summary.
+    await jobs.put(summary('s1-elsewhere', 450, 'Night trains', 'https://other.example/trains', 'Sleeper trains are back in Europe.'));
+    expect((await library.list({ text: 'sleeper' })).entries.map((e) => e.id)).toEqual(['summary:s1-again', 'summary:s1-elsewhere']);
+    expect((await library.markdown())!.markdown.match(/^title: /gm)).toHaveLength(5);
+    await library.remove('summary:s1-again');
+    expect((await library.list({ text: 'sleeper' })).entries.map((e) => e.id)).toEqual(['summary:s1-elsewhere']);
+    expect(await jobs.get('s1')).toBeUndefined();
+  });
+
   it('exports everything in one file', async () => {
     const { library } = await filled();
     const file = await library.markdown();

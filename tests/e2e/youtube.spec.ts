@@ -1,0 +1,89 @@
+// YouTube under its real host name (served by the tests, tests/support/fake-youtube.ts): a video is
+// summarised from its transcript, with times that play it from there; a video without one says so.
+import { askFollowUp, expect, sidebar, test } from './fixtures';
+import type { FakeVideo } from '../support/youtube-pages';
+
+const key = 'sk-test-1234567890abcdef';
+const lines: [number, string][] = [
+  [0, 'Welcome back to the channel.'],
+  [12, 'Night trains are returning to Europe after decades of decline.'],
+  [47, 'The Vienna to Paris line now runs three times a week.'],
+  [95, 'Tickets start at thirty euros for a seat.'],
+];
+const trains: FakeVideo = {
+  id: 'nightTrain01',
+  title: 'The return of the night train',
+  description: '0:00 Intro\n0:40 Routes\n1:30 Prices',
+  lines,
+  tracks: [{ lang: 'en', auto: true }, { lang: 'en' }],
+  chapters: [[0, 'Intro'], [40, 'Routes'], [90, 'Prices']],
+};
+
+test.beforeEach(async ({ extension, mock }) => {
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+});
+
+test('a video is summarised from its transcript; a time in the summary or a follow-up plays the video from there', async ({ extension, mock, youtube }) => {
+  mock.set({
+    reply: ({ messages }) =>
+      String(messages.at(-1)!.content).includes('How much')
+        ? 'Seats start at thirty euros [1:35].'
+        : '## Key points\n- Night trains are back [0:12].\n- Vienna–Paris runs three times a week [0:47].',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(youtube.add(trains));
+  await extension.summariseFromMenu(page);
+  const answer = sidebar(page).getByTestId('answer');
+  await expect(answer).toContainText('three times a week');
+
+  // The model read the transcript, with its times and chapters, and was told what it is.
+  const [request] = mock.completions();
+  const [system, user] = request!.body.messages as { content: string }[];
+  expect(system!.content).toContain('transcript of a video');
+  expect(user!.content).toContain('## Routes [0:40]\n\n[0:47] The Vienna to Paris line now runs three times a week.');
+  expect(user!.content).not.toContain('Great video, thanks.'); // the comments are not the video
+
+  const time = answer.getByRole('button', { name: 'Play the video from 0:47' });
+  await time.click();
+  await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(47);
+  await expect(answer.getByRole('button', { name: 'Play the video from 0:12' })).toBeVisible();
+
+  // A follow-up is about the video too, and its times play it as well.
+  const thread = await askFollowUp(sidebar(page).locator('aside'), 'How much is a ticket?');
+  await thread.getByRole('button', { name: 'Play the video from 1:35' }).click();
+  await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(95);
+  expect(mock.completions()[1]!.body.messages[0].content).toContain('watching the video whose transcript is below');
+});
+
+test('a video without a transcript says so, sends nothing, and offers its description as what it is', async ({ extension, mock, youtube }) => {
+  mock.set({ reply: 'The uploader lists links to timetables.' });
+  const page = await extension.context.newPage();
+  await page.goto(youtube.add({ id: 'silentVideo1', title: 'A silent film', description: 'Links to the timetables, and my other videos.' }));
+  await extension.summariseFromMenu(page);
+  const alert = sidebar(page).getByRole('alert');
+  await expect(alert).toContainText('This video has no transcript');
+  expect(mock.completions()).toHaveLength(0);
+
+  await alert.getByRole('button', { name: 'Summarise the description instead' }).click();
+  await expect(sidebar(page).getByTestId('answer')).toHaveText('The uploader lists links to timetables.');
+  await expect(sidebar(page).getByRole('note')).toContainText('the video has no transcript');
+  const [request] = mock.completions();
+  expect(request!.body.messages[0].content).toContain('description its uploader wrote');
+  expect(request!.body.messages[1].content).toContain('Links to the timetables, and my other videos.');
+});
+
+test('after navigating to another video inside YouTube, the summary is of the new video (read from the transcript panel)', async ({ extension, mock, youtube }) => {
+  mock.set({ reply: 'About ferries [0:05].' });
+  const second: FakeVideo = { id: 'ferryVideo02', title: 'Ferries of the Baltic', lines: [[5, 'Ferries cross the Baltic every night.']], tracks: [{ lang: 'en' }], panel: true };
+  youtube.add(second, 'panel-only');
+  const page = await extension.context.newPage();
+  await page.goto(youtube.add(trains));
+  // YouTube's own navigation: the URL changes, the page's scripts still describe the first video.
+  await page.evaluate(() => history.pushState({}, '', '/watch?v=ferryVideo02'));
+  await extension.summariseFromMenu(page);
+  await expect(sidebar(page).getByTestId('answer')).toContainText('About ferries');
+  const user = mock.completions()[0]!.body.messages[1].content as string;
+  expect(user).toContain('[0:05] Ferries cross the Baltic every night.');
+  expect(user).not.toContain('Night trains');
+  expect(youtube.requests).toContain('POST /youtubei/v1/get_transcript?key=AIzaFakeKey');
+});
