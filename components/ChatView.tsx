@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } fr
 import type { Conversation, Turn } from '../lib/chat/conversation';
 import type { ConversationSummary } from '../lib/chat/store';
 import { actionsFor } from '../lib/errors';
+import { CitedAnswer } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
 import { UsageLine } from './UsageLine';
 import { ErrorPanel } from './ErrorPanel';
@@ -10,6 +11,7 @@ import { t } from './i18n';
 import { Markdown } from './markdown/Markdown';
 import { sendRequest } from './sendRequest';
 import { useQuestion } from './useQuestion';
+import { withoutCitations } from '../lib/jobs/citations';
 import { isLive } from '../lib/jobs/job-view';
 import { useJob } from './useJob';
 
@@ -17,6 +19,10 @@ interface AssistantTurnProps {
   turn: Turn;
   last: boolean;
   onRetry: () => void;
+  /** In a page's sidebar: the answer's citations are chips that show their passage in the page. */
+  cite?: boolean;
+  /** With `cite`, in the side panel: the tab whose page the citations point into. */
+  citeTabId?: number;
   /** About a video: its times play the video from there (a stable function: the turn is memoised). */
   onTime?: (seconds: number) => void;
 }
@@ -26,7 +32,7 @@ interface AssistantTurnProps {
  * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
  * so a long chat does not keep a port and a re-render per turn.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, onTime }: AssistantTurnProps) {
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite, citeTabId, onTime }: AssistantTurnProps) {
   const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
@@ -35,7 +41,14 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
   return (
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
-      {text && <Markdown text={text} className="answer" {...(onTime && { onTime })} />}
+      {text &&
+        (cite && job?.citations ? (
+          <div className="answer">
+            <CitedAnswer jobId={job.id} text={text} units={job.citations.units} {...(citeTabId !== undefined && { tabId: citeTabId })} />
+          </div>
+        ) : (
+          <Markdown text={text} className="answer" {...(onTime && { onTime })} />
+        ))}
       {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
       <div className="turn-actions">
@@ -44,7 +57,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
             {t('stop')}
           </button>
         )}
-        {!streaming && text && <CopyButton text={text} />}
+        {!streaming && text && <CopyButton text={withoutCitations(text)} />}
         {canRetry && (
           <button type="button" onClick={onRetry}>
             {t('retry')}
@@ -56,7 +69,9 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
 }, sameTurn);
 
 function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
-  return a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.onTime === b.onTime;
+  return (
+    a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite && a.citeTabId === b.citeTabId && a.onTime === b.onTime
+  );
 }
 
 const openOptions = () => void sendRequest({ type: 'options.open' });

@@ -50,7 +50,7 @@ export function FollowUp({ summaryJobId, tabId, onTime }: { summaryJobId: string
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} {...(onTime && { onTime })} />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite {...(tabId !== undefined && { citeTabId: tabId })} {...(onTime && { onTime })} />
         ),
       )}
       {error && <ErrorPanel error={error} />}

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { cachedAge } from './cachedAge';
+import { CitedAnswer, CoverageLine } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
 import { ErrorPanel } from './ErrorPanel';
 import { FollowUp } from './FollowUp';
-import { t } from './i18n';
+import { languageTag, t } from './i18n';
 import { JobStatusLine, quietFor } from './JobStatusLine';
 import { Markdown } from './markdown/Markdown';
 import { sendRequest } from './sendRequest';
@@ -12,6 +13,7 @@ import { useJob } from './useJob';
 import { useNow } from './useNow';
 import type { SidebarContent } from '../lib/app/page-access';
 import { actionsFor } from '../lib/errors';
+import { withoutCitations } from '../lib/jobs/citations';
 import { isLive, type JobView } from '../lib/jobs/job-view';
 
 const openOptions = () => void sendRequest({ type: 'options.open' });
@@ -92,9 +94,14 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
         )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            <Markdown text={job.text} {...(job.video && { onTime: seek })} />
+            {job.citations ? (
+              <CitedAnswer jobId={job.id} text={job.text} units={job.citations.units} {...forTab} />
+            ) : (
+              <Markdown text={job.text} {...(job.video && { onTime: seek })} />
+            )}
           </div>
         )}
+        {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
         {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { onTime: seek })} />}
@@ -120,7 +127,7 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
             </>
           ) : (
             <>
-              {job.text && <CopyButton text={job.text} />}
+              {job.text && <CopyButton text={withoutCitations(job.text)} />}
               {job.offline ? null : resumable(job) ? (
                 <button type="button" className="primary" onClick={() => again(job, false)}>
                   {t('resume')}

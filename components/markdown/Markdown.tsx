@@ -3,14 +3,23 @@ import { splitBlocks } from './blocks';
 import { renderMarkdown } from './render';
 
 // Each finished block keeps its props, so React skips it: only the growing last block re-renders.
-const Block = memo(function Block({ src, times }: { src: string; times: boolean }) {
-  const html = useMemo(() => renderMarkdown(src, { times }), [src, times]);
+const Block = memo(function Block({ src, times, units, citeLabel }: { src: string; times: boolean; units?: number; citeLabel?: string }) {
+  const html = useMemo(() => renderMarkdown(src, { times, units, citeLabel }), [src, times, units, citeLabel]);
   // renderMarkdown escapes raw HTML and sanitises the result with DOMPurify.
   return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
 });
 
-/** `onTime`: the text is a video's summary; a click on one of its times asks to play from there. */
-export function Markdown({ text, className, onTime }: { text: string; className?: string; onTime?: (seconds: number) => void }) {
+interface MarkdownProps {
+  text: string;
+  className?: string;
+  /** The text is a video's summary; a click on one of its times asks to play from there. */
+  onTime?: (seconds: number) => void;
+  /** How many units the text may cite (chips; see renderMarkdown), and a chip's title. */
+  units?: number;
+  citeLabel?: string;
+}
+
+export function Markdown({ text, className, onTime, units, citeLabel }: MarkdownProps) {
   const blocks = useMemo(() => splitBlocks(text), [text]);
   // One listener for every time button, however many blocks there are.
   const onClick = (e: MouseEvent) => {
@@ -20,7 +29,7 @@ export function Markdown({ text, className, onTime }: { text: string; className?
   return (
     <div className={className ? `markdown ${className}` : 'markdown'} onClick={onTime && onClick}>
       {blocks.map((src, i) => (
-        <Block key={i} src={src} times={!!onTime} />
+        <Block key={i} src={src} times={!!onTime} units={units} citeLabel={citeLabel} />
       ))}
     </div>
   );

@@ -2,7 +2,8 @@
 // then DOMPurify with a short allow-list. Links open safely; images are never fetched (a model
 // can be talked into emitting tracking pixels), they become links the user may choose to open.
 import DOMPurify from 'dompurify';
-import { Marked, type Tokens } from 'marked';
+import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { citationAt, citationStart, citedUnits } from '../../lib/jobs/citations';
 import { t } from '../i18n';
 
 const escapeHtml = (s: string) =>
@@ -10,8 +11,38 @@ const escapeHtml = (s: string) =>
 
 const safeUrl = /^(?:https?:|mailto:)/i;
 
+/**
+ * How many units the answer being rendered may cite: set around each (synchronous) parse. A
+ * citation of any other unit is dropped, as is every citation where there are none to link to, so
+ * a model that cites wrongly, or where it was not asked to, leaves no stray marks.
+ */
+let citableUnits = 0;
+let citeLabel = '';
+
+/** "¶3,¶8" after a point → a chip per unit (the sidebar makes them show their passage). */
+const citation: TokenizerAndRendererExtension = {
+  name: 'citation',
+  level: 'inline',
+  start(src) {
+    const at = citationStart(src);
+    return at < 0 ? undefined : at;
+  },
+  tokenizer(src) {
+    const match = citationAt.exec(src);
+    return match ? { type: 'citation', raw: match[0], units: citedUnits(match[0]) } : undefined;
+  },
+  renderer(token) {
+    const units = (token.units as number[]).filter((n) => n <= citableUnits);
+    if (!units.length) return '';
+    const label = (n: number) => (citeLabel ? ` title="${escapeHtml(citeLabel.replace('{n}', String(n)))}"` : '');
+    const chips = units.map((n) => `<button type="button" class="cite" data-unit="${n}"${label(n)}>${n}</button>`);
+    return `<span class="cites">${chips.join('')}</span>`;
+  },
+};
+
 const options = {
   gfm: true,
+  extensions: [citation],
   renderer: {
     html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
     image: ({ href, text }: Tokens.Image) =>
@@ -56,19 +87,36 @@ purify.addHook('afterSanitizeAttributes', (node) => {
 const allowedTags = [
   'p', 'br', 'hr', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'a',
   'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'button',
+  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span',
+  // Only our chips and time buttons: raw HTML from the model is escaped before it gets here.
+  'button',
 ];
 
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'aria-label'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'aria-label'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 
-/** `times`: a video's summary, whose times become buttons (`button.time[data-seconds]`). */
-export function renderMarkdown(src: string, opts: { times?: boolean } = {}): string {
-  return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
+export interface RenderOptions {
+  /** A video's summary, whose times become buttons (`button.time[data-seconds]`). */
+  times?: boolean;
+  /** Citations of units 1..units become chips; without it every citation is dropped. */
+  units?: number;
+  /** A chip's title, "{n}" standing for its unit. */
+  citeLabel?: string;
+}
+
+export function renderMarkdown(src: string, opts: RenderOptions = {}): string {
+  citableUnits = opts.units ?? 0;
+  citeLabel = opts.citeLabel ?? '';
+  try {
+    return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
+  } finally {
+    citableUnits = 0;
+    citeLabel = '';
+  }
 }
 
 /**

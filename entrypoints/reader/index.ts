@@ -8,6 +8,7 @@ import { extractPage } from '../../lib/extract/page';
 import type { PageContent } from '../../lib/extract/page-content';
 import { isVideoPage, readVideo, VideoUnreadable } from '../../lib/extract/video/read-video';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
+import { createCitations, type Citations } from './citations';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.
@@ -29,11 +30,13 @@ async function streamOnDevice(token: string) {
 }
 
 /** The page for a summary or a chat: a video's transcript on a video page, the page's text elsewhere. */
-async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>): Promise<PageContent | { unreadable: string }> {
+async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, citations: Citations): Promise<PageContent | { unreadable: string }> {
   if (!isVideoPage(location.href) || (msg.useSelection && String(getSelection() ?? '').trim())) {
     const page = extractPage(document, location.href, { useSelection: msg.useSelection });
     // The browser's PDF viewer (an address without ".pdf"): the background reads the file itself.
-    return document.contentType === 'application/pdf' ? { ...page, pdf: true } : page;
+    if (document.contentType === 'application/pdf') return { ...page, pdf: true };
+    // The same text the background numbers for the model: citations name these units.
+    return { ...page, extraction: citations.remember(page.text) };
   }
   try {
     return await readVideo(
@@ -76,15 +79,20 @@ export default defineUnlistedScript({
     const world = globalThis as { [installed]?: boolean };
     if (world[installed]) return;
     world[installed] = true;
+    const citations = createCitations();
     browser.runtime.onMessage.addListener((msg: TabRequest, sender, sendResponse) => {
       if (sender.id !== browser.runtime.id) return false;
       if (msg.type === 'ping' && msg.script === 'reader') {
         sendResponse(true);
       } else if (msg.type === 'page.extract') {
-        void readPage(msg).then(sendResponse, () => sendResponse(undefined));
+        void readPage(msg, citations).then(sendResponse, () => sendResponse(undefined));
         return true;
       } else if (msg.type === 'video.seek') {
         sendResponse(seek(msg.seconds));
+      } else if (msg.type === 'citation.show') {
+        sendResponse(citations.show(msg.key, msg.unit));
+      } else if (msg.type === 'citation.quote') {
+        sendResponse(citations.quote(msg.key, msg.unit));
       } else if (msg.type === 'ondevice.ready') {
         void onDeviceReady(summarizerApi()).then(sendResponse);
         return true;

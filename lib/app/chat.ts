@@ -33,7 +33,8 @@ export function createChat(deps: ChatDeps) {
   async function currentPage(fromTab: TabRef | undefined): Promise<NonNullable<Conversation['page']>> {
     const page = await deps.pages.read(fromTab ?? (await deps.tabs.active()), false);
     if (!page) throw appErrors.pageForChatUnavailable();
-    return attachablePage(page);
+    // A sidebar's follow-ups cite the page its reader has a unit map of; the popup has no page to show them in.
+    return attachablePage(page, { cite: fromTab !== undefined });
   }
 
   /**
@@ -46,6 +47,7 @@ export function createChat(deps: ChatDeps) {
       kind: 'chat',
       title: conversation.title,
       source: { kind: 'conversation', conversationId: conversation.id, ...(conversation.followUpOf && { followUpOf: conversation.followUpOf }) },
+      ...(conversation.followUpOf && conversation.page?.cite && { citations: conversation.page.cite }),
       run: async (io) => {
         await ready;
         let text = '';

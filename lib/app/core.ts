@@ -29,6 +29,8 @@ const clientStateKey = 'llmClientState';
 const lastWarmUpKey = 'lastWarmUp';
 /** A warm connection lasts minutes; a worker that wakes for every message must not call each time. */
 const warmUpEveryMs = 5 * 60_000;
+/** A citation's hover quote: the start of its unit is enough to recognise it. */
+const maxQuote = 400;
 
 export function createPrecis(platform: Platform, self: Self) {
   const now = platform.now ?? Date.now;
@@ -165,6 +167,22 @@ export function createPrecis(platform: Platform, self: Self) {
     return responseCache().forget([...new Set([...job.requestHashes, ...copies.hashes])], 'user: forget this page', copies);
   }
 
+  /**
+   * A citation's unit, asked of the page reader in the sender's own tab, for a summary made in that
+   * tab whose units include it: anything else is refused here, before the page is asked.
+   */
+  /** `tabId`: the tab the side panel shows; a content script (the sidebar's frame) acts for its own. */
+  async function citation(type: 'citation.show' | 'citation.quote', req: { jobId: string; unit: number; tabId?: number }, sender: KnownSender) {
+    const tab = await actingTab(sender, req.tabId);
+    if (tab?.id === undefined) return undefined;
+    const job = await jobFor(req.jobId, sender);
+    const cited = job?.citations;
+    // A summary of this tab, or a follow-up in this tab's page thread (jobFor checked the thread is this page's).
+    const here = job?.source?.kind === 'page' ? job.source.tabId === tab.id : job?.source?.kind === 'conversation';
+    if (!cited || !here || req.unit > cited.units) return undefined;
+    return tabs.send(tab.id, { type, key: cited.key, unit: req.unit }).catch(() => undefined);
+  }
+
   const handlers: Handlers = {
     'settings.get': () => settings.getPublic(),
     'settings.save': (req) => settings.save(req.settings),
@@ -198,6 +216,11 @@ export function createPrecis(platform: Platform, self: Self) {
     'video.seek': async (req, sender) => {
       const tab = await actingTab(sender, req.tabId);
       return tab ? pages.seek(tab, req.seconds) : false;
+    },
+    'citation.show': async (req, sender) => (await citation('citation.show', req, sender)) === true,
+    'citation.quote': async (req, sender) => {
+      const quote = await citation('citation.quote', req, sender);
+      return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
     },
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),

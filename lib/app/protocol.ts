@@ -59,6 +59,7 @@ const entryId = z.string().regex(/^(summary|chat):.{1,64}$/, 'not a library entr
 /** The tab the side panel shows (an extension page names it; a content script's own tab wins). */
 const tabId = z.number().int().nonnegative();
 const surface = z.enum(['sidebar', 'panel']);
+const citedUnit = z.number().int().min(1).max(10_000_000);
 const origin = z.object({ selection: z.boolean().optional(), promptId: z.string().max(40).optional(), videoDescription: z.boolean().optional() });
 
 /** Settings as views see them: never the key itself. */
@@ -146,6 +147,13 @@ export const protocol = {
   'video.seek': { audience: 'tab', shape: { seconds: z.number().min(0).max(7 * 24 * 3600), tabId: tabId.optional() }, reply: replies<boolean>() },
   /** From the sidebar's frame: what its tab's sidebar shows (a job, or an error). */
   'sidebar.content': { audience: 'tab', shape: {}, reply: replies<SidebarContent | undefined>() },
+  /**
+   * From the sidebar's frame: show where unit `unit` of a summary's page is (scroll and highlight
+   * it in the page), or quote it. Only for a summary of the sender's own tab; the background asks
+   * that tab's page reader, so the page itself never sees nor can forge the request.
+   */
+  'citation.show': { audience: 'tab', shape: { jobId: id, unit: citedUnit, tabId: tabId.optional() }, reply: replies<boolean>() },
+  'citation.quote': { audience: 'tab', shape: { jobId: id, unit: citedUnit, tabId: tabId.optional() }, reply: replies<string | undefined>() },
   /** From the popup, until a provider is set up: the guided setup. */
   'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },

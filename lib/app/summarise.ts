@@ -5,6 +5,7 @@ import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import { languageCode } from '../extract/video/language';
 import type { TokenCounter } from '../extract/tokens';
+import { countWords } from '../extract/units';
 import type { SummaryOrigin } from '../jobs/job-view';
 import type { JobRecord, JobRunner, StartJob } from '../jobs/runner';
 import { readablePage, runSummary, type ReadablePage } from '../jobs/summarise-plan';
@@ -64,19 +65,30 @@ export function createSummarise(deps: SummariseDeps) {
    */
   async function jobFor(tab: TabRef & { id: number }, page: ReadablePage, opts: SummariseOptions): Promise<StartJob> {
     const origin = opts.origin ?? {};
-    const base = { kind: 'summary' as const, ...(page.source === 'video' && { video: true }), title: page.title || page.url, ...(page.title && page.dir ? { titleDir: page.dir } : {}), origin, source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url } };
+    const read = countWords(page.text);
+    const base = {
+      kind: 'summary' as const,
+      ...(page.source === 'video' && { video: true }),
+      title: page.title || page.url,
+      ...(page.title && page.dir ? { titleDir: page.dir } : {}),
+      origin,
+      source: { kind: 'page' as const, tabId: tab.id, url: tab.url ?? page.url },
+      coverage: { read, total: Math.max(read, page.totalWords ?? read) },
+    };
+    // The page reader numbers the same text the same way, and keeps its unit map under this key.
+    const citations = page.units && page.extraction ? { citations: { key: page.extraction, units: page.units } } : {};
     const [provider, prefs] = await Promise.all([deps.provider(), deps.preferences()]);
     if (!provider) {
       const onDevice = await deps.onDevice.ready(tab.id);
-      return {
-        ...base,
-        offline: onDevice ? 'on-device' : 'extractive',
-        run: async (io) => (onDevice ? deps.onDevice.run(tab.id, io) : io.onDelta(summariseOffline(page).markdown)),
-      };
+      // The browser's model is not asked to cite; the offline summary cites the sentences it picked.
+      return onDevice
+        ? { ...base, offline: 'on-device', run: (io) => deps.onDevice.run(tab.id, io) }
+        : { ...base, ...citations, offline: 'extractive', run: async (io) => io.onDelta(summariseOffline(page, { cite: !!page.units }).markdown) };
     }
     const template = templateFor(origin, prefs, page);
     return {
       ...base,
+      ...citations,
       regenerate: opts.regenerate,
       run: (io) =>
         runSummary(page, {
@@ -162,7 +174,7 @@ export function createSummarise(deps: SummariseDeps) {
         // A PDF whose address does not say so: the viewer let the reader in, but the file is what to read.
         if (found.page.pdf) return startPdf(found.tab, { url: found.tab.url ?? found.page.url }, opts);
         // An empty page gets its message before any job or request exists.
-        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page), opts));
+        const job = deps.jobs().start(await jobFor(found.tab, readablePage(found.page, { cite: !!found.page.extraction }), opts));
         deps.keepAlive();
         await show(found.tab, { jobId: job.id }, surface);
         return { ok: true, jobId: job.id };
@@ -190,7 +202,7 @@ export function createSummarise(deps: SummariseDeps) {
       if (source.format === 'pdf') return pdfJobFor({ ...tab, id: source.tabId }, { url: source.url, name: record.title }, { origin });
       const found = await read(tab, origin);
       if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
-      return jobFor(found.tab, readablePage(found.page), { origin });
+      return jobFor(found.tab, readablePage(found.page, { cite: !!found.page.extraction }), { origin });
     },
   };
 }

@@ -18,6 +18,10 @@ export type TabRequest =
   | { type: 'page.extract'; useSelection: boolean; videoDescription?: boolean; languages?: string[] }
   /** Seek the page's video to `seconds` (a time in its summary was clicked). */
   | { type: 'video.seek'; seconds: number }
+  /** Scroll to unit `unit` of the extraction named `key` and highlight it; answers whether it was found. */
+  | { type: 'citation.show'; key: string; unit: number }
+  /** The text of unit `unit` of the extraction named `key`, or undefined. */
+  | { type: 'citation.quote'; key: string; unit: number }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
   | { type: 'sidebar.show' };
 

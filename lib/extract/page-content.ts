@@ -21,6 +21,10 @@ export const pageContent = z.object({
   truncated: z.boolean().optional(),
   /** The tab shows a PDF in the browser's viewer (an address without ".pdf"): the file is read instead. */
   pdf: z.boolean().optional(),
+  /** Names this extraction: the page reader keeps the unit map of `text` under it, and citations name it. */
+  extraction: z.string().max(64).optional(),
+  /** With `truncated`: the words of the whole text, of which `text` holds the beginning. */
+  totalWords: z.number().int().nonnegative().optional(),
 });
 
 export type PageContent = z.infer<typeof pageContent>;

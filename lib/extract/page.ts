@@ -6,6 +6,7 @@ import { domToText } from './dom-text';
 import { normalisePlainText } from './plain-text';
 import { ArticleReader } from './readability';
 import { articleShareOfPage, isThread, readerCopy, scanPage, type PageScan } from './structure';
+import { countWords } from './units';
 import { hiddenCheckFor } from './visibility';
 
 export interface ExtractOptions {
@@ -204,7 +205,7 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
   const base = { url, title: withoutSiteName(clip(doc.title, 2000) ?? '', doc, url), ...(lang ? { lang } : {}), ...(dir ? { dir } : {}) };
   const finish = (text: string, fields: Partial<PageContent>): PageContent => {
     const cut = truncate(text, maxChars);
-    return { ...base, ...fields, text: cut.text, ...(cut.truncated ? { truncated: true } : {}) };
+    return { ...base, ...fields, text: cut.text, ...(cut.truncated ? { truncated: true, totalWords: countWords(text) } : {}) };
   };
 
   if (opts.useSelection !== false) {

@@ -51,6 +51,14 @@ export interface JobView {
   origin?: SummaryOrigin;
   /** Tokens the answer took (or, from the cache, saved), when the server reports them. */
   usage?: JobUsage;
+  /**
+   * The page's units were numbered for citations: `key` names that extraction's text (the page
+   * reader keeps its unit map under it), `units` how many there are. A citation outside 1..units is
+   * dropped.
+   */
+  citations?: { key: string; units: number };
+  /** Words of the page the summary was made from, of the page's words: a cut is never silent. */
+  coverage?: { read: number; total: number };
   /** Of a video's transcript: the times in its text play the video from there. */
   video?: boolean;
   /** No provider is set up: written without one, by ranking the page's sentences or by the browser's own model. */

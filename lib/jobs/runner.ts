@@ -68,6 +68,8 @@ export interface StartJob {
   titleDir?: JobRecord['titleDir'];
   origin?: JobRecord['origin'];
   offline?: JobRecord['offline'];
+  citations?: JobRecord['citations'];
+  coverage?: JobRecord['coverage'];
   video?: boolean;
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
@@ -197,6 +199,8 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.titleDir && { titleDir: input.titleDir }),
       ...(input.origin && { origin: input.origin }),
       ...(input.offline && { offline: input.offline }),
+      ...(input.citations && { citations: input.citations }),
+      ...(input.coverage && { coverage: input.coverage }),
       ...(input.video && { video: true }),
       ...(input.source && { source: input.source }),
       status: 'queued',

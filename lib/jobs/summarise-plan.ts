@@ -8,6 +8,7 @@ import type { ChatRequest } from '../llm/types';
 import { AppError, appErrors } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import { withPageMarker } from '../pdf/document';
+import { numberUnits, splitUnits } from '../extract/units';
 import { runMapReduce, type MapReduceIo } from './map-reduce';
 import { outputLanguage, promptSet, promptTokens, type PromptSet } from './summary-prompt';
 
@@ -78,13 +79,26 @@ export type SummaryPlan =
 /** A page with its text as the model will see it: checked once, before any job starts. */
 export interface ReadablePage extends PageContent {
   readable: string;
+  /** How many units `readable` numbers for citations (lib/extract/units.ts); unset: none. */
+  units?: number;
+}
+
+export interface ReadableOptions {
+  /** Number the page's units so the model can cite them. */
+  cite?: boolean;
 }
 
 /** Throws `empty_page` when there is nothing to read. */
-export function readablePage(page: PageContent): ReadablePage {
+export function readablePage(page: PageContent, opts: ReadableOptions = {}): ReadablePage {
   const text = page.text.trim();
   if (!/[\p{L}\p{N}]/u.test(text)) throw appErrors.emptyPage();
-  return { ...page, readable: page.truncated ? `${text}\n\n[The page continues; only its beginning was extracted.]` : text };
+  const units = opts.cite ? splitUnits(text) : [];
+  const body = units.length ? numberUnits(text, units) : text;
+  return {
+    ...page,
+    readable: page.truncated ? `${body}\n\n[The page continues; only its beginning was extracted.]` : body,
+    ...(units.length ? { units: units.length } : {}),
+  };
 }
 
 /** `page` already made readable (the background checks before it starts a job) is not read again. */
@@ -100,6 +114,7 @@ export async function planSummary(page: PageContent | ReadablePage, opts: PlanOp
     { title: page.title || page.url, url: page.url, language: outputLanguage(opts.language, page.lang) },
     opts.template,
     page.source === 'video' || page.source === 'video-description' || page.source === 'pdf' ? page.source : undefined,
+    { cite: 'units' in page && !!page.units },
   );
   const cap = opts.maxChunkTokens && opts.maxChunkTokens > 0 ? opts.maxChunkTokens : Infinity;
   const budget = (kind: Parameters<typeof promptTokens>[1], reserve: number) =>

@@ -96,12 +96,29 @@ export function outputLanguage(language: string | undefined, pageLang: string | 
 
 export type PromptKind = 'summary' | 'summary-from-notes' | 'notes' | 'merge';
 
+/**
+ * Asked of the model when the page's units are numbered (see lib/extract/units.ts): short, because
+ * it is paid for on every request, and in the system message, because the user's template is theirs.
+ * Notes keep their units so the final summary, written from notes, cites the page and not a part.
+ */
+const citeInstructions: Record<PromptKind, string> = {
+  summary: ' Paragraphs of the page start with ¶ and a number. After each point, cite the paragraphs it comes from, like ¶3 or ¶3,¶8. Cite nothing else.',
+  'summary-from-notes': ' The notes cite the page\'s paragraphs as ¶ and a number. After each point, cite the paragraphs it comes from the same way, like ¶3 or ¶3,¶8.',
+  notes: ' Paragraphs start with ¶ and a number. End each note with the paragraphs it comes from, like ¶3 or ¶3,¶8.',
+  merge: ' Keep each point\'s paragraph citations (¶3, ¶3,¶8) with it.',
+};
+
 export interface PromptSet {
   /** The request for `kind` with `page` in its place. */
   request(kind: PromptKind, page: string): ChatRequest;
 }
 
-export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSummaryTemplate, material?: Material): PromptSet {
+export interface PromptSetOptions {
+  /** The page's units are numbered: ask for citations. */
+  cite?: boolean;
+}
+
+export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSummaryTemplate, material?: Material, opts: PromptSetOptions = {}): PromptSet {
   const templates: Record<PromptKind, string> = {
     summary: template,
     'summary-from-notes': template,
@@ -110,7 +127,8 @@ export function promptSet(vars: Omit<PromptVars, 'page'>, template = defaultSumm
   };
   return {
     request(kind, page) {
-      const system = systemPrompt + (material ? materials[material] : '') + (kind === 'summary-from-notes' ? fromNotes : '');
+      const system =
+        systemPrompt + (material ? materials[material] : '') + (kind === 'summary-from-notes' ? fromNotes : '') + (opts.cite ? citeInstructions[kind] : '');
       const messages: ChatMessage[] = [
         { role: 'system', content: system },
         { role: 'user', content: renderTemplate(templates[kind], { ...vars, page }) },

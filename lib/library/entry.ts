@@ -1,6 +1,7 @@
 // What the library lists: one entry per finished summary (a job) and per conversation. Both are
 // read from the records the rest of the app already keeps, so records stored before the library
 // existed show up too; anything a record may lack (URL, model) is optional.
+import { withoutCitations } from '../jobs/citations';
 import type { Conversation, Turn } from '../chat/conversation';
 import type { JobRecord } from '../jobs/runner';
 
@@ -74,7 +75,7 @@ export function summaryItem(job: JobRecord): LibraryItem {
     at: job.createdAt,
     ...(job.usage?.model && { model: job.usage.model }),
     preview: previewOf(job.text),
-    body: job.text.trim(),
+    body: withoutCitations(job.text).trim(),
   };
 }
 
@@ -101,7 +102,7 @@ export function chatItem(c: Conversation, labels = { user: 'You', assistant: 'Pr
     // The model that wrote the latest answer; older records only know a conversation's own choice.
     ...((lastModel(turns) ?? c.model) && { model: lastModel(turns) ?? c.model }),
     preview: previewOf(turns.find((turn) => turn.role === 'assistant')?.content ?? turns[0]?.content ?? ''),
-    body: turns.map((turn) => `## ${labels[turn.role]}\n\n${turn.content.trim()}`).join('\n\n'),
+    body: turns.map((turn) => `## ${labels[turn.role]}\n\n${withoutCitations(turn.content).trim()}`).join('\n\n'),
   };
 }
 

@@ -1,7 +1,8 @@
 // An extractive summary for when there is no model: the page's own most central sentences, in the
 // shape of the model's summary (TL;DR, key points, details), instantly and without the network.
 import type { PageContent } from '../extract/page-content';
-import { parseBlocks } from './blocks';
+import { splitUnits, unitMark } from '../extract/units';
+import { parseBlocks, type Block } from './blocks';
 import { factCount } from './details';
 import { isFurniture } from './furniture';
 import { headingsFor, pageLanguage } from './language';
@@ -17,6 +18,8 @@ export interface OfflineSummaryOptions {
   language?: string;
   /** Word segmenter for scripts without spaces; null for character bigrams. Default: Intl.Segmenter. */
   segmenter?: WordSegmenter | null;
+  /** Cite each sentence's unit (lib/extract/units.ts) after it, as a model's summary does. */
+  cite?: boolean;
 }
 
 export interface OfflineSummary {
@@ -40,6 +43,8 @@ interface Sentence {
   furniture: boolean;
   /** First sentence after a heading: sections tend to open with their point. */
   opensSection: boolean;
+  /** The unit it stands in, when units are cited. */
+  unit?: number;
 }
 
 /**
@@ -63,12 +68,30 @@ interface ReadPage {
   headingTerms: string[];
 }
 
-function readPage(text: string, tokenise: Tokenise): ReadPage {
+/**
+ * The blocks of `text`, each with the unit it lies in: the text between units (headings, code,
+ * table rules) and each unit are parsed apart, which gives the blocks the whole text would.
+ */
+function* blocksWithUnits(text: string, cite: boolean): Generator<[Block, number | undefined]> {
+  if (!cite) {
+    for (const block of parseBlocks(text)) yield [block, undefined];
+    return;
+  }
+  let at = 0;
+  for (const unit of splitUnits(text)) {
+    for (const block of parseBlocks(text.slice(at, unit.start))) yield [block, undefined];
+    for (const block of parseBlocks(text.slice(unit.start, unit.end))) yield [block, unit.n];
+    at = unit.end;
+  }
+  for (const block of parseBlocks(text.slice(at))) yield [block, undefined];
+}
+
+function readPage(text: string, tokenise: Tokenise, cite: boolean): ReadPage {
   const seen = new Set<string>();
   const sentences: Sentence[] = [];
   const headingTerms: string[] = [];
   let afterHeading = false;
-  for (const block of parseBlocks(text)) {
+  for (const [block, unit] of blocksWithUnits(text, cite)) {
     if (block.kind === 'heading') {
       headingTerms.push(...tokenise(block.text));
       afterHeading = true;
@@ -86,6 +109,7 @@ function readPage(text: string, tokenise: Tokenise): ReadPage {
         words: wordCount(sentence),
         furniture: isFurniture(sentence),
         opensSection: afterHeading,
+        ...(unit !== undefined && { unit }),
       });
       afterHeading = false;
     }
@@ -119,11 +143,14 @@ export function pointCount(sentences: number, max = 7): number {
   return Math.min(ceiling, Math.max(3, wanted));
 }
 
+/** A picked sentence as the summary shows it, with its unit's citation when there is one. */
+const quoted = (s: Sentence | undefined) => (s ? markdownLiteral(s.text) + (s.unit !== undefined ? ` ${unitMark}${s.unit}` : '') : '');
+
 function render(language: string, tldr: string, points: string[], details: string[]): string {
   if (!tldr) return '';
   const h = headingsFor(language);
-  const item = (s: string) => `- ${markdownLiteral(s)}`;
-  const parts = [`## ${h.tldr}\n${markdownLiteral(tldr)}`];
+  const item = (s: string) => `- ${s}`;
+  const parts = [`## ${h.tldr}\n${tldr}`];
   if (points.length) parts.push(`## ${h.keyPoints}\n${points.map(item).join('\n')}`);
   if (details.length) parts.push(`## ${h.details}\n${details.map(item).join('\n')}`);
   return parts.join('\n\n');
@@ -143,7 +170,7 @@ export function summariseOffline(page: PageContent, opts: OfflineSummaryOptions 
         ? intlWordSegmenter(language)
         : null;
   const tokenise = createTokeniser(segmenter);
-  const { sentences, headingTerms } = readPage(page.text, tokenise);
+  const { sentences, headingTerms } = readPage(page.text, tokenise, opts.cite ?? false);
   const empty: OfflineSummary = { markdown: '', tldr: '', points: [], details: [], language, offline: true };
   if (sentences.length === 0) return empty;
 
@@ -206,5 +233,13 @@ export function summariseOffline(page: PageContent, opts: OfflineSummaryOptions 
 
   const points = pointIndices.map((i) => sentences[i]?.text ?? '');
   const details = detailIndices.map((i) => sentences[i]?.text ?? '');
-  return { markdown: render(language, tldr, points, details), tldr, points, details, language, offline: true };
+  const shown = (indices: number[]) => indices.map((i) => quoted(sentences[i]));
+  return {
+    markdown: render(language, quoted(sentences[tldrIndex]), shown(pointIndices), shown(detailIndices)),
+    tldr,
+    points,
+    details,
+    language,
+    offline: true,
+  };
 }

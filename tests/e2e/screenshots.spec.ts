@@ -1,5 +1,6 @@
 // Looks at every surface in English and Chinese, light and dark, and keeps the pictures:
 // test-results/ always, docs/ when UPDATE_SCREENSHOTS=1 (the README shows those).
+import { highlighted, unitOf, userPrompt } from './citation-helpers';
 import { expect, sidebar, test } from './fixtures';
 
 const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screenshots';
@@ -49,6 +50,35 @@ for (const [locale, suffix, strings] of [
           await view.emulateMedia({ colorScheme });
           await view.screenshot({ path: `${outDir}/${surface}${name}` });
         }
+      }
+    });
+
+    test(`citation chips, a passage's quote and its highlight in the page, in ${locale}`, async ({ extension, mock, site }) => {
+      mock.set({
+        apiKey: key,
+        reply: ({ messages }) => {
+          const prompt = userPrompt(messages);
+          const cite = (text: string) => `¶${unitOf(prompt, text)}`;
+          return locale === 'en-US'
+            ? `## TL;DR\nNight trains are back in Europe. ${cite('Across Europe')}\n\n## Key points\n- Demand on Vienna–Paris exceeds seats most nights. ${cite('Vienna to Paris')}\n- Subsidies and flight-shy travellers drive the revival. ${cite('The revival is driven')}\n- Costs are high: track charges, cross-border staff, idle stock. ${cite('Running a night train')},${cite('ministers from six')}`
+            : `## 一句话总结\n夜间列车重返欧洲。${cite('Across Europe')}\n\n## 要点\n- 维也纳至巴黎线路多数夜晚一票难求。${cite('Vienna to Paris')}\n- 补贴与不愿乘短途航班的旅客推动了复兴。${cite('The revival is driven')}\n- 成本高昂：线路使用费、跨境乘务、车辆白天闲置。${cite('Running a night train')},${cite('ministers from six')}`;
+        },
+      });
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+      const page = await extension.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${site.url}/article.html`);
+      await extension.summariseFromMenu(page);
+      const panel = sidebar(page);
+      await expect(panel.getByText(strings.done)).toBeVisible();
+      const chip = panel.locator('button.cite').nth(3);
+      await chip.click();
+      await expect.poll(async () => (await highlighted(page))?.text ?? '').toContain('Running a night train is expensive');
+      await chip.hover();
+      await expect(panel.getByTestId('cite-quote')).toContainText('Running a night train is expensive');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme });
+        await page.screenshot({ path: `${outDir}/citations${suffix}${colorScheme === 'dark' ? '-dark' : ''}.png` });
       }
     });
   });

@@ -19,6 +19,8 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'options.open': { type: 'options.open' },
   'video.seek': { type: 'video.seek', seconds: 83 },
   'sidebar.content': { type: 'sidebar.content' },
+  'citation.show': { type: 'citation.show', jobId: 'j1', unit: 3 },
+  'citation.quote': { type: 'citation.quote', jobId: 'j1', unit: 3 },
   'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },
@@ -96,7 +98,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.seek'].sort(),
+      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.seek'].sort(),
     );
   });
 

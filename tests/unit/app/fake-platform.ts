@@ -33,6 +33,8 @@ export interface FakeTab {
   scripts: Set<ContentScriptName>;
   /** Each time the background showed the sidebar (its frame then asks what to show: `sidebar.content`). */
   sidebarShown: number;
+  /** Citation requests its page reader was sent. */
+  cited?: TabRequest[];
 }
 
 export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
@@ -51,11 +53,18 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
           return true;
         case 'page.extract': {
           if (!tab.scripts.has('reader')) throw new Error('Receiving end does not exist.');
-          return typeof tab.page === 'function' ? tab.page(request.useSelection) : tab.page;
+          const page = typeof tab.page === 'function' ? tab.page(request.useSelection) : tab.page;
+          // The reader names each extraction, as citations name the units of one.
+          return page && { extraction: `extraction-${tabId}`, ...page };
         }
         case 'sidebar.show':
           tab.sidebarShown += 1;
           return true;
+        case 'citation.show':
+        case 'citation.quote':
+          if (!tab.scripts.has('reader')) throw new Error('Receiving end does not exist.');
+          (tab.cited ??= []).push(request);
+          return request.type === 'citation.show' ? true : `unit ${request.unit} of ${request.key}`;
         case 'ondevice.ready':
           return false;
         case 'ondevice.run':

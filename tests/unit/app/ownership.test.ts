@@ -91,3 +91,28 @@ describe('ownsJob', () => {
     expect(ownsJob(undefined, mine)).toBe(false);
   });
 });
+
+describe('citations', () => {
+  it('reach only the page reader of the summary’s own tab, and only for units the summary has', async () => {
+    const { ask, value, tabs, victim, attacker, summary, thread, popup } = await twoTabs(mock.baseUrl);
+    const view = await value<{ citations?: { key: string; units: number } } | undefined>({ type: 'sidebar.content' }, victim);
+    expect(view).toEqual({ jobId: summary.jobId });
+    // The bank page's one paragraph is unit 1.
+    expect(await ask({ type: 'citation.show', jobId: summary.jobId, unit: 1 }, victim)).toEqual({ ok: true, value: true });
+    expect(await ask({ type: 'citation.quote', jobId: summary.jobId, unit: 1 }, victim)).toMatchObject({ ok: true, value: expect.stringMatching(/^unit 1 of /) });
+    const [bank, evil] = tabs;
+    expect(bank!.cited).toHaveLength(2);
+    // A follow-up in the page's own thread cites the page too.
+    expect(await ask({ type: 'citation.show', jobId: thread.jobId, unit: 1 }, victim)).toEqual({ ok: true, value: true });
+    expect(bank!.cited).toHaveLength(3);
+    // Past the last unit, another tab's summary or thread, a popup chat, a sender with no tab: refused before any tab is asked.
+    expect(await ask({ type: 'citation.show', jobId: summary.jobId, unit: 2 }, victim)).toEqual({ ok: true, value: false });
+    expect(await ask({ type: 'citation.show', jobId: summary.jobId, unit: 1 }, attacker)).toMatchObject(forbidden);
+    expect(await ask({ type: 'citation.quote', jobId: summary.jobId, unit: 1 }, attacker)).toMatchObject(forbidden);
+    expect(await ask({ type: 'citation.show', jobId: thread.jobId, unit: 1 }, attacker)).toMatchObject(forbidden);
+    expect(await ask({ type: 'citation.show', jobId: popup.jobId, unit: 1 }, victim)).toMatchObject(forbidden);
+    expect(await ask({ type: 'citation.show', jobId: summary.jobId, unit: 1 })).toEqual({ ok: true, value: false });
+    expect(bank!.cited).toHaveLength(3);
+    expect(evil!.cited).toBeUndefined();
+  });
+});

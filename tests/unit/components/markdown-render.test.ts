@@ -3,7 +3,7 @@
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-let renderMarkdown: (src: string) => string;
+let renderMarkdown: (src: string, opts?: { units?: number; citeLabel?: string }) => string;
 beforeAll(async () => {
   const { window } = parseHTML('<!doctype html><html><body></body></html>');
   Object.assign(globalThis, { window });
@@ -27,5 +27,24 @@ describe('renderMarkdown task items', () => {
 
   it('leaves brackets that are not a task item as text', () => {
     expect(renderMarkdown('[ ] not a list')).toBe('<p>[ ] not a list</p>\n');
+  });
+});
+
+describe('renderMarkdown citations', () => {
+  it('turns citations of existing units into chips, after the point they source', () => {
+    const html = renderMarkdown('- Fares fell by 12%. ¶3,¶8\n- Night trains returned ¶2.', { units: 10, citeLabel: 'Source {n}' });
+    expect(html).toContain('Fares fell by 12%.<span class="cites"><button type="button" class="cite" data-unit="3" title="Source 3">3</button><button type="button" class="cite" data-unit="8" title="Source 8">8</button></span>');
+    expect(html).toContain('Night trains returned<span class="cites"><button type="button" class="cite" data-unit="2" title="Source 2">2</button></span>.');
+  });
+
+  it('drops citations of units that do not exist, and all of them where nothing can be linked', () => {
+    expect(renderMarkdown('Fares fell ¶3, ¶99.', { units: 10 })).toBe('<p>Fares fell<span class="cites"><button type="button" class="cite" data-unit="3">3</button></span>.</p>\n');
+    expect(renderMarkdown('Fares fell ¶99.', { units: 10 })).toBe('<p>Fares fell.</p>\n');
+    expect(renderMarkdown('Fares fell [¶3].')).toBe('<p>Fares fell.</p>\n');
+  });
+
+  it('leaves text without citations as it was, and code as code', () => {
+    expect(renderMarkdown('Section [3] and ¶ alone.', { units: 10 })).toBe('<p>Section [3] and ¶ alone.</p>\n');
+    expect(renderMarkdown('`see ¶3`', { units: 10 })).toBe('<p><code>see ¶3</code></p>\n');
   });
 });

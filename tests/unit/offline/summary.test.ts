@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PageContent } from '../../../lib/extract/page-content';
+import { splitUnits } from '../../../lib/extract/units';
+import { citationsIn } from '../../../lib/jobs/citations';
 import { pointCount, summariseOffline, type OfflineSummary } from '../../../lib/offline';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/offline/${name}`, import.meta.url), 'utf8');
@@ -299,4 +301,24 @@ describe('summariseOffline: long pages', () => {
       expect(performance.now() - started).toBeLessThan(1000);
     }
   });
+});
+
+describe('summariseOffline: citations', () => {
+  for (const page of [solar, buses]) {
+    it(`cites the unit each sentence of ${page.url} was picked from`, () => {
+      const plain = summariseOffline(page);
+      const cited = summariseOffline(page, { cite: true });
+      expect(quoted(cited)).toEqual(quoted(plain));
+      const units = splitUnits(page.text);
+      const lines = cited.markdown.split('\n').filter((l) => !l.startsWith('#') && l.trim());
+      expect(lines.length).toBe(quoted(cited).length);
+      for (const [i, line] of lines.entries()) {
+        const [n, ...more] = citationsIn(line);
+        expect(more).toEqual([]);
+        const unit = units[n! - 1]!;
+        expect(page.text.slice(unit.start, unit.end).replace(/\s+/g, ' '), line).toContain(quoted(cited)[i]!.replace(/\s+/g, ' '));
+      }
+      expect(plain.markdown).not.toMatch(/¶/);
+    });
+  }
 });
