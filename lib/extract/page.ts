@@ -4,6 +4,7 @@ import { isProbablyReaderable } from '@mozilla/readability';
 import type { PageContent } from './page-content';
 import { domToText } from './dom-text';
 import { normalisePlainText } from './plain-text';
+import { readSite } from './sites';
 import { ArticleReader } from './readability';
 import { articleShareOfPage, isThread, readerCopy, scanPage, type PageScan } from './structure';
 import { hiddenCheckFor } from './visibility';
@@ -216,6 +217,18 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
   if (contentType === 'text/plain') {
     const text = normalisePlainText(doc.body?.textContent ?? doc.documentElement?.textContent ?? '');
     return finish(text, { source: 'plain', title: base.title || titleFromUrl(url) });
+  }
+
+  // Threads and reference pages of the busiest sites, read by their structure (lib/extract/sites);
+  // any other page, or one of theirs a site reader does not know, takes the generic path below.
+  const site = readSite(doc, url);
+  if (site) {
+    return finish(site.text, {
+      source: 'site',
+      title: clip(site.title, 2000) || base.title,
+      siteName: site.siteName,
+      ...(site.byline ? { byline: clip(site.byline, 300)! } : {}),
+    });
   }
 
   const { root, chars: rootChars } = contentRoot(doc);
