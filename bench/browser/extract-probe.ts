@@ -22,10 +22,10 @@ export interface Measurement {
   kept: Record<string, boolean>;
 }
 
-function runOnce(method: Method): { text: string; source?: string } {
+function runOnce(method: Method, url = location.href): { text: string; source?: string } {
   switch (method) {
     case 'extractPage': {
-      const page = extractPage(document, location.href);
+      const page = extractPage(document, url);
       return { text: page.text, ...(page.source ? { source: page.source } : {}) };
     }
     case 'innerText':
@@ -39,7 +39,7 @@ function runOnce(method: Method): { text: string; source?: string } {
     case 'defuddle': {
       // Defuddle (issue #15's candidate for site-aware reading) as its README calls it, on a clone
       // like Readability; its HTML turned into text by the same walk extractPage's article gets.
-      const result = new Defuddle(document.cloneNode(true) as Document, { url: location.href }).parse();
+      const result = new Defuddle(document.cloneNode(true) as Document, { url }).parse();
       const body = new DOMParser().parseFromString(result.content ?? '', 'text/html').body;
       return { text: domToText(body) };
     }
@@ -65,9 +65,9 @@ export function measure(method: Method, markers: Record<string, string>): Measur
 }
 
 /** One call's output and time, for benchmarks that score the text itself. */
-export function extractTimed(method: Method): { text: string; ms: number; source?: string } {
+export function extractTimed(method: Method, url?: string): { text: string; ms: number; source?: string } {
   const t = performance.now();
-  const out = runOnce(method);
+  const out = runOnce(method, url);
   return { ...out, ms: performance.now() - t };
 }
 
