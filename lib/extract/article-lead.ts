@@ -25,7 +25,7 @@ const datePattern = new RegExp(
 const metaStart = /^(?:by|published|updated|posted|last updated|written by|von|por|par)\b/i;
 
 function isMeta(block: string, title: string): boolean {
-  const line = block.replace(/^#+\s+/, '').trim();
+  const line = block.replace(/^(?:#+|[-*]|\d+\.)\s+/, '').trim();
   if (line.length > maxMetaChars || line.includes('\n')) return false;
   if (title && line.toLowerCase() === title.toLowerCase()) return true;
   return datePattern.test(line) || metaStart.test(line);

@@ -10,9 +10,22 @@ const captionWord = /(?:^|[\s_-])(?:caption|captions|credit|credits|photo-?credi
 /** A caption is short; a longer box with such a class is a wrapper holding more than one. */
 const maxCaptionChars = 400;
 
-/** Caption and credit elements inside `article` (figcaptions, and boxes named so), to leave out. */
+/**
+ * Boxes inside an article that point away from it or sell something: galleries' captions and
+ * counters ("Image 1 of 9"), related-story boxes, newsletter and sharing prompts. Readability keeps
+ * them when they sit among the article's paragraphs.
+ */
+const asideWord = /(?:^|[\s_-])(?:gallery|slideshow|carousel|related|newsletter|signup|sign-up|subscribe|subscription|promo|share|sharing|social)(?:$|[\s_-])/i;
+const maxAsideChars = 1500;
+
+/** Caption, credit, gallery, related-story and prompt boxes inside `article`, to leave out. */
 export function captionsIn(article: Element): Set<Element> {
   const out = new Set<Element>();
+  for (const el of Array.from(article.querySelectorAll('[class], [id]'))) {
+    const names = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+    if (!asideWord.test(names) || out.has(el.parentElement!)) continue;
+    if ((el.textContent ?? '').length <= maxAsideChars && !el.querySelector('p + p + p')) out.add(el);
+  }
   for (const el of Array.from(article.querySelectorAll('figcaption, [class*="caption" i], [class*="credit" i], [id*="caption" i]'))) {
     if (el.localName === 'figcaption') {
       out.add(el);
