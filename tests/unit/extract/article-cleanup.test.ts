@@ -25,6 +25,18 @@ describe('withoutLeadMeta', () => {
     expect(withoutLeadMeta(text, 'Bridge closed')).toBe(['A note from the editors', first, 'Updated Nov 20, 2019', 'More.'].join('\n\n'));
     expect(withoutLeadMeta(first, 'x')).toBe(first);
   });
+
+  it('drops a gallery counter, control labels, a wire byline and the page URL, keeps a list of one-word items', () => {
+    const first = 'The river rose two metres overnight and the old bridge was closed to all traffic before dawn, the council said on Tuesday.';
+    const text = ['- Subscribe\n- Sign In', 'https://news.example/2019/11/bridge-closed-after-river-rises-two-metres-overnight-council-says-14848382.php', 'Robert Burns, AP National Security Writer', 'Close', 'Image 1 of 8', '- Flour\n- Sugar', first].join('\n\n');
+    expect(withoutLeadMeta(text, 'Bridge closed')).toBe(['- Subscribe\n- Sign In', '- Flour\n- Sugar', first].join('\n\n'));
+  });
+
+  it('drops the headline in other words and the standfirst under it, keeps a section heading', () => {
+    const first = 'The river rose two metres overnight and the old bridge was closed to all traffic before dawn, the council said on Tuesday.';
+    const dek = '### The council closed the old bridge after the river rose two metres overnight, and says it may stay shut for weeks';
+    expect(withoutLeadMeta(['## Old bridge closed as river rises', dek, '## Background', first].join('\n\n'), 'River rises: old bridge closed')).toBe(['## Background', first].join('\n\n'));
+  });
 });
 
 describe('declaresArticle', () => {
