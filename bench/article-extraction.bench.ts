@@ -59,7 +59,7 @@ function pageF1([tp, fp, fn]: [number, number, number]): number {
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   const truth = JSON.parse(await readFile(join(corpus, 'ground-truth.json'), 'utf8')) as Record<string, { articleBody: string; url: string }>;
   // ARTICLE_IDS=a,b,…: only pages whose id starts with one of these (a quick look at a few pages;
-  // such a run is not written into RESULTS.md as the corpus's score).
+  // run it with `--only=subset` so RESULTS.md keeps the whole corpus's score).
   const pick = process.env.ARTICLE_IDS?.split(',').filter(Boolean);
   const ids = Object.keys(truth).filter((id) => !pick || pick.some((p) => id.startsWith(p)));
   const files = new Set(await readdir(join(corpus, 'html')));
@@ -108,7 +108,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   // The corpus's own scoring: predictions as output/<name>.json beside a copy of ground-truth.json.
   const scratch = await mkdtemp(join(tmpdir(), 'precis-article-bench-'));
   await mkdir(join(scratch, 'output'));
-  await copyFile(join(corpus, 'ground-truth.json'), join(scratch, 'ground-truth.json'));
+  // evaluate.py wants a prediction for every page it has the truth of: a subset run gets its subset.
+  if (pick) await writeFile(join(scratch, 'ground-truth.json'), JSON.stringify(Object.fromEntries(ids.map((id) => [id, truth[id]]))));
+  else await copyFile(join(corpus, 'ground-truth.json'), join(scratch, 'ground-truth.json'));
   await copyFile(join(corpus, 'evaluate.py'), join(scratch, 'evaluate.py'));
   for (const { method } of METHODS) {
     const got = samples.get(method)!;
