@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { rankTableAsset } from './lib/extract/tokenizer-ranks';
 import { cmapsDir } from './lib/pdf/assets';
 
+/** Hosts the e2e tests serve site pages under (tests/support/fake-sites.ts). */
+const e2eSiteHosts = ['news.ycombinator.com', 'old.reddit.com', 'www.reddit.com', 'github.com', 'en.wikipedia.org', 'x.com', 'stackoverflow.com'];
+
 // `--mode e2e` and `--mode demo` build the same extension plus host permissions, because
 // automation cannot click the toolbar or grant `activeTab`.
 export default defineConfig({
@@ -37,8 +40,9 @@ export default defineConfig({
     // added by WXT for entrypoints/sidepanel/ (Firefox: sidebar_action, no permission).
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess', ...(browser === 'firefox' ? [] : ['offscreen'])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
-    // e2e: fixture pages and the mock LLM on 127.0.0.1, and www.youtube.com (the tests' own, tests/support/fake-youtube.ts). demo (`npm run demo`, never shipped): any page and API.
-    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*', 'https://www.youtube.com/*'] : mode === 'demo' ? ['<all_urls>'] : [],
+    // e2e: fixture pages and the mock LLM on 127.0.0.1, and the real host names the tests serve
+    // themselves (tests/support/fake-youtube.ts, fake-sites.ts). demo (`npm run demo`, never shipped): any page and API.
+    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*', 'https://www.youtube.com/*', ...e2eSiteHosts.map((host) => `https://${host}/*`)] : mode === 'demo' ? ['<all_urls>'] : [],
     ...(browser === 'firefox' && {
       // Firefox MV3 needs an id; 142 is the first release (desktop and Android) with every key we use.
       browser_specific_settings: {

@@ -30,6 +30,7 @@ const METHODS: { method: Method; name: string }[] = [
   { method: 'extractPage', name: 'Precis `extractPage(document, url)`' },
   { method: 'readability', name: 'peer: Readability.js alone' },
   { method: 'innerText', name: 'peer: `document.body.innerText`' },
+  { method: 'defuddle', name: 'peer: Defuddle 0.19.4' },
 ];
 
 interface Sample {
@@ -57,7 +58,10 @@ function pageF1([tp, fp, fn]: [number, number, number]): number {
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   const truth = JSON.parse(await readFile(join(corpus, 'ground-truth.json'), 'utf8')) as Record<string, { articleBody: string; url: string }>;
-  const ids = Object.keys(truth);
+  // ARTICLE_IDS=a,b,…: only pages whose id starts with one of these (a quick look at a few pages;
+  // run it with `--only=subset` so RESULTS.md keeps the whole corpus's score).
+  const pick = process.env.ARTICLE_IDS?.split(',').filter(Boolean);
+  const ids = Object.keys(truth).filter((id) => !pick || pick.some((p) => id.startsWith(p)));
   const files = new Set(await readdir(join(corpus, 'html')));
   const harness = await startBrowserHarness({
     entry: 'bench/browser/extract-probe.ts',
@@ -85,7 +89,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       try {
         // extractPage and Readability each get the first call on a fresh load, taking turns to go
         // first; innerText follows Readability, whose work on a detached clone leaves the page as loaded.
-        const order: Method[][] = i % 2 === 0 ? [['extractPage'], ['readability', 'innerText']] : [['readability', 'innerText'], ['extractPage']];
+        const order: Method[][] = i % 2 === 0 ? [['extractPage'], ['readability', 'innerText'], ['defuddle']] : [['defuddle'], ['readability', 'innerText'], ['extractPage']];
         for (const methods of order) {
           await harness.open(path);
           for (const method of methods) samples.get(method)!.set(id, await harness.call<Sample>('extractTimed', method));
@@ -104,7 +108,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   // The corpus's own scoring: predictions as output/<name>.json beside a copy of ground-truth.json.
   const scratch = await mkdtemp(join(tmpdir(), 'precis-article-bench-'));
   await mkdir(join(scratch, 'output'));
-  await copyFile(join(corpus, 'ground-truth.json'), join(scratch, 'ground-truth.json'));
+  // evaluate.py wants a prediction for every page it has the truth of: a subset run gets its subset.
+  if (pick) await writeFile(join(scratch, 'ground-truth.json'), JSON.stringify(Object.fromEntries(ids.map((id) => [id, truth[id]]))));
+  else await copyFile(join(corpus, 'ground-truth.json'), join(scratch, 'ground-truth.json'));
   await copyFile(join(corpus, 'evaluate.py'), join(scratch, 'evaluate.py'));
   for (const { method } of METHODS) {
     const got = samples.get(method)!;
@@ -161,6 +167,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   ctx.log('');
   ctx.log(results);
   ctx.log(`extractPage sources: ${sourceLine}${failed.length ? `; failed pages: ${failed.length}` : ''}`);
+  const worst = ids
+    .map((id, k) => ({ id, ours: pageF1(ours.tp_fp_fns[k]!), peer: pageF1(scores.readability!.tp_fp_fns[k]!) }))
+    .sort((a, b) => a.ours - b.ours)
+    .slice(0, 20);
+  ctx.log('Pages where extractPage scores lowest (F1 ours / Readability, source):');
+  for (const g of worst) ctx.log(`  ${g.id.slice(0, 12)} ${g.ours.toFixed(3)} / ${g.peer.toFixed(3)} ${samples.get('extractPage')!.get(g.id)?.source ?? ''} ${truth[g.id]!.url}`);
   ctx.log('Pages where extractPage scores below Readability (F1 ours / Readability, source):');
   for (const g of gaps) ctx.log(`  ${g.id.slice(0, 12)} ${g.ours.toFixed(3)} / ${g.peer.toFixed(3)} ${samples.get('extractPage')!.get(g.id)?.source ?? ''} ${truth[g.id]!.url}`);
 

@@ -2,13 +2,14 @@
 // the page's main world, like the content script). bench/extract-browser.bench.ts drives it.
 
 import { isProbablyReaderable, Readability } from '@mozilla/readability';
+import Defuddle from 'defuddle';
 import { domToText } from '../../lib/extract/dom-text';
 import { clearArticleShare, confidentArticleChars, extractPage, maxReaderElements } from '../../lib/extract/page';
 import { ArticleReader } from '../../lib/extract/readability';
 import { isThread, readerCopy, scanPage } from '../../lib/extract/structure';
 import { hiddenCheckFor } from '../../lib/extract/visibility';
 
-export type Method = 'extractPage' | 'innerText' | 'readability' | 'visibleText';
+export type Method = 'extractPage' | 'innerText' | 'readability' | 'defuddle' | 'visibleText';
 
 export interface Measurement {
   method: Method;
@@ -21,10 +22,10 @@ export interface Measurement {
   kept: Record<string, boolean>;
 }
 
-function runOnce(method: Method): { text: string; source?: string } {
+function runOnce(method: Method, url = location.href): { text: string; source?: string } {
   switch (method) {
     case 'extractPage': {
-      const page = extractPage(document, location.href);
+      const page = extractPage(document, url);
       return { text: page.text, ...(page.source ? { source: page.source } : {}) };
     }
     case 'innerText':
@@ -34,6 +35,13 @@ function runOnce(method: Method): { text: string; source?: string } {
       // Readability as its README says to call it: on a clone, since it rewrites the tree.
       const article = new Readability(document.cloneNode(true) as Document).parse();
       return { text: article?.textContent ?? '' };
+    }
+    case 'defuddle': {
+      // Defuddle (issue #15's candidate for site-aware reading) as its README calls it, on a clone
+      // like Readability; its HTML turned into text by the same walk extractPage's article gets.
+      const result = new Defuddle(document.cloneNode(true) as Document, { url }).parse();
+      const body = new DOMParser().parseFromString(result.content ?? '', 'text/html').body;
+      return { text: domToText(body) };
     }
     case 'visibleText': {
       // extractPage's own fallback half: the visible text of <main> (or <body>), without furniture.
@@ -57,9 +65,9 @@ export function measure(method: Method, markers: Record<string, string>): Measur
 }
 
 /** One call's output and time, for benchmarks that score the text itself. */
-export function extractTimed(method: Method): { text: string; ms: number; source?: string } {
+export function extractTimed(method: Method, url?: string): { text: string; ms: number; source?: string } {
   const t = performance.now();
-  const out = runOnce(method);
+  const out = runOnce(method, url);
   return { ...out, ms: performance.now() - t };
 }
 

@@ -12,9 +12,10 @@ export const pageContent = z.object({
   dir: z.enum(['ltr', 'rtl', 'auto']).optional(),
   /**
    * Where `text` came from: Readability's article, the page's visible text, the selection, a
-   * text/plain page, a video's transcript (with [m:ss] times), or a video's description (it has no transcript).
+   * text/plain page, a site reader's structured text (a thread with who replied to whom, a
+   * Wikipedia article without its references: lib/extract/sites), a video's transcript (with [m:ss] times), or a video's description (it has no transcript).
    */
-  source: z.enum(['article', 'page', 'selection', 'plain', 'video', 'video-description', 'pdf']).optional(),
+  source: z.enum(['article', 'page', 'selection', 'plain', 'site', 'video', 'video-description', 'pdf']).optional(),
   /** The video whose transcript `text` is: its id, its length, and whose captions they are. */
   video: z.object({ id: z.string().max(20), seconds: z.number().nonnegative(), captions: z.enum(['manual', 'auto']) }).optional(),
   /** The page was longer than extraction keeps: `text` is its beginning. */

@@ -1,9 +1,12 @@
 // Page → clean text. Takes the Document as an argument so it runs on a real page in the content
 // script and on a parsed fixture in tests alike.
 import { isProbablyReaderable } from '@mozilla/readability';
+import { withoutLeadMeta } from './article-lead';
+import { captionsIn } from './article-noise';
 import type { PageContent } from './page-content';
 import { domToText } from './dom-text';
 import { normalisePlainText } from './plain-text';
+import { readSite } from './sites';
 import { ArticleReader } from './readability';
 import { articleShareOfPage, isThread, readerCopy, scanPage, type PageScan } from './structure';
 import { countWords } from './units';
@@ -181,7 +184,25 @@ function readArticle(doc: Document, root: Element, scan: PageScan) {
   const copy = readerCopy(doc, root, scan.prune);
   const parsed = new ArticleReader(copy, { serializer: (el: Node) => el, keepClasses: true, textOnly: true }).parse();
   if (!parsed?.content) return null;
-  return { ...parsed, rawChars: parsed.length ?? 0, text: domToText(parsed.content as unknown as Node) };
+  // Inside the article, link lists are related-article teasers ("You may also like…"), and
+  // captions and credits describe pictures the model does not see.
+  const content = parsed.content as unknown as Element;
+  return { ...parsed, rawChars: parsed.length ?? 0, text: domToText(content, { skipLinkMenus: true, exclude: captionsIn(content) }) };
+}
+
+const articleTypes = /^(?:article|newsarticle|blogposting|reportagenewsarticle|analysisnewsarticle|opinionnewsarticle|scholarlyarticle|techarticle|report)$/i;
+
+/** Whether the page declares itself one article: og:type "article", or a schema.org article type in its JSON-LD. */
+export function declaresArticle(doc: Document): boolean {
+  const og = doc.querySelector('meta[property="og:type" i]')?.getAttribute('content')?.trim();
+  if (og && articleTypes.test(og)) return true;
+  for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json"]'))) {
+    // "@type": "NewsArticle" or ["NewsArticle", …]; a regex spares parsing JSON that is often invalid.
+    for (const match of (script.textContent ?? '').matchAll(/"@type"\s*:\s*(?:\[\s*)?"([A-Za-z]+)"/g)) {
+      if (articleTypes.test(match[1]!)) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -193,6 +214,9 @@ function readArticle(doc: Document, root: Element, scan: PageScan) {
 function isTheArticle(doc: Document, article: { rawChars: number; text: string }, scan: PageScan, choices: () => string): boolean {
   const chars = article.text.length;
   if (chars < minArticleChars) return false;
+  // A page that says it is one article (og:type, schema.org) is believed when Readability found
+  // one: short news items otherwise lost to the share test, which sent the whole page instead.
+  if (declaresArticle(doc)) return true;
   if (!isProbablyReaderable(doc)) return chars >= choices().length * unlikelyArticleShare;
   if (chars >= confidentArticleChars) return true;
   return article.rawChars >= scan.textChars * clearArticleShare || chars >= choices().length * articleShareOfPage;
@@ -217,6 +241,18 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
   if (contentType === 'text/plain') {
     const text = normalisePlainText(doc.body?.textContent ?? doc.documentElement?.textContent ?? '');
     return finish(text, { source: 'plain', title: base.title || titleFromUrl(url) });
+  }
+
+  // Threads and reference pages of the busiest sites, read by their structure (lib/extract/sites);
+  // any other page, or one of theirs a site reader does not know, takes the generic path below.
+  const site = readSite(doc, url);
+  if (site) {
+    return finish(site.text, {
+      source: 'site',
+      title: clip(site.title, 2000) || base.title,
+      siteName: site.siteName,
+      ...(site.byline ? { byline: clip(site.byline, 300)! } : {}),
+    });
   }
 
   const { root, chars: rootChars } = contentRoot(doc);
@@ -257,9 +293,10 @@ export function extractPage(doc: Document, url: string, opts: ExtractOptions = {
     const articleLang = clip(article.lang, 35);
     // Readability reads it from the article's own ancestors, which may differ from the root's.
     const articleDir = textDir(article.dir);
-    return finish(article.text, {
+    const title = withoutSiteName(clip(article.title, 2000) ?? '', doc, url, siteName) || base.title;
+    return finish(withoutLeadMeta(article.text, title), {
       source: 'article',
-      title: withoutSiteName(clip(article.title, 2000) ?? '', doc, url, siteName) || base.title,
+      title,
       ...(byline ? { byline } : {}),
       ...(siteName ? { siteName } : {}),
       ...(!lang && articleLang ? { lang: articleLang } : {}),

@@ -2,6 +2,7 @@
 import { test as base, expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
 import { launchWithExtension } from '../support/chromium';
+import { siteHosts, startFakeSites, type FakeSites } from '../support/fake-sites';
 import { startFakeYouTube, youtubeHosts, type FakeYouTube } from '../support/fake-youtube';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
@@ -62,7 +63,7 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
   return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
-export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube }>({
+export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites }>({
   firstRunTab: ['close', { option: true }],
   managedPolicy: [undefined, { option: true }],
   site: [
@@ -82,16 +83,26 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
     },
     { scope: 'worker' },
   ],
+  // news.ycombinator.com, github.com, en.wikipedia.org and the other sites with a reader of their
+  // own (lib/extract/sites), served here from fixture pages (tests/support/fake-sites.ts).
+  sites: [
+    async ({}, use) => {
+      const server = await startFakeSites();
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
   mock: async ({}, use) => {
     const mock = await startMockLlm();
     await use(mock);
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock, youtube }, use) => {
+  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock, youtube, sites }, use) => {
     const locale = requested ?? 'en-US';
     const removePolicy = managedPolicy && (await installPolicy(JSON.parse(JSON.stringify(managedPolicy).replaceAll('{mock}', mock.baseUrl))));
-    const hosts = Object.fromEntries(youtubeHosts.map((host) => [host, youtube.port]));
+    const hosts = Object.fromEntries([...youtubeHosts.map((host) => [host, youtube.port]), ...siteHosts.map((host) => [host, sites.port])]);
     const context = await launchWithExtension(extensionDir, { locale, hosts }).catch(async (err: unknown) => {
       await removePolicy?.();
       throw err;

@@ -19,7 +19,12 @@ describe('the shipped manifest', () => {
   }
 
   it('adds host access only to the test and demo builds', () => {
-    expect(manifestFor('chrome', 'e2e').host_permissions).toEqual(['http://127.0.0.1/*', 'https://www.youtube.com/*']);
+    // The e2e build: 127.0.0.1 and the real host names the tests serve themselves (fake-youtube, fake-sites).
+    expect(manifestFor('chrome', 'e2e').host_permissions).toEqual([
+      'http://127.0.0.1/*',
+      'https://www.youtube.com/*',
+      ...['news.ycombinator.com', 'old.reddit.com', 'www.reddit.com', 'github.com', 'en.wikipedia.org', 'x.com', 'stackoverflow.com'].map((host) => `https://${host}/*`),
+    ]);
     expect(manifestFor('chrome', 'demo').host_permissions).toEqual(['<all_urls>']);
   });
 });
