@@ -241,6 +241,7 @@ export class Admission {
     // The server counts a request on arrival, so what its headers say describes the moment it was sent.
     const limits = outcome.type !== 'cancelled' && outcome.headers ? readLimits(outcome.headers, sent.at) : undefined;
     if (outcome.type === 'success') {
+      if (this.breaker.view(now) !== 'closed') this.aimd.onRecovery();
       changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0) || changed;
       changed = this.breaker.onSuccess() || changed;
       this.pacer.admitted(sent, limits, now);

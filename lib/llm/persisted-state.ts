@@ -19,6 +19,7 @@ const admissionStateSchema = z.object({
     openUntil: z.number().finite(),
     failures: z.number().int().min(0),
     openedAt: z.number().finite().optional(),
+    outageFailures: z.number().int().min(0).optional(),
   }),
 });
 
