@@ -57,6 +57,20 @@ const ROUNDED_WAIT_MS = 1_500;
 /** How much later than the mirror's moment a request is sent (ms, and a share of one unit's interval). */
 const GUARD_MS = 3;
 const GUARD_SHARE = 0.02;
+/**
+ * Headers describe the key's budget, which other clients (another browser, a teammate on the same
+ * gateway key) may spend too. Spending seen in `remaining` beyond our own, over at least this long
+ * and this many units (rounding moves `remaining` by one at each end), is theirs: we pace at what
+ * the key refills less what they take, and claim only our share of what is left.
+ */
+const FOREIGN_MIN_SPAN_MS = 500;
+/** Others come and go: their spending is what it was lately. */
+const FOREIGN_HORIZON_MS = 2_000;
+const FOREIGN_MIN_UNITS = 3;
+/** Others' spending under this share of the rate is noise in the rate read from headers. */
+const FOREIGN_MIN_SHARE = 0.1;
+const SHARED_SLACK = 0.9;
+const MAX_REPORTS = 200;
 /** Before any answer has come back. */
 const DEFAULT_RTT_MS = 250;
 /** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
@@ -75,6 +89,10 @@ class Bucket {
   private observations: Observation[] = [];
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
+  /** Answers that said what was left, in send order, to compare each with the next. */
+  private reports: { seq: number; at: number; remaining: number }[] = [];
+  /** Units the window lost between two reports beyond what we sent: other clients of the same key. */
+  private foreign: { at: number; spanMs: number; units: number }[] = [];
 
   constructor(
     private readonly name: WindowName,
@@ -83,8 +101,26 @@ class Bucket {
 
   private levelAt(t: number): number {
     const level = this.level ?? Number.POSITIVE_INFINITY;
-    if (this.rate === undefined) return t >= this.at ? level : 0;
-    return Math.min(this.capacity, level + (t - this.at) * this.rate);
+    const pace = this.pace();
+    if (pace === undefined) return t >= this.at ? level : 0;
+    return Math.min(this.capacity, level + (t - this.at) * pace);
+  }
+
+  /** Our refill rate: the window's, less what other clients of the key take from it. */
+  pace(): number | undefined {
+    return this.rate === undefined ? undefined : this.rate * this.share();
+  }
+
+  /** Our share of the window: 1 unless other clients of the same key are seen spending it. */
+  private share(): number {
+    if (this.rate === undefined || this.source !== 'headers') return 1;
+    const span = this.foreign.reduce((sum, x) => sum + x.spanMs, 0);
+    const units = this.foreign.reduce((sum, x) => sum + x.units, 0);
+    if (span < FOREIGN_MIN_SPAN_MS || units < FOREIGN_MIN_UNITS) return 1;
+    const theirs = units / span / this.rate;
+    // Clients that each pace at exactly their share fill the window to the brim, and their jitter
+    // then spills as 429s: leave a little slack.
+    return theirs < FOREIGN_MIN_SHARE ? 1 : Math.max(FOREIGN_MIN_SHARE, SHARED_SLACK * (1 - theirs));
   }
 
   /** When `units` fit (epoch ms), or 0 if now. */
@@ -98,10 +134,11 @@ class Bucket {
     // Told when capacity returns but not how fast it refills: from then on, let the server say.
     if (this.rate === undefined) return now >= this.at ? 0 : this.at;
     this.probe(now);
+    const pace = this.pace() ?? this.rate;
     // A little after the mirror's moment: the request reaches the server later than it leaves
     // here, and a rate read from rounded headers may be a hair fast. It shifts the phase, not the pace.
-    const guard = GUARD_MS + GUARD_SHARE / this.rate;
-    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / this.rate + guard));
+    const guard = GUARD_MS + GUARD_SHARE / pace;
+    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / pace + guard));
   }
 
   take(now: number, units: number): void {
@@ -127,17 +164,19 @@ class Bucket {
       this.rate = this.source === 'headers' && this.rate !== undefined ? 0.8 * this.rate + 0.2 * told : told;
       this.source = 'headers';
     }
+    if (remaining !== undefined) this.report(sent, remaining);
     if (remaining === undefined || sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
     this.lastSignalAt = now;
-    // What the server had left after this request, less what was sent after it.
-    const told = remaining - log.unitsAfter(sent, this.name);
+    // What the server had left after this request (our share of it, on a shared key), less what was sent after it.
+    const told = remaining * this.share() - log.unitsAfter(sent, this.name);
+    const pace = this.pace();
     // `remaining` is rounded down: a mirror within one unit of it agrees and keeps its fraction
     // (overwriting it each time would add the guard to every interval).
     const agrees =
       this.level !== undefined &&
-      this.rate !== undefined &&
-      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * this.rate)) < 1;
+      pace !== undefined &&
+      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * pace)) < 1;
     if (!agrees) {
       this.level = told;
       this.at = sent.at;
@@ -145,6 +184,35 @@ class Bucket {
     if (remaining < Math.max(1, sent.units[this.name])) {
       this.observe({ time: sent.at, value: log.consumedBefore(sent, this.name) + sent.units[this.name] + remaining, exact: false }, log, sent, now);
     }
+  }
+
+  /**
+   * What the window lost between one report and the next, beyond what we sent meanwhile and net
+   * of its refill, was spent by someone else. Compared once every request in between has its
+   * verdict (a refused one took nothing). Sums telescope: rounding errs by a unit at each end.
+   */
+  compareReports(log: Ledger): void {
+    if (this.rate === undefined || this.source !== 'headers') return;
+    for (;;) {
+      const [prev, next] = this.reports;
+      if (prev === undefined || next === undefined || log.pendingBetween(prev.seq, next.seq)) return;
+      this.reports.shift();
+      const spanMs = next.at - prev.at;
+      if (spanMs <= 0) continue;
+      const ours = log.unitsBetween(prev.seq, next.seq, this.name);
+      const expected = Math.min(this.capacity, prev.remaining + spanMs * this.rate) - ours;
+      this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
+      this.foreign = this.foreign.filter((x) => next.at - x.at <= FOREIGN_HORIZON_MS);
+    }
+  }
+
+  private report(sent: Sent, remaining: number): void {
+    // Behind a report already compared: too late to place.
+    if (sent.seq < (this.reports[0]?.seq ?? 0)) return;
+    this.reports.push({ seq: sent.seq, at: sent.at, remaining });
+    this.reports.sort((a, b) => a.seq - b.seq);
+    // Unread while the rate is not the headers' (nothing to compare against): keep the newest.
+    if (this.reports.length > MAX_REPORTS) this.reports.shift();
   }
 
   /** The server refused `sent` for want of this window; `wait` is what it said, if anything. */
@@ -239,6 +307,16 @@ class Ledger {
     return this.log.filter((x) => x.seq > sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
   }
 
+  /** Units of requests after `from` up to and including `to` (by send order), refused ones left out. */
+  unitsBetween(from: number, to: number, name: WindowName): number {
+    return this.log.filter((x) => x.seq > from && x.seq <= to && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Whether a request after `from` up to `to` (by send order) still waits for its verdict. */
+  pendingBetween(from: number, to: number): boolean {
+    return this.log.some((x) => x.seq > from && x.seq <= to && x.state === 'pending');
+  }
+
   /** Units the server took before `sent` arrived, since the start; pending requests count as taken. */
   consumedBefore(sent: Sent, name: WindowName): number {
     return this.dropped[name] + this.log.filter((x) => x.seq < sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
@@ -301,6 +379,7 @@ export class Pacer {
       this.buckets.requests.admitted(sent, report.requests, this.ledger, now);
       this.buckets.tokens.admitted(sent, report.tokens, this.ledger, now);
     }
+    this.compareReports();
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
@@ -308,13 +387,20 @@ export class Pacer {
     sent.state = 'refused';
     this.heard(sent, now);
     this.buckets[window].refused(sent, wait, this.ledger, now);
+    this.compareReports();
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
   /** Ended without a word from the rate limiter (cancelled, cut): the server may have counted it, so it stays counted. */
   settled(sent: Sent, now: number): void {
     if (sent.state === 'pending') sent.state = 'admitted';
+    this.compareReports();
     this.ledger.prune(now, 2 * HORIZON_MS);
+  }
+
+  private compareReports(): void {
+    this.buckets.requests.compareReports(this.ledger);
+    this.buckets.tokens.compareReports(this.ledger);
   }
 
   /** Round trips to the first byte: how soon a raised pace shows its effect. */
@@ -323,7 +409,10 @@ export class Pacer {
   }
 
   view(): PacerView {
-    const perSec = (b: Bucket) => (b.rate === undefined ? undefined : b.rate * 1_000);
+    const perSec = (b: Bucket) => {
+      const pace = b.pace();
+      return pace === undefined ? undefined : pace * 1_000;
+    };
     return { requestsPerSec: perSec(this.buckets.requests), tokensPerSec: perSec(this.buckets.tokens) };
   }
 }
