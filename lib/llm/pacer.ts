@@ -34,7 +34,8 @@ interface Observation {
   exact: boolean;
 }
 
-type RateSource = 'headers' | 'learned' | 'guess';
+/** Told by limit and reset headers; measured from `remaining` alone; learned from 429s; guessed. */
+type RateSource = 'headers' | 'remaining' | 'learned' | 'guess';
 
 /** How far back empty-bucket observations count: a longer span is steadier, a shorter one follows a changing limit. */
 const HORIZON_MS = 5_000;
@@ -69,8 +70,12 @@ const FOREIGN_HORIZON_MS = 2_000;
 const FOREIGN_MIN_UNITS = 3;
 /** Others' spending under this share of the rate is noise in the rate read from headers. */
 const FOREIGN_MIN_SHARE = 0.1;
-const SHARED_SLACK = 0.9;
+const SHARED_SLACK = 0.1;
 const MAX_REPORTS = 200;
+/** Refill seen in `remaining` before it is taken for the rate. */
+const REFILL_MIN_UNITS = 3;
+/** How much each earlier answer's description of the window still counts at the next. */
+const TOLD_DECAY = 0.8;
 /** Before any answer has come back. */
 const DEFAULT_RTT_MS = 250;
 /** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
@@ -87,10 +92,16 @@ class Bucket {
   /** The newest send the mirror was synced from; older news does not overwrite it. */
   private syncedSeq = 0;
   private observations: Observation[] = [];
+  /** The window's description summed over answers (decaying): refill owed, and the time it takes. */
+  private told = { units: 0, ms: 0 };
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
   /** Answers that said what was left, in send order, to compare each with the next. */
   private reports: { seq: number; at: number; remaining: number }[] = [];
+  /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
+  private refills: { at: number; spanMs: number; units: number }[] = [];
+  /** The most a report ever said was left: the window's size, as far as we know. */
+  private highestRemaining = 0;
   /** Units the window lost between two reports beyond what we sent: other clients of the same key. */
   private foreign: { at: number; spanMs: number; units: number }[] = [];
 
@@ -119,8 +130,8 @@ class Bucket {
     if (span < FOREIGN_MIN_SPAN_MS || units < FOREIGN_MIN_UNITS) return 1;
     const theirs = units / span / this.rate;
     // Clients that each pace at exactly their share fill the window to the brim, and their jitter
-    // then spills as 429s: leave a little slack.
-    return theirs < FOREIGN_MIN_SHARE ? 1 : Math.max(FOREIGN_MIN_SHARE, SHARED_SLACK * (1 - theirs));
+    // then spills as 429s: leave slack in proportion to what the others take.
+    return theirs < FOREIGN_MIN_SHARE ? 1 : Math.max(FOREIGN_MIN_SHARE, 1 - (1 + SHARED_SLACK) * theirs);
   }
 
   /** When `units` fit (epoch ms), or 0 if now. */
@@ -131,8 +142,12 @@ class Bucket {
     if (level >= need) return 0;
     // The server named the moment capacity returns: that moment, no guard.
     if (now < this.at && this.level >= need) return this.at;
-    // Told when capacity returns but not how fast it refills: from then on, let the server say.
-    if (this.rate === undefined) return now >= this.at ? 0 : this.at;
+    if (this.rate === undefined) {
+      // Told when capacity returns but not how fast it refills: from then on, let the server say.
+      if (now < this.at) return this.at;
+      // Told what is left (`remaining` alone) and it is spent: one request a round trip until an answer says more.
+      return this.level >= need ? 0 : Math.max(now + 1, this.at + this.rttMs());
+    }
     this.probe(now);
     const pace = this.pace() ?? this.rate;
     // A little after the mirror's moment: the request reaches the server later than it leaves
@@ -155,13 +170,16 @@ class Bucket {
   admitted(sent: Sent, report: WindowReport, log: Ledger, now: number): void {
     const { remaining, limit, resetMs } = report;
     // A server that stopped describing the window (a gateway in front changed?): what it said is now only a guess to probe from.
-    if (remaining === undefined && limit === undefined && this.source === 'headers') this.source = 'learned';
+    if (remaining === undefined && limit === undefined && (this.source === 'headers' || this.source === 'remaining')) this.source = 'learned';
     if (limit !== undefined) this.capacity = limit;
     if (remaining !== undefined && limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit) {
       // `remaining` is rounded down, so limit − remaining overstates what the reset refills by up
-      // to one unit: take the middle, and average over answers.
-      const told = (limit - remaining - 0.5) / resetMs;
-      this.rate = this.source === 'headers' && this.rate !== undefined ? 0.8 * this.rate + 0.2 * told : told;
+      // to one unit: take the middle. That half unit is all of a one-unit deficit, so answers
+      // count by the size of theirs: the rate is a decaying sum of deficits over one of resets.
+      if (this.source !== 'headers') this.told = { units: 0, ms: 0 };
+      this.told.units = TOLD_DECAY * this.told.units + (limit - remaining - 0.5);
+      this.told.ms = TOLD_DECAY * this.told.ms + resetMs;
+      this.rate = this.told.units / this.told.ms;
       this.source = 'headers';
     }
     if (remaining !== undefined) this.report(sent, remaining);
@@ -187,12 +205,13 @@ class Bucket {
   }
 
   /**
-   * What the window lost between one report and the next, beyond what we sent meanwhile and net
-   * of its refill, was spent by someone else. Compared once every request in between has its
-   * verdict (a refused one took nothing). Sums telescope: rounding errs by a unit at each end.
+   * Consecutive reports of what was left, compared once every request in between has its verdict
+   * (a refused one took nothing). With the rate told, what the window lost beyond our own sends,
+   * net of its refill, was spent by someone else. Without it, what it gained beyond what we took
+   * back is its refill: the rate, learned without a single 429. Sums telescope: rounding errs by
+   * a unit at each end, however many answers lie between.
    */
   compareReports(log: Ledger): void {
-    if (this.rate === undefined || this.source !== 'headers') return;
     for (;;) {
       const [prev, next] = this.reports;
       if (prev === undefined || next === undefined || log.pendingBetween(prev.seq, next.seq)) return;
@@ -200,13 +219,26 @@ class Bucket {
       const spanMs = next.at - prev.at;
       if (spanMs <= 0) continue;
       const ours = log.unitsBetween(prev.seq, next.seq, this.name);
-      const expected = Math.min(this.capacity, prev.remaining + spanMs * this.rate) - ours;
-      this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
-      this.foreign = this.foreign.filter((x) => next.at - x.at <= FOREIGN_HORIZON_MS);
+      if (this.source === 'headers' && this.rate !== undefined) {
+        const expected = Math.min(this.capacity, prev.remaining + spanMs * this.rate) - ours;
+        this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
+        this.foreign = this.foreign.filter((x) => next.at - x.at <= FOREIGN_HORIZON_MS);
+      } else if (Math.max(prev.remaining, next.remaining) + 1 < this.highestRemaining) {
+        // Both below the most it ever had left: the window was not full, nothing it refilled went to waste.
+        this.refills.push({ at: next.at, spanMs, units: next.remaining - prev.remaining + ours });
+        this.refills = this.refills.filter((x) => next.at - x.at <= HORIZON_MS);
+        const span = this.refills.reduce((sum, x) => sum + x.spanMs, 0);
+        const units = this.refills.reduce((sum, x) => sum + x.units, 0);
+        if (span >= MIN_SPAN_ROUGH_MS && units >= REFILL_MIN_UNITS) {
+          this.rate = units / span;
+          this.source = 'remaining';
+        }
+      }
     }
   }
 
   private report(sent: Sent, remaining: number): void {
+    this.highestRemaining = Math.max(this.highestRemaining, remaining);
     // Behind a report already compared: too late to place.
     if (sent.seq < (this.reports[0]?.seq ?? 0)) return;
     this.reports.push({ seq: sent.seq, at: sent.at, remaining });
@@ -221,7 +253,7 @@ class Bucket {
     const before = log.consumedBefore(sent, this.name);
     const exact = wait?.exact === true;
     // Known before this refusal added its guess: a rate learned or told outranks a rounded wait.
-    const trusted = this.source === 'learned' || this.source === 'headers';
+    const trusted = this.source === 'learned' || this.source === 'headers' || this.source === 'remaining';
     if (exact) {
       // At `sent.at + wait` the bucket holds exactly what this request needs.
       this.observe({ time: sent.at + wait.ms, value: before + need, exact: true }, log, sent, now);
@@ -254,7 +286,7 @@ class Bucket {
     this.observations.sort((a, b) => a.time - b.time);
     const newest = this.observations[this.observations.length - 1] ?? o;
     this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
-    if (this.source === 'headers') return;
+    if (this.source === 'headers' || this.source === 'remaining') return;
     // The freshest span long enough to trust: a limit that just dropped shows at once.
     for (const old of [...this.observations].reverse()) {
       const span = newest.time - old.time;
@@ -279,7 +311,7 @@ class Bucket {
   }
 
   private probe(now: number): void {
-    if (this.rate === undefined || this.source === 'headers') return;
+    if (this.rate === undefined || this.source === 'headers' || this.source === 'remaining') return;
     const guess = this.source === 'guess';
     const every = guess ? this.rttMs() : PROBE_LEARNED_EVERY_MS;
     if (now - this.lastSignalAt < every || now - this.lastProbeAt < every) return;
