@@ -7,7 +7,6 @@
 // (remaining 0) is like an ECN mark: no cut, but no growth either.
 
 const CONSECUTIVE_503_LOSS = 3;
-const SLOW_START_PER = Number(process.env.SSP ?? 2);
 /** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
 export const INITIAL_WINDOW = 2;
 
@@ -60,7 +59,7 @@ export class AimdLimit {
     // in the round trip before the first one comes back is refused too, so the ramp overshoots less.
     if (this.slowStart) {
       this.successes += 1;
-      if (this.successes < (this.recovering ? 1 : SLOW_START_PER)) return false;
+      if (this.successes < (this.recovering ? 1 : 2)) return false;
       this.successes = 0;
       return this.grow();
     }

@@ -27,11 +27,17 @@ export interface Sent {
   state: SentState;
 }
 
-/** Where the bucket was seen empty: `value` units had been refilled in all by `time`. */
+/**
+ * Where the bucket was seen empty: by `time`, the window had refilled everything taken before
+ * request `seq` plus `extra`. That sum is read once every earlier request has its verdict: one
+ * still in flight may yet be refused, and a refused one took nothing.
+ */
 interface Observation {
   time: number;
-  value: number;
+  seq: number;
+  extra: number;
   exact: boolean;
+  value?: number;
 }
 
 /** Told by limit and reset headers; measured from `remaining` alone; learned from 429s; guessed. */
@@ -92,10 +98,13 @@ class Bucket {
   /** The newest send the mirror was synced from; older news does not overwrite it. */
   private syncedSeq = 0;
   private observations: Observation[] = [];
+  private unsettled: Observation[] = [];
   /** The window's description summed over answers (decaying): refill owed, and the time it takes. */
   private told = { units: 0, ms: 0 };
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
+  /** When the guessed pace was last set: a refusal of a request sent at it says it is too fast. */
+  private guessedAt = Number.POSITIVE_INFINITY;
   /** Answers that said what was left, in send order, to compare each with the next. */
   private reports: { seq: number; at: number; remaining: number }[] = [];
   /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
@@ -200,7 +209,7 @@ class Bucket {
       this.at = sent.at;
     }
     if (remaining < Math.max(1, sent.units[this.name])) {
-      this.observe({ time: sent.at, value: log.consumedBefore(sent, this.name) + sent.units[this.name] + remaining, exact: false }, log, sent, now);
+      this.observe({ time: sent.at, seq: sent.seq, extra: sent.units[this.name] + remaining, exact: false }, log, sent, now);
     }
   }
 
@@ -250,15 +259,14 @@ class Bucket {
   /** The server refused `sent` for want of this window; `wait` is what it said, if anything. */
   refused(sent: Sent, wait: ServerWait | undefined, log: Ledger, now: number): void {
     const need = Math.min(sent.units[this.name], this.capacity);
-    const before = log.consumedBefore(sent, this.name);
     const exact = wait?.exact === true;
     // Known before this refusal added its guess: a rate learned or told outranks a rounded wait.
     const trusted = this.source === 'learned' || this.source === 'headers' || this.source === 'remaining';
     if (exact) {
       // At `sent.at + wait` the bucket holds exactly what this request needs.
-      this.observe({ time: sent.at + wait.ms, value: before + need, exact: true }, log, sent, now);
+      this.observe({ time: sent.at + wait.ms, seq: sent.seq, extra: need, exact: true }, log, sent, now);
     } else {
-      this.observe({ time: sent.at, value: before + need / 2, exact: false }, log, sent, now);
+      this.observe({ time: sent.at, seq: sent.seq, extra: need / 2, exact: false }, log, sent, now);
     }
     this.lastSignalAt = now;
     if (sent.seq < this.syncedSeq) return;
@@ -282,22 +290,13 @@ class Bucket {
   }
 
   private observe(o: Observation, log: Ledger, sent: Sent, now: number): void {
-    this.observations.push(o);
-    this.observations.sort((a, b) => a.time - b.time);
-    const newest = this.observations[this.observations.length - 1] ?? o;
-    this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
-    if (this.source === 'headers' || this.source === 'remaining') return;
-    // The freshest span long enough to trust: a limit that just dropped shows at once.
-    for (const old of [...this.observations].reverse()) {
-      const span = newest.time - old.time;
-      if (span < (old.exact && newest.exact ? MIN_SPAN_EXACT_MS : MIN_SPAN_ROUGH_MS)) continue;
-      const rate = (newest.value - old.value) / span;
-      if (rate > 0) {
-        this.rate = rate;
-        this.source = 'learned';
-        this.lastProbeAt = now;
-        return;
-      }
+    this.unsettled.push(o);
+    this.settleObservations(log, now);
+    if (this.source === 'guess' && this.rate !== undefined && sent.at >= this.guessedAt) {
+      // Still guessing, and a request sent at this pace was refused: it is too fast.
+      this.rate /= PROBE_GUESS_GAIN;
+      this.guessedAt = now;
+      this.lastProbeAt = now;
     }
     if (this.rate === undefined) {
       // No span yet: guess from what got through just before (at least one per round trip, or
@@ -305,8 +304,34 @@ class Bucket {
       const admitted = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS);
       this.rate = Math.max(admitted / GUESS_WINDOW_MS, this.name === 'requests' ? 1 / this.rttMs() : 0);
       this.source = 'guess';
+      this.guessedAt = now;
       this.lastProbeAt = now;
       if (this.rate <= 0) this.rate = undefined;
+    }
+  }
+
+  /** Observations whose earlier requests all have their verdict get their value; a new one may give a rate. */
+  settleObservations(log: Ledger, now: number): void {
+    const ready = this.unsettled.filter((o) => !log.pendingBefore(o.seq));
+    if (ready.length === 0) return;
+    this.unsettled = this.unsettled.filter((o) => !ready.includes(o));
+    for (const o of ready) this.observations.push({ ...o, value: log.consumedBeforeSeq(o.seq, this.name) + o.extra });
+    this.observations.sort((a, b) => a.time - b.time);
+    const newest = this.observations[this.observations.length - 1];
+    if (newest === undefined) return;
+    this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
+    if (this.source === 'headers' || this.source === 'remaining') return;
+    // The freshest span long enough to trust: a limit that just dropped shows at once.
+    for (const old of [...this.observations].reverse()) {
+      const span = newest.time - old.time;
+      if (span < (old.exact && newest.exact ? MIN_SPAN_EXACT_MS : MIN_SPAN_ROUGH_MS)) continue;
+      const rate = ((newest.value ?? 0) - (old.value ?? 0)) / span;
+      if (rate > 0) {
+        this.rate = rate;
+        this.source = 'learned';
+        this.lastProbeAt = now;
+        return;
+      }
     }
   }
 
@@ -320,6 +345,7 @@ class Bucket {
     this.level = this.levelAt(now);
     this.at = now;
     this.rate *= guess ? PROBE_GUESS_GAIN : PROBE_LEARNED_GAIN;
+    if (guess) this.guessedAt = now;
   }
 
 }
@@ -347,6 +373,15 @@ class Ledger {
   /** Whether a request after `from` up to `to` (by send order) still waits for its verdict. */
   pendingBetween(from: number, to: number): boolean {
     return this.log.some((x) => x.seq > from && x.seq <= to && x.state === 'pending');
+  }
+
+  /** Whether a request sent before `seq` still waits for its verdict. */
+  pendingBefore(seq: number): boolean {
+    return this.log.some((x) => x.seq < seq && x.state === 'pending');
+  }
+
+  consumedBeforeSeq(seq: number, name: WindowName): number {
+    return this.dropped[name] + this.log.filter((x) => x.seq < seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
   }
 
   /** Units the server took before `sent` arrived, since the start; pending requests count as taken. */
@@ -411,7 +446,7 @@ export class Pacer {
       this.buckets.requests.admitted(sent, report.requests, this.ledger, now);
       this.buckets.tokens.admitted(sent, report.tokens, this.ledger, now);
     }
-    this.compareReports();
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
@@ -419,20 +454,22 @@ export class Pacer {
     sent.state = 'refused';
     this.heard(sent, now);
     this.buckets[window].refused(sent, wait, this.ledger, now);
-    this.compareReports();
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
   /** Ended without a word from the rate limiter (cancelled, cut): the server may have counted it, so it stays counted. */
   settled(sent: Sent, now: number): void {
     if (sent.state === 'pending') sent.state = 'admitted';
-    this.compareReports();
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
-  private compareReports(): void {
-    this.buckets.requests.compareReports(this.ledger);
-    this.buckets.tokens.compareReports(this.ledger);
+  private compareReports(now: number): void {
+    for (const b of [this.buckets.requests, this.buckets.tokens]) {
+      b.compareReports(this.ledger);
+      b.settleObservations(this.ledger, now);
+    }
   }
 
   /** Round trips to the first byte: how soon a raised pace shows its effect. */
