@@ -16,6 +16,7 @@ import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from '.
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
+import { requestTokenCounter } from './request-tokens';
 import { readPolicy } from './policy';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
@@ -58,6 +59,7 @@ export function createPrecis(platform: Platform, self: Self) {
         fetch: platform.fetch,
         getProvider: settings.getProvider,
         stateStore: { load: () => session.get(clientStateKey), save: (state) => session.set(clientStateKey, state) },
+        countTokens: requestTokenCounter(platform.loadCounter),
       }),
     ));
   const responseCache = () => (cache ??= withStoredPreferences(createResponseCache({ db })));
