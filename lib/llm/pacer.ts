@@ -335,6 +335,13 @@ class Bucket {
     }
   }
 
+  /** A rate learned before a worker restart: a starting point the estimator and probes refine; headers override it. */
+  restore(rate: number): void {
+    if (this.rate !== undefined) return;
+    this.rate = rate;
+    this.source = 'learned';
+  }
+
   private probe(now: number): void {
     if (this.rate === undefined || this.source === 'headers' || this.source === 'remaining') return;
     const guess = this.source === 'guess';
@@ -475,6 +482,12 @@ export class Pacer {
   /** Round trips to the first byte: how soon a raised pace shows its effect. */
   private heard(sent: Sent, now: number): void {
     this.rtt = 0.8 * this.rtt + 0.2 * Math.max(1, now - sent.at);
+  }
+
+  /** Rates from a snapshot (units per second): a restarted worker does not relearn from scratch. */
+  restore(view: Partial<PacerView>): void {
+    if (view.requestsPerSec) this.buckets.requests.restore(view.requestsPerSec / 1_000);
+    if (view.tokensPerSec) this.buckets.tokens.restore(view.tokensPerSec / 1_000);
   }
 
   view(): PacerView {
