@@ -109,6 +109,8 @@ class Bucket {
   private reports: { seq: number; at: number; remaining: number }[] = [];
   /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
   private refills: { at: number; spanMs: number; units: number }[] = [];
+  /** Units admitted per ms over the last second: a floor under the refill while no rate is known. */
+  private admitting = 0;
   /** The most a report ever said was left: the window's size, as far as we know. */
   private highestRemaining = 0;
   /** Units the window lost between two reports beyond what we sent: other clients of the same key. */
@@ -154,8 +156,11 @@ class Bucket {
     if (this.rate === undefined) {
       // Told when capacity returns but not how fast it refills: from then on, let the server say.
       if (now < this.at) return this.at;
-      // Told what is left (`remaining` alone) and it is spent: one request a round trip until an answer says more.
-      return this.level >= need ? 0 : Math.max(now + 1, this.at + this.rttMs());
+      // Told what is left (`remaining` alone) but not yet how fast it refills: it refills at least
+      // as fast as the server has been admitting lately; past that, wait for an answer's word.
+      const level = this.level + (now - this.at) * this.admitting;
+      if (level >= need) return 0;
+      return this.admitting > 0 ? Math.ceil(now + (need - level) / this.admitting) : Math.max(now + 1, this.at + this.rttMs());
     }
     this.probe(now);
     const pace = this.pace() ?? this.rate;
@@ -192,6 +197,7 @@ class Bucket {
       this.source = 'headers';
     }
     if (remaining !== undefined) this.report(sent, remaining);
+    if (this.rate === undefined) this.admitting = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS) / GUESS_WINDOW_MS;
     if (remaining === undefined || sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
     this.lastSignalAt = now;
