@@ -103,6 +103,8 @@ class Bucket {
   private told = { units: 0, ms: 0 };
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
+  /** Probes of a learned rate since the bucket was last seen empty. */
+  private quietProbes = 0;
   /** When the guessed pace was last set: a refusal of a request sent at it says it is too fast. */
   private guessedAt = Number.POSITIVE_INFINITY;
   /** Answers that said what was left, in send order, to compare each with the next. */
@@ -296,6 +298,7 @@ class Bucket {
   }
 
   private observe(o: Observation, log: Ledger, sent: Sent, now: number): void {
+    this.quietProbes = 0;
     this.unsettled.push(o);
     this.settleObservations(log, now);
     if (this.source === 'guess' && this.rate !== undefined && sent.at >= this.guessedAt) {
@@ -357,7 +360,10 @@ class Bucket {
     // Re-anchor first so the raise applies from now on, not retroactively.
     this.level = this.levelAt(now);
     this.at = now;
-    this.rate *= guess ? PROBE_GUESS_GAIN : PROBE_LEARNED_GAIN;
+    // Probes that draw no refusal raise by more each time: a rate learned while others took most
+    // of the window (they have since left) climbs back in a few probes, not dozens.
+    this.rate *= guess ? PROBE_GUESS_GAIN : 1 + (PROBE_LEARNED_GAIN - 1) * 2 ** Math.min(this.quietProbes, 4);
+    if (!guess) this.quietProbes += 1;
     if (guess) this.guessedAt = now;
   }
 
