@@ -61,7 +61,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     'Notes:',
     `- Burst at the default maxConcurrency ${DEFAULT_CLIENT_OPTIONS.maxConcurrency}: with ${BURST.latencyMs} ms latency, ${DEFAULT_CLIENT_OPTIONS.maxConcurrency} requests in flight carry at most ${(DEFAULT_CLIENT_OPTIONS.maxConcurrency * 1000) / BURST.latencyMs} requests/s against a bucket refilling at ${BURST.ratePerSec}/s, so the user's cap, not the rate limit, sets the time; the "bare fetch, ${DEFAULT_CLIENT_OPTIONS.maxConcurrency} at a time" reference row shows what that cap allows on this machine.`,
     '- Precis paces itself from the `x-ratelimit-*-requests` headers the mock sends on every answer, as OpenAI does. The "x-ratelimit-* hidden" row is the same run with those headers stripped: only 429s with retry-after and the AIMD limit are left to go on.',
-    '- Brownout: the breaker probes 0.7 s after it opens, then at most 1 s apart, so a recovery is seen within a second, plus the time to drain the queue.',
+    '- Brownout: the breaker probes 0.6 s apart (the first once the failures that opened it fit 2 per second of outage), so a recovery is seen within 0.6 s, plus the time to drain the queue.',
   ].join('\n');
   const sectionsMarkdown = [
     ...sections.flatMap(([heading, r]) => ['', `### ${heading}`, '', r.markdown]),

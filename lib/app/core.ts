@@ -17,6 +17,7 @@ import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
 import { createPolicySource } from './policy-source';
+import { requestTokenCounter } from './request-tokens';
 import type { Platform, PortLike, TabRef } from './ports';
 import { cachePolicy, clientOptions, createPreferencesStore, preferencesKey } from './preferences-store';
 import type { Reply, Verdict } from './protocol';
@@ -73,6 +74,7 @@ export function createPrecis(platform: Platform, self: Self) {
         fetch: platform.fetch,
         getProvider: settings.getProvider,
         stateStore: { load: () => session.get(clientStateKey), save: (state) => session.set(clientStateKey, state) },
+        countTokens: requestTokenCounter(platform.loadCounter),
       }),
     ));
   void preferences.get().then(applyPreferences, () => {});

@@ -126,6 +126,7 @@ export class Admission {
       pausedUntil: Math.max(this.pausedUntil, held),
       pauseReason: held > this.pausedUntil ? 'rate_limited' : this.pauseReason,
       breaker: this.breaker.snapshot(),
+      pace: definedRates(this.pacer.view()),
     };
   }
 
@@ -136,6 +137,7 @@ export class Admission {
       this.pauseReason = state.pauseReason ?? 'rate_limited';
     }
     this.breaker.restore(state.breaker);
+    if (state.pace) this.pacer.restore(state.pace);
     this.applyLimit();
     this.notify();
   }
@@ -237,10 +239,12 @@ export class Admission {
 
   private record(outcome: Outcome, epoch: number, probe: boolean, sent: Sent): void {
     const now = this.deps.now();
+    const paceBefore = this.pacer.view();
     let changed = false;
     // The server counts a request on arrival, so what its headers say describes the moment it was sent.
     const limits = outcome.type !== 'cancelled' && outcome.headers ? readLimits(outcome.headers, sent.at) : undefined;
     if (outcome.type === 'success') {
+      if (this.breaker.view(now) !== 'closed') this.aimd.onRecovery();
       changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0) || changed;
       changed = this.breaker.onSuccess() || changed;
       this.pacer.admitted(sent, limits, now);
@@ -300,6 +304,8 @@ export class Admission {
       }
     }
     this.applyLimit();
+    const paceAfter = this.pacer.view();
+    changed ||= paceAfter.requestsPerSec !== paceBefore.requestsPerSec || paceAfter.tokensPerSec !== paceBefore.tokensPerSec;
     if (changed) this.deps.onStateChange();
     // Waiters re-check: a slot, the pace, the probe or a stop may have changed.
     this.notify();
@@ -401,6 +407,13 @@ export class Admission {
       }
     });
   }
+}
+
+function definedRates(view: PacerView): AdmissionState['pace'] {
+  const pace: NonNullable<AdmissionState['pace']> = {};
+  if (view.requestsPerSec !== undefined) pace.requestsPerSec = view.requestsPerSec;
+  if (view.tokensPerSec !== undefined) pace.tokensPerSec = view.tokensPerSec;
+  return pace;
 }
 
 /** Which bucket a 429 was for: the one its headers show empty, else what its message names; requests by default. */

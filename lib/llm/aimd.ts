@@ -16,6 +16,8 @@ export class AimdLimit {
   /** Bumped at each decrease; lets us ignore losses from requests sent before it. */
   private generation = 0;
   private slowStart = true;
+  /** Back from an outage: the queue it built is waiting, so slow start doubles (one more per success). */
+  private recovering = false;
   private value: number;
 
   constructor(private max: number) {
@@ -50,13 +52,14 @@ export class AimdLimit {
     this.consecutive503 = 0;
     if (atCapacity) {
       this.slowStart = false;
+      this.recovering = false;
       return false;
     }
     // Half a window per round trip: against a server that only says no with a 429, everything sent
     // in the round trip before the first one comes back is refused too, so the ramp overshoots less.
     if (this.slowStart) {
       this.successes += 1;
-      if (this.successes < 2) return false;
+      if (this.successes < (this.recovering ? 1 : 2)) return false;
       this.successes = 0;
       return this.grow();
     }
@@ -66,9 +69,21 @@ export class AimdLimit {
     return this.grow();
   }
 
+  /**
+   * The server is back after an outage. Its 503s cut the window, but an outage is no sign of how
+   * much the healthy server carries: grow back as at the start, not one by one.
+   */
+  onRecovery(): void {
+    this.slowStart = true;
+    this.recovering = true;
+    this.successes = 0;
+    this.consecutive503 = 0;
+  }
+
   /** The server refused for rate: the pacer slows down; the window stops doubling. */
   onRateLimited(): void {
     this.slowStart = false;
+    this.recovering = false;
     this.consecutive503 = 0;
   }
 
@@ -79,6 +94,7 @@ export class AimdLimit {
   onLoss(sentAtEpoch: number): boolean {
     this.successes = 0;
     this.slowStart = false;
+    this.recovering = false;
     if (sentAtEpoch < this.generation) return false;
     this.generation += 1;
     const next = clamp(Math.floor(this.value / 2), this.max);

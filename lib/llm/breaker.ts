@@ -3,8 +3,10 @@
 //
 // The cool-down grows with the outage: at least `coolDownMs`, at least half of how long the circuit
 // has been open so far, at most `maxCoolDownMs`. The maximum is what bounds how late a recovery is
-// seen, so it is kept short (a second by default): one probe a second is no load worth sparing,
-// and a user waiting on a summary is worth seeing the server back at once.
+// seen, so it is kept short (0.6 s by default): a probe that often is no load worth sparing, and a
+// user waiting on a summary is worth seeing the server back at once. What a failing server is sent
+// is bounded apart: the failures of an outage (those that opened the circuit, then each failed
+// probe) stay under FAILURES_PER_SEC per second since it opened, so a probe waits its turn.
 
 export type BreakerView = 'closed' | 'open' | 'half-open';
 
@@ -14,10 +16,14 @@ export interface BreakerSnapshot {
   failures: number;
   /** When the circuit opened for this outage (the cool-down grows from there). */
   openedAt?: number;
+  /** Failures this outage has cost so far: those that opened the circuit, then failed probes. */
+  outageFailures?: number;
 }
 
 /** Each cool-down is at least this share of the time the circuit has been open. */
 const OUTAGE_SHARE = 0.5;
+/** Failures an outage may cost per second it lasts, the opening ones included. */
+const FAILURES_PER_SEC = 2;
 
 export type BreakerVerdict = { pass: true; probe: boolean } | { pass: false; until: number | undefined };
 
@@ -26,6 +32,7 @@ export class CircuitBreaker {
   private open = false;
   private openUntil = 0;
   private openedAt = 0;
+  private outageFailures = 0;
   private probing = false;
 
   constructor(
@@ -76,8 +83,11 @@ export class CircuitBreaker {
       this.openAt(now);
       return true;
     }
-    // Failures of requests sent before the circuit opened say nothing new.
-    if (this.open) return false;
+    // Failures of requests sent before the circuit opened say nothing new, but the server saw them.
+    if (this.open) {
+      this.outageFailures += 1;
+      return false;
+    }
     this.failures += 1;
     if (this.failures < this.threshold) return false;
     this.openAt(now);
@@ -85,10 +95,16 @@ export class CircuitBreaker {
   }
 
   private openAt(now: number): void {
-    if (!this.open) this.openedAt = now;
+    if (!this.open) {
+      this.openedAt = now;
+      this.outageFailures = this.failures;
+    } else {
+      this.outageFailures += 1;
+    }
     this.open = true;
     const grown = Math.max(this.coolDownMs, (now - this.openedAt) * OUTAGE_SHARE);
-    this.openUntil = now + Math.min(grown, Math.max(this.coolDownMs, this.maxCoolDownMs));
+    const cadence = now + Math.min(grown, Math.max(this.coolDownMs, this.maxCoolDownMs));
+    this.openUntil = Math.max(cadence, this.openedAt + (this.outageFailures / FAILURES_PER_SEC) * 1_000);
   }
 
   /** The probe ended without a verdict (cancelled, or a failure that is not the upstream's fault). */
@@ -97,7 +113,7 @@ export class CircuitBreaker {
   }
 
   snapshot(): BreakerSnapshot {
-    return { open: this.open, openUntil: this.openUntil, failures: this.failures, openedAt: this.openedAt };
+    return { open: this.open, openUntil: this.openUntil, failures: this.failures, openedAt: this.openedAt, outageFailures: this.outageFailures };
   }
 
   restore(s: BreakerSnapshot): void {
@@ -106,6 +122,7 @@ export class CircuitBreaker {
     this.failures = s.failures;
     // State saved before openedAt existed: count the outage from the last opening.
     this.openedAt = s.openedAt ?? s.openUntil - this.coolDownMs;
+    this.outageFailures = s.outageFailures ?? s.failures;
     this.probing = false;
   }
 }

@@ -27,14 +27,21 @@ export interface Sent {
   state: SentState;
 }
 
-/** Where the bucket was seen empty: `value` units had been refilled in all by `time`. */
+/**
+ * Where the bucket was seen empty: by `time`, the window had refilled everything taken before
+ * request `seq` plus `extra`. That sum is read once every earlier request has its verdict: one
+ * still in flight may yet be refused, and a refused one took nothing.
+ */
 interface Observation {
   time: number;
-  value: number;
+  seq: number;
+  extra: number;
   exact: boolean;
+  value?: number;
 }
 
-type RateSource = 'headers' | 'learned' | 'guess';
+/** Told by limit and reset headers; measured from `remaining` alone; learned from 429s; guessed. */
+type RateSource = 'headers' | 'remaining' | 'learned' | 'guess';
 
 /** How far back empty-bucket observations count: a longer span is steadier, a shorter one follows a changing limit. */
 const HORIZON_MS = 5_000;
@@ -57,6 +64,24 @@ const ROUNDED_WAIT_MS = 1_500;
 /** How much later than the mirror's moment a request is sent (ms, and a share of one unit's interval). */
 const GUARD_MS = 3;
 const GUARD_SHARE = 0.02;
+/**
+ * Headers describe the key's budget, which other clients (another browser, a teammate on the same
+ * gateway key) may spend too. Spending seen in `remaining` beyond our own, over at least this long
+ * and this many units (rounding moves `remaining` by one at each end), is theirs: we pace at what
+ * the key refills less what they take, and claim only our share of what is left.
+ */
+const FOREIGN_MIN_SPAN_MS = 500;
+/** Others come and go: their spending is what it was lately. */
+const FOREIGN_HORIZON_MS = 2_000;
+const FOREIGN_MIN_UNITS = 3;
+/** Others' spending under this share of the rate is noise in the rate read from headers. */
+const FOREIGN_MIN_SHARE = 0.1;
+const SHARED_SLACK = 0.1;
+const MAX_REPORTS = 200;
+/** Refill seen in `remaining` before it is taken for the rate. */
+const REFILL_MIN_UNITS = 3;
+/** How much each earlier answer's description of the window still counts at the next. */
+const TOLD_DECAY = 0.8;
 /** Before any answer has come back. */
 const DEFAULT_RTT_MS = 250;
 /** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
@@ -73,8 +98,25 @@ class Bucket {
   /** The newest send the mirror was synced from; older news does not overwrite it. */
   private syncedSeq = 0;
   private observations: Observation[] = [];
+  private unsettled: Observation[] = [];
+  /** The window's description summed over answers (decaying): refill owed, and the time it takes. */
+  private told = { units: 0, ms: 0 };
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastProbeAt = Number.NEGATIVE_INFINITY;
+  /** Probes of a learned rate since the bucket was last seen empty. */
+  private quietProbes = 0;
+  /** When the guessed pace was last set: a refusal of a request sent at it says it is too fast. */
+  private guessedAt = Number.POSITIVE_INFINITY;
+  /** Answers that said what was left, in send order, to compare each with the next. */
+  private reports: { seq: number; at: number; remaining: number }[] = [];
+  /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
+  private refills: { at: number; spanMs: number; units: number }[] = [];
+  /** Units admitted per ms over the last second: a floor under the refill while no rate is known. */
+  private admitting = 0;
+  /** The most a report ever said was left: the window's size, as far as we know. */
+  private highestRemaining = 0;
+  /** Units the window lost between two reports beyond what we sent: other clients of the same key. */
+  private foreign: { at: number; spanMs: number; units: number }[] = [];
 
   constructor(
     private readonly name: WindowName,
@@ -83,8 +125,26 @@ class Bucket {
 
   private levelAt(t: number): number {
     const level = this.level ?? Number.POSITIVE_INFINITY;
-    if (this.rate === undefined) return t >= this.at ? level : 0;
-    return Math.min(this.capacity, level + (t - this.at) * this.rate);
+    const pace = this.pace();
+    if (pace === undefined) return t >= this.at ? level : 0;
+    return Math.min(this.capacity, level + (t - this.at) * pace);
+  }
+
+  /** Our refill rate: the window's, less what other clients of the key take from it. */
+  pace(): number | undefined {
+    return this.rate === undefined ? undefined : this.rate * this.share();
+  }
+
+  /** Our share of the window: 1 unless other clients of the same key are seen spending it. */
+  private share(): number {
+    if (this.rate === undefined || this.source !== 'headers') return 1;
+    const span = this.foreign.reduce((sum, x) => sum + x.spanMs, 0);
+    const units = this.foreign.reduce((sum, x) => sum + x.units, 0);
+    if (span < FOREIGN_MIN_SPAN_MS || units < FOREIGN_MIN_UNITS) return 1;
+    const theirs = units / span / this.rate;
+    // Clients that each pace at exactly their share fill the window to the brim, and their jitter
+    // then spills as 429s: leave slack in proportion to what the others take.
+    return theirs < FOREIGN_MIN_SHARE ? 1 : Math.max(FOREIGN_MIN_SHARE, 1 - (1 + SHARED_SLACK) * theirs);
   }
 
   /** When `units` fit (epoch ms), or 0 if now. */
@@ -95,13 +155,21 @@ class Bucket {
     if (level >= need) return 0;
     // The server named the moment capacity returns: that moment, no guard.
     if (now < this.at && this.level >= need) return this.at;
-    // Told when capacity returns but not how fast it refills: from then on, let the server say.
-    if (this.rate === undefined) return now >= this.at ? 0 : this.at;
+    if (this.rate === undefined) {
+      // Told when capacity returns but not how fast it refills: from then on, let the server say.
+      if (now < this.at) return this.at;
+      // Told what is left (`remaining` alone) but not yet how fast it refills: it refills at least
+      // as fast as the server has been admitting lately; past that, wait for an answer's word.
+      const level = this.level + (now - this.at) * this.admitting;
+      if (level >= need) return 0;
+      return this.admitting > 0 ? Math.ceil(now + (need - level) / this.admitting) : Math.max(now + 1, this.at + this.rttMs());
+    }
     this.probe(now);
+    const pace = this.pace() ?? this.rate;
     // A little after the mirror's moment: the request reaches the server later than it leaves
     // here, and a rate read from rounded headers may be a hair fast. It shifts the phase, not the pace.
-    const guard = GUARD_MS + GUARD_SHARE / this.rate;
-    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / this.rate + guard));
+    const guard = GUARD_MS + GUARD_SHARE / pace;
+    return Math.max(now + 1, Math.ceil(now + (need - this.levelAt(now)) / pace + guard));
   }
 
   take(now: number, units: number): void {
@@ -118,47 +186,95 @@ class Bucket {
   admitted(sent: Sent, report: WindowReport, log: Ledger, now: number): void {
     const { remaining, limit, resetMs } = report;
     // A server that stopped describing the window (a gateway in front changed?): what it said is now only a guess to probe from.
-    if (remaining === undefined && limit === undefined && this.source === 'headers') this.source = 'learned';
+    if (remaining === undefined && limit === undefined && (this.source === 'headers' || this.source === 'remaining')) this.source = 'learned';
     if (limit !== undefined) this.capacity = limit;
     if (remaining !== undefined && limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit) {
       // `remaining` is rounded down, so limit − remaining overstates what the reset refills by up
-      // to one unit: take the middle, and average over answers.
-      const told = (limit - remaining - 0.5) / resetMs;
-      this.rate = this.source === 'headers' && this.rate !== undefined ? 0.8 * this.rate + 0.2 * told : told;
+      // to one unit: take the middle. That half unit is all of a one-unit deficit, so answers
+      // count by the size of theirs: the rate is a decaying sum of deficits over one of resets.
+      if (this.source !== 'headers') this.told = { units: 0, ms: 0 };
+      this.told.units = TOLD_DECAY * this.told.units + (limit - remaining - 0.5);
+      this.told.ms = TOLD_DECAY * this.told.ms + resetMs;
+      this.rate = this.told.units / this.told.ms;
       this.source = 'headers';
     }
+    if (remaining !== undefined) this.report(sent, remaining);
+    if (this.rate === undefined) this.admitting = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS) / GUESS_WINDOW_MS;
     if (remaining === undefined || sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
     this.lastSignalAt = now;
-    // What the server had left after this request, less what was sent after it.
-    const told = remaining - log.unitsAfter(sent, this.name);
+    // What the server had left after this request (our share of it, on a shared key), less what was sent after it.
+    const told = remaining * this.share() - log.unitsAfter(sent, this.name);
+    const pace = this.pace();
     // `remaining` is rounded down: a mirror within one unit of it agrees and keeps its fraction
     // (overwriting it each time would add the guard to every interval).
     const agrees =
       this.level !== undefined &&
-      this.rate !== undefined &&
-      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * this.rate)) < 1;
+      pace !== undefined &&
+      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * pace)) < 1;
     if (!agrees) {
       this.level = told;
       this.at = sent.at;
     }
     if (remaining < Math.max(1, sent.units[this.name])) {
-      this.observe({ time: sent.at, value: log.consumedBefore(sent, this.name) + sent.units[this.name] + remaining, exact: false }, log, sent, now);
+      this.observe({ time: sent.at, seq: sent.seq, extra: sent.units[this.name] + remaining, exact: false }, log, sent, now);
     }
+  }
+
+  /**
+   * Consecutive reports of what was left, compared once every request in between has its verdict
+   * (a refused one took nothing). With the rate told, what the window lost beyond our own sends,
+   * net of its refill, was spent by someone else. Without it, what it gained beyond what we took
+   * back is its refill: the rate, learned without a single 429. Sums telescope: rounding errs by
+   * a unit at each end, however many answers lie between.
+   */
+  compareReports(log: Ledger): void {
+    for (;;) {
+      const [prev, next] = this.reports;
+      if (prev === undefined || next === undefined || log.pendingBetween(prev.seq, next.seq)) return;
+      this.reports.shift();
+      const spanMs = next.at - prev.at;
+      if (spanMs <= 0) continue;
+      const ours = log.unitsBetween(prev.seq, next.seq, this.name);
+      if (this.source === 'headers' && this.rate !== undefined) {
+        const expected = Math.min(this.capacity, prev.remaining + spanMs * this.rate) - ours;
+        this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
+        this.foreign = this.foreign.filter((x) => next.at - x.at <= FOREIGN_HORIZON_MS);
+      } else if (Math.max(prev.remaining, next.remaining) + 1 < this.highestRemaining) {
+        // Both below the most it ever had left: the window was not full, nothing it refilled went to waste.
+        this.refills.push({ at: next.at, spanMs, units: next.remaining - prev.remaining + ours });
+        this.refills = this.refills.filter((x) => next.at - x.at <= HORIZON_MS);
+        const span = this.refills.reduce((sum, x) => sum + x.spanMs, 0);
+        const units = this.refills.reduce((sum, x) => sum + x.units, 0);
+        if (span >= MIN_SPAN_ROUGH_MS && units >= REFILL_MIN_UNITS) {
+          this.rate = units / span;
+          this.source = 'remaining';
+        }
+      }
+    }
+  }
+
+  private report(sent: Sent, remaining: number): void {
+    this.highestRemaining = Math.max(this.highestRemaining, remaining);
+    // Behind a report already compared: too late to place.
+    if (sent.seq < (this.reports[0]?.seq ?? 0)) return;
+    this.reports.push({ seq: sent.seq, at: sent.at, remaining });
+    this.reports.sort((a, b) => a.seq - b.seq);
+    // Unread while the rate is not the headers' (nothing to compare against): keep the newest.
+    if (this.reports.length > MAX_REPORTS) this.reports.shift();
   }
 
   /** The server refused `sent` for want of this window; `wait` is what it said, if anything. */
   refused(sent: Sent, wait: ServerWait | undefined, log: Ledger, now: number): void {
     const need = Math.min(sent.units[this.name], this.capacity);
-    const before = log.consumedBefore(sent, this.name);
     const exact = wait?.exact === true;
     // Known before this refusal added its guess: a rate learned or told outranks a rounded wait.
-    const trusted = this.source === 'learned' || this.source === 'headers';
+    const trusted = this.source === 'learned' || this.source === 'headers' || this.source === 'remaining';
     if (exact) {
       // At `sent.at + wait` the bucket holds exactly what this request needs.
-      this.observe({ time: sent.at + wait.ms, value: before + need, exact: true }, log, sent, now);
+      this.observe({ time: sent.at + wait.ms, seq: sent.seq, extra: need, exact: true }, log, sent, now);
     } else {
-      this.observe({ time: sent.at, value: before + need / 2, exact: false }, log, sent, now);
+      this.observe({ time: sent.at, seq: sent.seq, extra: need / 2, exact: false }, log, sent, now);
     }
     this.lastSignalAt = now;
     if (sent.seq < this.syncedSeq) return;
@@ -182,22 +298,14 @@ class Bucket {
   }
 
   private observe(o: Observation, log: Ledger, sent: Sent, now: number): void {
-    this.observations.push(o);
-    this.observations.sort((a, b) => a.time - b.time);
-    const newest = this.observations[this.observations.length - 1] ?? o;
-    this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
-    if (this.source === 'headers') return;
-    // The freshest span long enough to trust: a limit that just dropped shows at once.
-    for (const old of [...this.observations].reverse()) {
-      const span = newest.time - old.time;
-      if (span < (old.exact && newest.exact ? MIN_SPAN_EXACT_MS : MIN_SPAN_ROUGH_MS)) continue;
-      const rate = (newest.value - old.value) / span;
-      if (rate > 0) {
-        this.rate = rate;
-        this.source = 'learned';
-        this.lastProbeAt = now;
-        return;
-      }
+    this.quietProbes = 0;
+    this.unsettled.push(o);
+    this.settleObservations(log, now);
+    if (this.source === 'guess' && this.rate !== undefined && sent.at >= this.guessedAt) {
+      // Still guessing, and a request sent at this pace was refused: it is too fast.
+      this.rate /= PROBE_GUESS_GAIN;
+      this.guessedAt = now;
+      this.lastProbeAt = now;
     }
     if (this.rate === undefined) {
       // No span yet: guess from what got through just before (at least one per round trip, or
@@ -205,13 +313,46 @@ class Bucket {
       const admitted = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS);
       this.rate = Math.max(admitted / GUESS_WINDOW_MS, this.name === 'requests' ? 1 / this.rttMs() : 0);
       this.source = 'guess';
+      this.guessedAt = now;
       this.lastProbeAt = now;
       if (this.rate <= 0) this.rate = undefined;
     }
   }
 
+  /** Observations whose earlier requests all have their verdict get their value; a new one may give a rate. */
+  settleObservations(log: Ledger, now: number): void {
+    const ready = this.unsettled.filter((o) => !log.pendingBefore(o.seq));
+    if (ready.length === 0) return;
+    this.unsettled = this.unsettled.filter((o) => !ready.includes(o));
+    for (const o of ready) this.observations.push({ ...o, value: log.consumedBeforeSeq(o.seq, this.name) + o.extra });
+    this.observations.sort((a, b) => a.time - b.time);
+    const newest = this.observations[this.observations.length - 1];
+    if (newest === undefined) return;
+    this.observations = this.observations.filter((x) => newest.time - x.time <= HORIZON_MS);
+    if (this.source === 'headers' || this.source === 'remaining') return;
+    // The freshest span long enough to trust: a limit that just dropped shows at once.
+    for (const old of [...this.observations].reverse()) {
+      const span = newest.time - old.time;
+      if (span < (old.exact && newest.exact ? MIN_SPAN_EXACT_MS : MIN_SPAN_ROUGH_MS)) continue;
+      const rate = ((newest.value ?? 0) - (old.value ?? 0)) / span;
+      if (rate > 0) {
+        this.rate = rate;
+        this.source = 'learned';
+        this.lastProbeAt = now;
+        return;
+      }
+    }
+  }
+
+  /** A rate learned before a worker restart: a starting point the estimator and probes refine; headers override it. */
+  restore(rate: number): void {
+    if (this.rate !== undefined) return;
+    this.rate = rate;
+    this.source = 'learned';
+  }
+
   private probe(now: number): void {
-    if (this.rate === undefined || this.source === 'headers') return;
+    if (this.rate === undefined || this.source === 'headers' || this.source === 'remaining') return;
     const guess = this.source === 'guess';
     const every = guess ? this.rttMs() : PROBE_LEARNED_EVERY_MS;
     if (now - this.lastSignalAt < every || now - this.lastProbeAt < every) return;
@@ -219,7 +360,11 @@ class Bucket {
     // Re-anchor first so the raise applies from now on, not retroactively.
     this.level = this.levelAt(now);
     this.at = now;
-    this.rate *= guess ? PROBE_GUESS_GAIN : PROBE_LEARNED_GAIN;
+    // Probes that draw no refusal raise by more each time: a rate learned while others took most
+    // of the window (they have since left) climbs back in a few probes, not dozens.
+    this.rate *= guess ? PROBE_GUESS_GAIN : 1 + (PROBE_LEARNED_GAIN - 1) * 2 ** Math.min(this.quietProbes, 4);
+    if (!guess) this.quietProbes += 1;
+    if (guess) this.guessedAt = now;
   }
 
 }
@@ -237,6 +382,25 @@ class Ledger {
   /** Units sent after `sent` and not refused: they took their share after the server described it. */
   unitsAfter(sent: Sent, name: WindowName): number {
     return this.log.filter((x) => x.seq > sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Units of requests after `from` up to and including `to` (by send order), refused ones left out. */
+  unitsBetween(from: number, to: number, name: WindowName): number {
+    return this.log.filter((x) => x.seq > from && x.seq <= to && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Whether a request after `from` up to `to` (by send order) still waits for its verdict. */
+  pendingBetween(from: number, to: number): boolean {
+    return this.log.some((x) => x.seq > from && x.seq <= to && x.state === 'pending');
+  }
+
+  /** Whether a request sent before `seq` still waits for its verdict. */
+  pendingBefore(seq: number): boolean {
+    return this.log.some((x) => x.seq < seq && x.state === 'pending');
+  }
+
+  consumedBeforeSeq(seq: number, name: WindowName): number {
+    return this.dropped[name] + this.log.filter((x) => x.seq < seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
   }
 
   /** Units the server took before `sent` arrived, since the start; pending requests count as taken. */
@@ -301,6 +465,7 @@ export class Pacer {
       this.buckets.requests.admitted(sent, report.requests, this.ledger, now);
       this.buckets.tokens.admitted(sent, report.tokens, this.ledger, now);
     }
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
@@ -308,13 +473,22 @@ export class Pacer {
     sent.state = 'refused';
     this.heard(sent, now);
     this.buckets[window].refused(sent, wait, this.ledger, now);
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
   }
 
   /** Ended without a word from the rate limiter (cancelled, cut): the server may have counted it, so it stays counted. */
   settled(sent: Sent, now: number): void {
     if (sent.state === 'pending') sent.state = 'admitted';
+    this.compareReports(now);
     this.ledger.prune(now, 2 * HORIZON_MS);
+  }
+
+  private compareReports(now: number): void {
+    for (const b of [this.buckets.requests, this.buckets.tokens]) {
+      b.compareReports(this.ledger);
+      b.settleObservations(this.ledger, now);
+    }
   }
 
   /** Round trips to the first byte: how soon a raised pace shows its effect. */
@@ -322,8 +496,17 @@ export class Pacer {
     this.rtt = 0.8 * this.rtt + 0.2 * Math.max(1, now - sent.at);
   }
 
+  /** Rates from a snapshot (units per second): a restarted worker does not relearn from scratch. */
+  restore(view: Partial<PacerView>): void {
+    if (view.requestsPerSec) this.buckets.requests.restore(view.requestsPerSec / 1_000);
+    if (view.tokensPerSec) this.buckets.tokens.restore(view.tokensPerSec / 1_000);
+  }
+
   view(): PacerView {
-    const perSec = (b: Bucket) => (b.rate === undefined ? undefined : b.rate * 1_000);
+    const perSec = (b: Bucket) => {
+      const pace = b.pace();
+      return pace === undefined ? undefined : pace * 1_000;
+    };
     return { requestsPerSec: perSec(this.buckets.requests), tokensPerSec: perSec(this.buckets.tokens) };
   }
 }

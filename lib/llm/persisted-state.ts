@@ -1,5 +1,5 @@
 // The admission state that must outlive an MV3 worker (stopped after ~30 s idle): the learned
-// concurrency, a server-imposed pause and the breaker. Whatever storage hands back is validated:
+// concurrency, a server-imposed pause, the breaker and the pace the server admits. Whatever storage hands back is validated:
 // it may be from an older version, or hand-edited.
 
 import { z } from 'zod';
@@ -19,7 +19,15 @@ const admissionStateSchema = z.object({
     openUntil: z.number().finite(),
     failures: z.number().int().min(0),
     openedAt: z.number().finite().optional(),
+    outageFailures: z.number().int().min(0).optional(),
   }),
+  /** Units per second the pacer learned or was told, per window; a restarted worker starts from them. */
+  pace: z
+    .object({
+      requestsPerSec: z.number().finite().positive().optional(),
+      tokensPerSec: z.number().finite().positive().optional(),
+    })
+    .optional(),
 });
 
 export type AdmissionState = z.infer<typeof admissionStateSchema>;

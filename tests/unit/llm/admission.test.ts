@@ -318,6 +318,19 @@ describe('persisted admission state', () => {
     expect(mem.store.load).toHaveBeenCalledTimes(2);
   });
 
+  it('saves the pace the server admits, and a restarted worker starts from it', async () => {
+    const mem = memoryStore();
+    const window = { 'x-ratelimit-limit-requests': '10', 'x-ratelimit-remaining-requests': '4', 'x-ratelimit-reset-requests': '550ms' };
+    const { client } = setup([() => jsonResponse(200, completionJson('ok'), window)], { stateStore: mem.store, options: { persistDebounceMs: 100 } });
+    await client.complete(ask());
+    await vi.advanceTimersByTimeAsync(100);
+    // (10 − 4 − 0.5) units in 550 ms.
+    expect(mem.saved.at(-1)).toMatchObject({ pace: { requestsPerSec: 10 } });
+    const restarted = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: mem.store });
+    await restarted.client.complete(ask());
+    expect(restarted.client.stats().pace.requestsPerSec).toBe(10);
+  });
+
   it('restores an open breaker', async () => {
     const mem = memoryStore({ version: 1, concurrency: 3, pausedUntil: 0, breaker: { open: true, openUntil: Date.now() + 5_000, failures: 5 } });
     const { client, calls } = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: mem.store });

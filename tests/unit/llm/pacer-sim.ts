@@ -18,6 +18,8 @@ export interface SimPlan {
   tokens?: { perRequest: number; perSec: number; burst: number };
   /** At this time (ms from the start) the request rate becomes `ratePerSec`. */
   change?: { atMs: number; ratePerSec: number };
+  /** Other clients of the same key take this many requests a second from the bucket, evenly. */
+  foreignPerSec?: number;
 }
 
 export interface SimResult {
@@ -44,11 +46,18 @@ export function simulate(plan: SimPlan): SimResult {
   const samples: (number | undefined)[] = [];
   let nextSample = EPOCH + 1_000;
   const units = plan.tokens?.perRequest ?? 0;
+  let foreignDue = 0;
+  let foreignAt = EPOCH;
 
   for (let steps = 0; done < plan.count && steps < 100_000; steps += 1) {
     if (plan.change && !changed && now >= EPOCH + plan.change.atMs) {
       changed = true;
       requests = new TokenBucket(plan.change.ratePerSec, plan.burst, clock);
+    }
+    if (plan.foreignPerSec) {
+      foreignDue += ((now - foreignAt) / 1_000) * plan.foreignPerSec;
+      foreignAt = now;
+      for (; foreignDue >= 1; foreignDue -= 1) requests.take();
     }
     while (now >= nextSample) {
       samples.push(pacer.view().requestsPerSec);

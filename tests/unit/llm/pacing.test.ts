@@ -38,8 +38,24 @@ describe('Pacer, on a fake clock against a simulated bucket', () => {
     expect(result.refused).toBeLessThanOrEqual(15);
   });
 
-  it('with only `remaining` (Azure), resyncs the mirror from every answer and refuses little beyond the first wave', () => {
-    expect(simulate({ ...base, dialect: 'azure' }).refused).toBeLessThanOrEqual(8);
+  it('with only `remaining` (Azure), learns the rate from how it refills and holds when it is spent: few 429s', () => {
+    const result = simulate({ ...base, dialect: 'azure' });
+    // The first wave only: 16 at once, before any answer, against a burst of 10.
+    expect(result.refused).toBeLessThanOrEqual(16 - 10);
+    expect(result.learned).toBeGreaterThan(20 * 0.9);
+    expect(result.learned).toBeLessThan(20 * 1.1);
+  });
+
+  it('on a key other clients spend too, paces at what they leave rather than at what the headers describe', () => {
+    const alone = simulate({ ...base, count: 200, dialect: 'openai' });
+    expect(alone.learned).toBeGreaterThan(20 * 0.9);
+    // Others take 10 of the 20 a second: `remaining` falls faster than we spend.
+    const shared = simulate({ ...base, count: 200, dialect: 'openai', foreignPerSec: 10 });
+    expect(shared.learned).toBeGreaterThan(10 * 0.7);
+    expect(shared.learned).toBeLessThan(10 * 1.05);
+    expect(shared.refused).toBeLessThanOrEqual(0.15 * 200);
+    // Time: what is left for us, 10 a second, a little under.
+    expect(shared.doneMs).toBeLessThan(200 * 1_000 / (10 * 0.7));
   });
 
   it.each(['429-only', 'none'] as const)('follows a limit that drops and rises mid-run (%s)', (dialect) => {
@@ -56,6 +72,20 @@ describe('Pacer, on a fake clock against a simulated bucket', () => {
     const result = simulate({ ...base, dialect: 'openai', ratePerSec: 100, burst: 100, tokens: { perRequest: 1_000, perSec: 5_000, burst: 10_000 } });
     // The first wave, sent before anything was known (16 × 1000 tokens against 10 000), and hardly more.
     expect(result.refused).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('AIMD after an outage', () => {
+  it('grows back by one a success, not one a window, once the server answers again', () => {
+    const limit = new AimdLimit(8);
+    limit.restore(8);
+    for (let i = 0; i < 3; i += 1) limit.on503(limit.epoch);
+    limit.onLoss(limit.epoch);
+    limit.onLoss(limit.epoch);
+    expect(limit.current).toBe(1);
+    limit.onRecovery();
+    for (let i = 0; i < 7; i += 1) limit.onSuccess();
+    expect(limit.current).toBe(8);
   });
 });
 
@@ -194,6 +224,27 @@ describe('client pacing and breaker', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect((await pending).text).toBe('ok');
     expect(sentAt).toEqual([0, 1_000]);
+  });
+
+  it('through a 2 s outage at the defaults: probes 0.6 s apart within 2 failures a second, and sees the end within 0.6 s', async () => {
+    const { start, sentAt, timed } = sendLog();
+    const statuses: number[] = [];
+    const { client } = setup([
+      timed(() => {
+        const status = Date.now() - start < 2_000 ? 503 : 200;
+        statuses.push(status);
+        return status === 503 ? jsonResponse(503, {}) : jsonResponse(200, completionJson('back'));
+      }),
+    ]);
+    const pending = Promise.all([1, 2, 3, 4, 5, 6].map((i) => outcome(client.complete(ask(String(i))))));
+    await vi.advanceTimersByTimeAsync(3_000);
+    const results = await pending;
+    expect(results.every((r) => !(r instanceof Error))).toBe(true);
+    const failed = statuses.filter((s) => s === 503).length;
+    expect(failed).toBeLessThanOrEqual(4);
+    const firstSuccess = sentAt[statuses.indexOf(200)] ?? Number.POSITIVE_INFINITY;
+    expect(firstSuccess).toBeGreaterThanOrEqual(2_000);
+    expect(firstSuccess).toBeLessThanOrEqual(2_600);
   });
 
   it('after a brownout the first probe comes within max(cool-down, half the outage)', async () => {

@@ -155,15 +155,18 @@ describe('circuit breaker', () => {
     b.onFailure(0, false);
     expect(b.onFailure(10, false)).toBe(true);
     expect(b.view(500)).toBe('open');
-    expect(b.peek(500)).toEqual({ pass: false, until: 1_010 });
-    expect(b.view(1_010)).toBe('half-open');
-    expect(b.take(1_010)).toEqual({ pass: true, probe: true });
-    expect(b.take(1_010)).toEqual({ pass: false, until: undefined });
-    expect(b.onFailure(1_100, true)).toBe(true);
-    expect(b.peek(1_500)).toEqual({ pass: false, until: 2_100 });
-    expect(b.take(2_100)).toEqual({ pass: true, probe: true });
+    // The cool-down is 1 s, but the three failures that opened it already cost 1.5 s of the outage's budget (2 a second).
+    expect(b.peek(500)).toEqual({ pass: false, until: 1_510 });
+    expect(b.view(1_010)).toBe('open');
+    expect(b.view(1_510)).toBe('half-open');
+    expect(b.take(1_510)).toEqual({ pass: true, probe: true });
+    expect(b.take(1_510)).toEqual({ pass: false, until: undefined });
+    // Four failures: 2 s after it opened, and a cool-down after this one: whichever is later.
+    expect(b.onFailure(1_600, true)).toBe(true);
+    expect(b.peek(1_700)).toEqual({ pass: false, until: 2_600 });
+    expect(b.take(2_600)).toEqual({ pass: true, probe: true });
     b.onSuccess();
-    expect(b.view(2_100)).toBe('closed');
+    expect(b.view(2_600)).toBe('closed');
   });
 });
 
