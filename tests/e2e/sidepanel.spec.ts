@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { corpusPdfs, corruptPdf, scannedPdf, textPdf } from '../support/pdfs';
+import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
 import { expect, test, type Extension } from './fixtures';
@@ -18,9 +18,9 @@ const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screensho
 const pdfServer = test.extend<object, { pdfs: { url: string } }>({
   pdfs: [
     async ({}, use) => {
-      const tracemonkey = await readFile(resolve(corpusPdfs, 'tracemonkey.pdf'));
-      const server = await startStaticServer(resolve(corpusPdfs), {
-        '/copy/paper.pdf': tracemonkey,
+      // The real paper where the shared corpus is beside the checkout; generated PDFs always.
+      const server = await startStaticServer(hasCorpus ? corpusPdfs : 'tests/e2e/pages', {
+        ...(hasCorpus && { '/copy/paper.pdf': await readFile(resolve(corpusPdfs, 'tracemonkey.pdf')) }),
         '/papers/2026-report': { body: await textPdf(3), type: 'application/pdf' },
         '/report-150.pdf': await textPdf(150, { title: 'Rail survey 2026' }),
         '/scan.pdf': await scannedPdf(3),
@@ -58,6 +58,7 @@ function citingReply({ messages }: { messages: Array<{ role: string; content: st
 }
 
 pdfServer('a PDF is summarised into the side panel, page by page, and the summary cites its pages', async ({ extension, mock, pdfs }) => {
+  pdfServer.skip(!hasCorpus, noCorpus);
   mock.set({ apiKey: key, latencyMs: 300, reply: citingReply });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const pdf = await extension.context.newPage();
@@ -207,6 +208,7 @@ for (const [locale, suffix] of [
   pdfServer.describe(`${locale} side panel`, () => {
     pdfServer.use({ locale });
     pdfServer(`side panel screenshots in ${locale}, light and dark`, async ({ extension, mock, pdfs }) => {
+      pdfServer.skip(!hasCorpus, noCorpus);
       mock.set({
         apiKey: key,
         reply:

@@ -1,10 +1,17 @@
 // PDFs made for tests and benchmarks with pdf-lib: text on many pages, pages that are only images
 // (a scan), a damaged file. The real-world PDFs live in ../shared/corpora/pdfs (see its README).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
-/** Where the shared corpus keeps its PDFs, from the project root. */
-export const corpusPdfs = '../shared/corpora/pdfs';
+/**
+ * Where the shared corpus keeps its PDFs: beside the checkout (`../shared/corpora`, from the project
+ * root), or where PRECIS_CORPORA says. A bare clone has none: the tests of real PDFs say so and skip.
+ */
+export const corpusPdfs = resolve(process.env.PRECIS_CORPORA ?? '../shared/corpora', 'pdfs');
+export const hasCorpus = existsSync(resolve(corpusPdfs, 'tracemonkey.pdf'));
+export const noCorpus = `real PDFs not found at ${corpusPdfs} (the shared corpus beside the checkout, or PRECIS_CORPORA)`;
 
 /** `pages` pages of prose; page n says "Page n" and facts only it holds ("fact n: …"). */
 export async function textPdf(pages: number, opts: { title?: string; linesPerPage?: number } = {}): Promise<Uint8Array> {
