@@ -63,36 +63,27 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
   return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
+/** A server the whole worker shares: started before its first test, closed after its last. */
+function workerServer<T extends { close(): Promise<void> }>(start: () => Promise<T>): [(args: object, use: (server: T) => Promise<void>) => Promise<void>, { scope: 'worker' }] {
+  return [
+    async ({}, use) => {
+      const server = await start();
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ];
+}
+
 export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites }>({
   firstRunTab: ['close', { option: true }],
   managedPolicy: [undefined, { option: true }],
-  site: [
-    async ({}, use) => {
-      const server = await startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) });
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
+  site: workerServer(() => startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) })),
   // www.youtube.com, served here: every launch maps the name to it (nothing else would answer anyway).
-  youtube: [
-    async ({}, use) => {
-      const server = await startFakeYouTube();
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
+  youtube: workerServer(startFakeYouTube),
   // news.ycombinator.com, github.com, en.wikipedia.org and the other sites with a reader of their
   // own (lib/extract/sites), served here from fixture pages (tests/support/fake-sites.ts).
-  sites: [
-    async ({}, use) => {
-      const server = await startFakeSites();
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
+  sites: workerServer(startFakeSites),
   mock: async ({}, use) => {
     const mock = await startMockLlm();
     await use(mock);
