@@ -1,5 +1,6 @@
 // The browser behind the application core's ports (lib/app/ports.ts): storage, tabs and scripting,
 // menus, the Origin rule for local servers, the packaged tokenizer, keeping the worker awake.
+import enMessages from '../../public/_locales/en/messages.json';
 import { browser, type Browser } from 'wxt/browser';
 import type { Platform, PortLike } from '../../lib/app/ports';
 import type { MenuItem } from '../../lib/app/menus';
@@ -81,6 +82,17 @@ const readPdf: PdfReader = async (url, onMessage, onGone) => {
   };
 };
 
+const retitleAfterMs = 1_000;
+const englishMessages = enMessages as Record<string, { message: string }>;
+
+/** Menu items made with the English stand-in get their translated titles, once the browser gives them. */
+async function retitle(items: { id: string; name: MessageName }[]) {
+  for (const { id, name } of items) {
+    const title = browser.i18n.getMessage(name);
+    if (title) await browser.contextMenus.update(id, { title }).catch(() => {});
+  }
+}
+
 export function browserPlatform(): Platform {
   return {
     db: openDb(),
@@ -115,12 +127,20 @@ export function browserPlatform(): Platform {
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
     async setMenu(items: MenuItem[]) {
       await browser.contextMenus.removeAll();
+      const untranslated: { id: string; name: MessageName }[] = [];
       for (const { id, title, contexts } of items) {
-        const props = { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: 'text' in title ? title.text : browser.i18n.getMessage(title.messageName as MessageName) };
+        const name = 'messageName' in title ? (title.messageName as MessageName) : undefined;
+        // Chrome's worker sometimes answers getMessage with "" (seen in 2 of 3 fresh profiles here),
+        // and an item without a title is refused: English stands in, and the translation is tried again.
+        const translated = name && browser.i18n.getMessage(name);
+        if (name && !translated) untranslated.push({ id, name });
+        const text = 'text' in title ? title.text : translated || englishMessages[name!]!.message;
+        const props = { id, contexts: contexts as [MenuContext, ...MenuContext[]], title: text };
         const create = () => new Promise<boolean>((resolve) => browser.contextMenus.create(props, () => resolve(!browser.runtime.lastError)));
         // An item the clearing had not yet let go of ("duplicate id") is replaced rather than lost.
         if (!(await create())) await browser.contextMenus.remove(id).then(create, create);
       }
+      if (untranslated.length) setTimeout(() => void retitle(untranslated), retitleAfterMs);
     },
     loadCounter() {
       // getURL's types list only the files WXT knows of; this one is added by a build hook.
