@@ -3,6 +3,7 @@
 // can be talked into emitting tracking pixels), they become links the user may choose to open.
 import DOMPurify from 'dompurify';
 import { Marked, type TokenizerAndRendererExtension, type Tokens } from 'marked';
+import { parseTime } from '../../lib/extract/video/youtube';
 import { citationAt, citationStart, citedUnits } from '../../lib/jobs/citations';
 import { t } from '../i18n';
 
@@ -57,7 +58,6 @@ const marked = new Marked(options);
 // A video summary's times ("[4:05]", a range "[4:05–5:10]") become buttons that play the video
 // from there: made here, by us, from digits only; nothing the model writes can make one otherwise.
 const timePattern = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
-const toSeconds = (time: string) => time.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 const withTimes = new Marked(options, {
   extensions: [
     {
@@ -69,7 +69,7 @@ const withTimes = new Marked(options, {
         return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
       },
       renderer: ({ text }: Tokens.Generic) =>
-        `<button type="button" class="time" data-seconds="${toSeconds(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+        `<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
     },
   ],
 });

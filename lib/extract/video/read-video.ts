@@ -2,6 +2,7 @@
 // watch page's content script, with what it needs passed in (the page's HTML, a fetch bound to
 // the page's origin), so that it is tested here with YouTube's formats and runs there unchanged.
 import type { PageContent } from '../page-content';
+import { jsonAfter } from './embedded-json';
 import { parseTimedText, type Segment } from './timed-text';
 import { transcriptText } from './transcript';
 import { chaptersOf, pickTrack, playerResponseIn, transcriptPanelRequest, watchVideoId } from './youtube';
@@ -46,24 +47,26 @@ export async function readVideo(deps: VideoReaderDeps, opts: { descriptionOnly?:
     return { ...base, source: 'video-description', text: info.description };
   }
   const track = pickTrack(info, deps.languages);
-  const segments = track ? await captions(deps, track.url, html) : [];
+  // Read once: the chapters come from it, and the transcript panel's request when the captions answer nothing.
+  const initialData = jsonAfter(html, 'ytInitialData');
+  const segments = track ? await captions(deps, track.url, () => transcriptPanelRequest(initialData, html)) : [];
   if (!segments.length) throw new VideoUnreadable('no_transcript');
   return {
     ...base,
     source: 'video',
     lang: track!.languageCode,
-    text: transcriptText(segments, chaptersOf(html, info.description)),
+    text: transcriptText(segments, chaptersOf(initialData, info.description)),
     video: { id: info.id, seconds: info.lengthSeconds, captions: track!.auto ? 'auto' : 'manual' },
   };
 }
 
 /** The track's captions as json3; when that answers nothing (YouTube may demand a token the player holds), the transcript panel's. */
-async function captions(deps: VideoReaderDeps, trackUrl: string, html: string): Promise<Segment[]> {
+async function captions(deps: VideoReaderDeps, trackUrl: string, panelRequest: () => ReturnType<typeof transcriptPanelRequest>): Promise<Segment[]> {
   const url = new URL(trackUrl, deps.href);
   url.searchParams.set('fmt', 'json3');
   const direct = parseTimedText(await deps.fetchText(url.href).catch(() => ''));
   if (direct.length) return direct;
-  const panel = transcriptPanelRequest(html);
+  const panel = panelRequest();
   if (!panel) return [];
   const body = await deps
     .fetchText(new URL(panel.url, deps.href).href, { method: 'POST', body: JSON.stringify(panel.body), headers: { 'content-type': 'application/json' } })

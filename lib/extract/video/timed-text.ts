@@ -2,14 +2,13 @@
 // json3 (what we ask for), the srv1 and srv3 XML it answers to older or rewritten URLs, and the
 // transcript panel's own API. One reader per format, one shape out.
 
+import { array, isObject, objectsUnder, textOf, type Json } from './json-shapes';
+
 export interface Segment {
   startMs: number;
   text: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** `{events: [{tStartMs, segs: [{utf8}]}]}` */
 function fromJson3(doc: Json): Segment[] {
@@ -26,22 +25,9 @@ function fromJson3(doc: Json): Segment[] {
 
 /** The transcript panel's `get_transcript` answer: `…transcriptSegmentRenderer: {startMs, snippet: {runs}}`. */
 function fromTranscriptPanel(doc: unknown): Segment[] {
-  const segments: Segment[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!isObject(node)) return;
-    const seg = node.transcriptSegmentRenderer;
-    if (isObject(seg)) {
-      const snippet = isObject(seg.snippet) ? seg.snippet : {};
-      const text = typeof snippet.simpleText === 'string' ? snippet.simpleText : array(snippet.runs).map((r) => (isObject(r) && typeof r.text === 'string' ? r.text : '')).join('');
-      const startMs = Number(seg.startMs);
-      if (Number.isFinite(startMs)) segments.push({ startMs, text });
-      return;
-    }
-    Object.values(node).forEach(walk);
-  };
-  walk(doc);
-  return segments;
+  return objectsUnder(doc, 'transcriptSegmentRenderer')
+    .map((seg) => ({ startMs: Number(seg.startMs), text: textOf(seg.snippet) }))
+    .filter((seg) => Number.isFinite(seg.startMs));
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

@@ -2,17 +2,7 @@
 // its chapters. Facts of YouTube's page format (names of fields), read defensively: any of them
 // can be missing, and a missing one means "none", never an exception.
 import { jsonAfter } from './embedded-json';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string => {
-  if (!isObject(v)) return '';
-  if (typeof v.simpleText === 'string') return v.simpleText;
-  return array(v.runs)
-    .map((r) => (isObject(r) && typeof r.text === 'string' ? r.text : ''))
-    .join('');
-};
+import { array, isObject, objectsUnder, textOf } from './json-shapes';
 
 const watchHosts = new Set(['www.youtube.com', 'youtube.com', 'm.youtube.com']);
 
@@ -68,7 +58,7 @@ export function videoInfo(player: unknown): VideoInfo | undefined {
   const tracks: CaptionTrack[] = [];
   for (const t of array(list.captionTracks)) {
     if (!isObject(t) || typeof t.baseUrl !== 'string' || typeof t.languageCode !== 'string') continue;
-    tracks.push({ url: t.baseUrl, languageCode: t.languageCode, name: text(t.name) || t.languageCode, auto: t.kind === 'asr' || String(t.vssId ?? '').startsWith('a.') });
+    tracks.push({ url: t.baseUrl, languageCode: t.languageCode, name: textOf(t.name) || t.languageCode, auto: t.kind === 'asr' || String(t.vssId ?? '').startsWith('a.') });
   }
   const audio = array(list.audioTracks)[0];
   const defaultIndex = isObject(audio) && typeof audio.defaultCaptionTrackIndex === 'number' ? audio.defaultCaptionTrackIndex : undefined;
@@ -109,22 +99,14 @@ export interface Chapter {
   title: string;
 }
 
-/** Chapters from the page's data (`chapterRenderer`), else from the description's "0:00 Intro" lines, as YouTube makes them. */
-export function chaptersOf(html: string, description: string): Chapter[] {
-  const data = jsonAfter(html, 'ytInitialData');
-  const found: Chapter[] = [];
-  const walk = (node: unknown, depth: number) => {
-    if (depth > 60) return;
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
-    if (!isObject(node)) return;
-    const ch = node.chapterRenderer;
-    if (isObject(ch) && typeof ch.timeRangeStartMillis === 'number') {
-      found.push({ startMs: ch.timeRangeStartMillis, title: text(ch.title) });
-      return;
-    }
-    for (const v of Object.values(node)) walk(v, depth + 1);
-  };
-  walk(data, 0);
+/**
+ * Chapters from the page's data (`ytInitialData`'s `chapterRenderer`s), else from the
+ * description's "0:00 Intro" lines, as YouTube makes them.
+ */
+export function chaptersOf(initialData: unknown, description: string): Chapter[] {
+  const found = objectsUnder(initialData, 'chapterRenderer')
+    .filter((ch) => typeof ch.timeRangeStartMillis === 'number')
+    .map((ch) => ({ startMs: ch.timeRangeStartMillis as number, title: textOf(ch.title) }));
   if (found.length) return dedupe(found);
   // YouTube makes chapters of a description with at least three timestamps, the first at 0:00.
   const lines = [...description.matchAll(/^\s*(?:[-•*]\s*)?\(?((?:\d{1,2}:)?\d{1,2}:\d{2})\)?\s*[-–—:|]?\s*(.+)$/gm)].map((m) => ({ startMs: parseTime(m[1]!) * 1000, title: m[2]!.trim() }));
@@ -149,20 +131,12 @@ export function formatTime(seconds: number): string {
   return h ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
 }
 
-/** The `get_transcript` request the transcript panel makes, when the page offers one. */
-export function transcriptPanelRequest(html: string): { url: string; body: unknown } | undefined {
-  const data = jsonAfter(html, 'ytInitialData');
-  let params: string | undefined;
-  const walk = (node: unknown, depth: number) => {
-    if (params || depth > 60) return;
-    if (Array.isArray(node)) return node.forEach((n) => walk(n, depth + 1));
-    if (!isObject(node)) return;
-    const endpoint = node.getTranscriptEndpoint;
-    if (isObject(endpoint) && typeof endpoint.params === 'string') return void (params = endpoint.params);
-    for (const v of Object.values(node)) walk(v, depth + 1);
-  };
-  walk(data, 0);
-  const cfg = jsonAfter(html, 'ytcfg.set');
+/** The `get_transcript` request the transcript panel makes, when the page offers one (`ytInitialData`, and `ytcfg.set` in `html`). */
+export function transcriptPanelRequest(initialData: unknown, html: string): { url: string; body: unknown } | undefined {
+  const params = objectsUnder(initialData, 'getTranscriptEndpoint')
+    .map((endpoint) => endpoint.params)
+    .find((p): p is string => typeof p === 'string');
+  const cfg = params && jsonAfter(html, 'ytcfg.set');
   if (!params || !isObject(cfg)) return undefined;
   const key = typeof cfg.INNERTUBE_API_KEY === 'string' ? cfg.INNERTUBE_API_KEY : undefined;
   const context = isObject(cfg.INNERTUBE_CONTEXT) ? cfg.INNERTUBE_CONTEXT : { client: { clientName: 'WEB', clientVersion: String(cfg.INNERTUBE_CLIENT_VERSION ?? '2.20250101.00.00') } };

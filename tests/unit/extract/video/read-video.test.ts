@@ -111,13 +111,13 @@ describe('YouTube video reader', () => {
       '## Prices [1:10]',
       '[1:11] Then the prices, which are < 100 euros.',
     ]);
-    expect(chaptersOf('', '0:00 Intro\n1:05 Routes\n1:02:03 - Prices')).toEqual([
+    expect(chaptersOf(undefined, '0:00 Intro\n1:05 Routes\n1:02:03 - Prices')).toEqual([
       { startMs: 0, title: 'Intro' },
       { startMs: 65_000, title: 'Routes' },
       { startMs: 3_723_000, title: 'Prices' },
     ]);
     // Two timestamps, or none at 0:00, are not chapters (YouTube's own rule).
-    expect(chaptersOf('', 'See 1:05 and 2:00')).toEqual([]);
+    expect(chaptersOf(undefined, 'See 1:05 and 2:00')).toEqual([]);
   });
 
   it('leaves out sound cues, joins words split across events, and writes times as YouTube does', () => {
