@@ -1,6 +1,6 @@
 // YouTube under its real host name (served by the tests, tests/support/fake-youtube.ts): a video is
 // summarised from its transcript, with times that play it from there; a video without one says so.
-import { askFollowUp, expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, sidebarFrame, test } from './fixtures';
 import type { FakeVideo } from '../support/youtube-pages';
 
 const key = 'sk-test-1234567890abcdef';
@@ -53,6 +53,9 @@ test('a video is summarised from its transcript; a time in the summary or a foll
   await thread.getByRole('button', { name: 'Play the video from 1:35' }).click();
   await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(95);
   expect(mock.completions()[1]!.body.messages[0].content).toContain('watching the video whose transcript is below');
+
+  // Once answered, the sidebar with its time buttons does nothing.
+  expect(await extension.activityAtRest(await sidebarFrame(page), { ms: 1_500 })).toEqual({ messages: 0, ports: 0, mutations: 0 });
 });
 
 test('a video without a transcript says so, sends nothing, and offers its description as what it is', async ({ extension, mock, youtube }) => {
