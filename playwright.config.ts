@@ -3,7 +3,11 @@ import { defineConfig } from '@playwright/test';
 // Each test launches its own Chromium with the built extension: on a 2-core machine one worker
 // is faster than two fighting for the CPU, and it keeps timing-sensitive tests honest.
 export default defineConfig({
-  testDir: 'tests/e2e',
+  // Chromium runs every e2e spec; Firefox ESR runs the core paths (tests/firefox), in one run and one summary.
+  projects: [
+    { name: 'chromium', testDir: 'tests/e2e' },
+    { name: 'firefox', testDir: 'tests/firefox' },
+  ],
   globalSetup: './tests/e2e/global-setup.ts',
   workers: 1,
   retries: 0,

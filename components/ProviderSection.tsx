@@ -12,10 +12,16 @@ import { PRESETS, presetById, providerProblems, resolveProvider, type ProviderSe
 type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
 
-/** The API's origin as a host-permission pattern: asked for at save time, not at install. */
+/**
+ * The API's host as a host-permission pattern: asked for at save time, not at install. Without its
+ * port: Firefox does not count a pattern with a port as covered by the host's grant (it prompted for
+ * `http://127.0.0.1:41765/*` with `http://127.0.0.1/*` granted), and in Chrome the portless
+ * pattern covers every port anyway.
+ */
 function originPattern(baseUrl: string): string | undefined {
   try {
-    return `${new URL(baseUrl).origin}/*`;
+    const url = new URL(baseUrl);
+    return `${url.protocol}//${url.hostname}/*`;
   } catch {
     return undefined;
   }

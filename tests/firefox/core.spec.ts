@@ -1,0 +1,82 @@
+// The core paths in Firefox ESR: what a Firefox user does first and most, on Firefox's own event
+// page, sidebar_action and PDF viewer. The Chromium suite (tests/e2e) covers each path in depth; these
+// check that they work in Firefox at all, and stay working.
+import { byLabel, button, expect, fill, test, textOf, waitFor, waitForText } from './fixtures';
+
+const settings = (baseUrl: string) => ({ baseUrl, model: 'mock-model', apiKey: 'sk-test-firefox' });
+
+test('a provider saved in the options answers Test connection, and its key is stored encrypted', async ({ firefox, mock }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: 'pong' });
+  await firefox.openExtensionPage('options.html');
+  await fill(m, await byLabel(m, 'Base URL'), mock.baseUrl);
+  await fill(m, await byLabel(m, 'Model'), 'mock-model');
+  await fill(m, await byLabel(m, 'API key'), 'sk-test-firefox-key');
+  await m.click(await button(m, 'Save'));
+  await waitForText(m, '[data-testid=notice]', 'Saved.');
+
+  await m.click(await button(m, 'Test connection'));
+  await waitForText(m, '[data-testid=notice]', /Answered in/);
+  expect(mock.completions().at(-1)!.headers.authorization).toBe('Bearer sk-test-firefox-key');
+  // The key is stored encrypted, never as the text typed.
+  const stored = await firefox.background(async (_precis, browser) => JSON.stringify(await browser.storage.local.get(null)));
+  expect(stored).not.toContain('sk-test-firefox-key');
+});
+
+test('"Summarise page" streams into the in-page sidebar, and a follow-up is answered there', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  const words = Array.from({ length: 30 }, (_, i) => `night${i}`).join(' ');
+  mock.set({ reply: words, tokenDelayMs: 60 });
+  await firefox.configure(settings(mock.baseUrl));
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+
+  expect(await firefox.menu(url)).toMatchObject({ ok: true });
+  await firefox.useSidebar(page);
+  // Streaming: part of the answer is on screen before the rest has arrived.
+  const partial = await waitForText(m, '[data-testid=answer]', /night3\b/);
+  expect(partial).not.toContain('night29');
+  await waitForText(m, '[data-testid=answer]', words);
+  await waitFor(() => m.execute(() => !!document.querySelector('[data-status=done]')), 'the summary to finish');
+  expect(mock.completions()[0]!.body.messages.at(-1).content).toContain('The Quiet Return of the Night Train');
+
+  mock.set({ reply: 'The Vienna to Paris line.', tokenDelayMs: 0 });
+  await fill(m, await byLabel(m, 'Ask a follow-up about this page…'), 'Which line is busiest?', { enter: true });
+  await waitFor(async () => (await m.execute(() => document.body.innerText)).includes('The Vienna to Paris line.'), 'the follow-up answer');
+  const followUp = mock.completions()[1]!.body.messages;
+  expect(followUp.at(-1).content).toBe('Which line is busiest?');
+  expect(JSON.stringify(followUp)).toContain('night29');
+});
+
+test('a repeat summary comes from the cache, without a request', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: 'A summary worth keeping.' });
+  await firefox.configure(settings(mock.baseUrl));
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+  await firefox.menu(url);
+  await firefox.useSidebar(page);
+  await waitForText(m, '[data-testid=answer]', 'A summary worth keeping.');
+  await waitFor(() => m.execute(() => !!document.querySelector('[data-status=done]')), 'the summary to finish');
+  expect(await textOf(m, '[data-testid=cached]')).toBe('');
+
+  await firefox.use(page);
+  await m.navigate(url);
+  await firefox.menu(url);
+  await firefox.useSidebar(page);
+  await waitForText(m, '[data-testid=cached]', 'cached · just now');
+  expect(await textOf(m, '[data-testid=answer]')).toBe('A summary worth keeping.');
+  expect(mock.completions()).toHaveLength(1);
+});
+
+test('with no provider, "Summarise page" gives the offline summary and says what it is', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+  await firefox.menu(url);
+  await firefox.useSidebar(page);
+  await waitFor(async () => (await m.execute(() => document.body.innerText)).includes('Offline summary.'), 'the offline summary');
+  // Sentences of the page itself, and no request anywhere.
+  expect(await textOf(m, '[data-testid=answer]')).toMatch(/sleeper trains|night train/i);
+  expect(mock.completions()).toHaveLength(0);
+});

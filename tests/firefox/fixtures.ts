@@ -1,0 +1,234 @@
+// The Firefox e2e harness: Debian's Firefox ESR with the built add-on (.output/firefox-mv3-e2e),
+// the mock LLM and the fixture pages on 127.0.0.1, driven over Marionette.
+//
+// Automation reaches what a user does by other ways than a click where Firefox allows nothing
+// else: extension pages open in tabs from the browser's chrome (as a link from about:addons does);
+// the menu and shortcut handlers are called in the event page through `precisTest`, as the
+// Chromium tests call them in the service worker; the side panel is opened as its toolbar button does.
+import { test as base, expect } from '@playwright/test';
+import { resolve } from 'node:path';
+import { addonId, addonOrigin, launchFirefox } from '../support/firefox';
+import { Keys, type ElementRef, type Marionette } from '../support/marionette';
+import { startMockLlm, type MockLlm } from '../support/mock-llm';
+import { startStaticServer } from '../support/static-server';
+
+const addonDir = resolve('.output/firefox-mv3-e2e');
+
+/** What the e2e build's event page exposes (entrypoints/background/index.ts). */
+export interface PrecisTest {
+  onMenuClicked(info: { menuItemId: string }, tab: unknown): Promise<{ ok: boolean; jobId?: string; kind?: string; message?: string }>;
+  onCommand(command: string, tab: unknown): Promise<unknown>;
+  saveSettings(settings: Record<string, unknown>): Promise<void>;
+  traffic: { messages: number; ports: number };
+}
+
+export interface Settings {
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+}
+
+export interface Firefox {
+  marionette: Marionette;
+  /**
+   * Runs `fn` in an extension page with the event page's `precisTest` and the extension's `browser`
+   * (woken if Firefox had stopped it). `fn` is sent as source: it sees only its arguments.
+   */
+  background<A extends unknown[], R>(fn: (precis: PrecisTest, browser: any, ...args: A) => R | Promise<R>, ...args: A): Promise<R>;
+  /** Saves a provider through the same function the options page's Save calls. */
+  configure(settings: Settings): Promise<void>;
+  /** A new tab showing `url`, selected; its handle. */
+  openTab(url: string): Promise<string>;
+  /** An extension page (`options.html`) in a new selected tab, opened from the browser's chrome; its handle. */
+  openExtensionPage(path: string): Promise<string>;
+  /** Calls the handler the menu item `menuItemId` calls, for the tab showing `url`. */
+  menu(url: string, menuItemId?: string): Promise<Awaited<ReturnType<PrecisTest['onMenuClicked']>>>;
+  /** Makes the tab `handle` current for commands (its top document); `select` also shows it. */
+  use(handle: string, opts?: { select?: boolean }): Promise<void>;
+  /** Makes the in-page sidebar of the tab `handle` current for commands, once it is there. */
+  useSidebar(handle: string): Promise<void>;
+  /** Stops the event page, as Firefox does to an idle one. */
+  stopBackground(): Promise<void>;
+  /** Opens the side panel (`sidebar_action`) as its toolbar button does. */
+  openSidePanel(): Promise<void>;
+  /** Runs `fn` on the side panel's document (sent as source); undefined while the panel is not open. */
+  inSidePanel<A extends unknown[], R>(fn: (doc: Document, ...args: A) => R, ...args: A): Promise<R | undefined>;
+}
+
+/** Polls `probe` until it returns something truthy (or `timeout` passes): that value. */
+export async function waitFor<R>(probe: () => Promise<R>, what: string, timeout = 10_000): Promise<NonNullable<R>> {
+  const deadline = Date.now() + timeout;
+  let last: R | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last as NonNullable<R>;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)}${lastError ? `, ${String(lastError)}` : ''})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The trimmed text of the first element matching `css` in the current document, or "". */
+export function textOf(marionette: Marionette, css: string): Promise<string> {
+  return marionette.execute((selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '', css);
+}
+
+/** Waits until the current document's `css` element has text that `match` accepts; that text. */
+export function waitForText(marionette: Marionette, css: string, match: string | RegExp, timeout?: number): Promise<string> {
+  const accepts = (text: string) => (typeof match === 'string' ? text === match : match.test(text));
+  return waitFor(async () => {
+    const text = await textOf(marionette, css);
+    return accepts(text) ? text : undefined;
+  }, `${css} to read ${String(match)}`, timeout);
+}
+
+/** The control labelled `label`, the way a user finds a field. */
+export function byLabel(marionette: Marionette, label: string): Promise<ElementRef> {
+  return waitFor(
+    () =>
+      marionette.execute((text: string) => {
+        const labelled = [...document.querySelectorAll('label')].find((l) => l.textContent?.trim() === text);
+        return (labelled?.control ?? [...document.querySelectorAll("input, textarea, select")].find((f) => f.getAttribute("aria-label") === text || f.getAttribute("placeholder") === text)) as unknown as ElementRef | null;
+      }, label),
+    `a field labelled "${label}"`,
+  );
+}
+
+/** The button whose accessible text is `name`. */
+export function button(marionette: Marionette, name: string): Promise<ElementRef> {
+  return waitFor(
+    () =>
+      marionette.execute(
+        (text: string) => [...document.querySelectorAll('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === text) as unknown as ElementRef | null,
+        name,
+      ),
+    `a button "${name}"`,
+  );
+}
+
+/** Types `text` into the field, replacing what it held, and optionally presses Enter. */
+export async function fill(marionette: Marionette, field: ElementRef, text: string, { enter = false } = {}) {
+  await marionette.clear(field);
+  await marionette.type(field, enter ? text + Keys.enter : text);
+}
+
+export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { url: string; close(): Promise<void> } }>({
+  site: [
+    async ({}, use) => {
+      const server = await startStaticServer(resolve('tests/e2e/pages'));
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  mock: async ({}, use) => {
+    const mock = await startMockLlm();
+    await use(mock);
+    await mock.close();
+  },
+  firefox: async ({}, use, testInfo) => {
+    const session = await launchFirefox(addonDir);
+    const m = session.marionette;
+    // Installing opens the welcome page; the harness keeps it as its way into the event page.
+    const welcome = `${addonOrigin}/welcome.html`;
+    const driver = await waitFor(async () => {
+      for (const handle of await m.handles()) {
+        await m.switchToWindow(handle, { focus: false });
+        if ((await m.url()) === welcome) return handle;
+      }
+      return undefined;
+    }, 'the welcome page that install opens');
+    let current = driver;
+
+    const firefox: Firefox = {
+      marionette: m,
+      async background(fn, ...args) {
+        const back = current;
+        await m.switchToWindow(driver, { focus: false });
+        try {
+          return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
+            return browser.runtime.getBackgroundPage().then((page) => fn(page.precisTest, browser, ...args));`, [args]);
+        } finally {
+          await m.switchToWindow(back, { focus: false });
+        }
+      },
+      configure: (settings) => firefox.background((precis, _browser, s) => precis.saveSettings(s), { presetId: 'custom', ...settings }),
+      async openTab(url) {
+        current = await m.newTab();
+        await m.navigate(url);
+        return current;
+      },
+      async openExtensionPage(path) {
+        const before = new Set(await m.handles());
+        await m.inChrome((url: string) => {
+          const w = window as any;
+          w.gBrowser.selectedTab = w.gBrowser.addTab(url, { triggeringPrincipal: w.Services.scriptSecurityManager.getSystemPrincipal() });
+        }, `${addonOrigin}/${path}`);
+        current = await waitFor(async () => (await m.handles()).find((h) => !before.has(h)), `the tab of ${path}`);
+        await m.switchToWindow(current);
+        await waitFor(async () => (await m.url()).endsWith(path) && (await m.execute(() => document.readyState === 'complete')), `${path} to load`);
+        return current;
+      },
+      menu: (url, menuItemId = 'summarise-page') =>
+        firefox.background(
+          async (precis, browser, pageUrl, id) => {
+            // Match patterns cannot name a port in Firefox, so tabs are found by their address here.
+            const tab = (await browser.tabs.query({})).find((t: { url?: string }) => t.url === pageUrl);
+            return precis.onMenuClicked({ menuItemId: id }, tab);
+          },
+          url,
+          menuItemId,
+        ),
+      async use(handle, { select = false } = {}) {
+        current = handle;
+        await m.switchToWindow(handle, { focus: select });
+      },
+      async useSidebar(handle) {
+        await firefox.use(handle);
+        // The frame's host has an open shadow root in the e2e build (closed in a real one).
+        const frame = await waitFor(async () => {
+          await m.switchToFrame(null);
+          if (!(await m.execute(() => !!document.querySelector('precis-sidebar')))) return undefined;
+          return m.find('iframe', await m.shadowRoot(await m.find('precis-sidebar')));
+        }, 'the sidebar');
+        await m.switchToFrame(frame);
+        await waitFor(() => m.execute(() => document.readyState === 'complete' && !!document.querySelector('aside')), 'the sidebar to render');
+      },
+      stopBackground: () =>
+        m.inChrome(async (id: string) => {
+          const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+          await ExtensionParent.GlobalManager.getExtension(id).terminateBackground();
+        }, addonId),
+      openSidePanel: () =>
+        m.inChrome(async (id: string) => {
+          const controller = (window as any).SidebarController;
+          await controller.show([...controller.sidebars.keys()].find((key: string) => key.startsWith(id.replace(/[^a-z0-9_-]/gi, '_'))));
+        }, addonId),
+      async inSidePanel(fn, ...args) {
+        const back = current;
+        await m.switchToWindow(driver, { focus: false });
+        try {
+          // The panel's document is another extension view, reachable from an extension page.
+          return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
+            const [view] = browser.extension.getViews({ type: 'sidebar' });
+            return view && view.document.readyState === 'complete' ? fn(view.document, ...args) : undefined;`, [args]);
+        } finally {
+          await m.switchToWindow(back, { focus: false });
+        }
+      },
+    };
+    await use(firefox);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await m.switchToWindow(current).catch(() => {});
+      const shot = await m.screenshot().catch(() => undefined);
+      if (shot) await testInfo.attach('screenshot', { body: shot, contentType: 'image/png' });
+    }
+    await session.close();
+  },
+});
+
+export { expect };

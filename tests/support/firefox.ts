@@ -1,0 +1,91 @@
+// How the tests run Firefox: Debian's Firefox ESR, headless, a fresh profile, quiet on the closed
+// network, driven over Marionette (tests/support/marionette.ts) with the built add-on installed as a
+// temporary add-on, the way a developer loads it from about:debugging.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Marionette } from './marionette';
+
+export const firefoxExecutable = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const addonId = 'precis@precis.example';
+/** The add-on's internal UUID, fixed by a preference so that its pages have a known origin. */
+export const addonUuid = '7b1d4c2e-5a8f-4e3b-9c6d-0f2a1b3c4d5e';
+export const addonOrigin = `moz-extension://${addonUuid}`;
+
+/** Preferences of the test profile: a fixed add-on UUID, no first-run pages, nothing sent anywhere. */
+function preferences(locale: string): Record<string, string | number | boolean> {
+  return {
+    'marionette.port': 0,
+    'extensions.webextensions.uuids': JSON.stringify({ [addonId]: addonUuid }),
+    'intl.locale.requested': locale,
+    'browser.shell.checkDefaultBrowser': false,
+    'browser.startup.page': 0,
+    'browser.startup.homepage_override.mstone': 'ignore',
+    'browser.aboutwelcome.enabled': false,
+    'trailhead.firstrun.didSeeAboutWelcome': true,
+    'datareporting.policy.dataSubmissionEnabled': false,
+    'datareporting.healthreport.uploadEnabled': false,
+    'toolkit.telemetry.enabled': false,
+    'app.update.disabledForTesting': true,
+    'extensions.update.enabled': false,
+    'extensions.getAddons.cache.enabled': false,
+    'browser.safebrowsing.malware.enabled': false,
+    'browser.safebrowsing.phishing.enabled': false,
+    'network.captive-portal-service.enabled': false,
+    'network.connectivity-service.enabled': false,
+    'browser.newtabpage.enabled': false,
+    'browser.search.update': false,
+    'media.gmp-manager.updateEnabled': false,
+    // Tabs opened by scripts in the background stay loaded and painted as in a visible window.
+    'dom.min_background_timeout_value': 4,
+  };
+}
+
+export interface FirefoxSession {
+  marionette: Marionette;
+  /** The handle of the window the session started in (a blank tab). */
+  firstHandle: string;
+  close(): Promise<void>;
+}
+
+/** A fresh profile running Firefox with the add-on at `addonDir` installed. */
+export async function launchFirefox(addonDir: string, { locale = 'en-US' }: { locale?: string } = {}): Promise<FirefoxSession> {
+  const profile = mkdtempSync(join(tmpdir(), 'precis-firefox-'));
+  const prefs = Object.entries(preferences(locale)).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`);
+  writeFileSync(join(profile, 'user.js'), prefs.join('\n'));
+  // -remote-allow-system-access: Marionette's chrome context, which opens extension pages in tabs
+  // (automation may not navigate to them) and stops the event page as Firefox does when idle.
+  const child: ChildProcess = spawn(firefoxExecutable, ['--marionette', '-remote-allow-system-access', '--headless', '--no-remote', '--width=1280', '--height=800', '-profile', profile], {
+    stdio: ['ignore', 'ignore', process.env.PRECIS_FIREFOX_LOG ? 'inherit' : 'ignore'],
+    env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const cleanUp = () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    const portFile = join(profile, 'MarionetteActivePort');
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before Marionette listened`)));
+      const poll = () => (existsSync(portFile) && readFileSync(portFile, 'utf8').trim() ? resolve(Number(readFileSync(portFile, 'utf8'))) : setTimeout(poll, 50));
+      poll();
+    });
+    const marionette = await Marionette.connect(port);
+    await marionette.installAddon(addonDir);
+    const firstHandle = await marionette.handle();
+    return {
+      marionette,
+      firstHandle,
+      async close() {
+        await marionette.quit();
+        if (child.exitCode === null) child.kill();
+        await exited;
+        cleanUp();
+      },
+    };
+  } catch (err) {
+    child.kill();
+    await exited;
+    cleanUp();
+    throw err;
+  }
+}
