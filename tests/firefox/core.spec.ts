@@ -5,6 +5,16 @@ import { byLabel, button, expect, fill, test, textOf, waitFor, waitForText } fro
 
 const settings = (baseUrl: string) => ({ baseUrl, model: 'mock-model', apiKey: 'sk-test-firefox' });
 
+test('installing opens the welcome page, which shows the shortcut Firefox gave the add-on', async ({ firefox }) => {
+  const m = firefox.marionette;
+  await firefox.use(firefox.welcome, { select: true });
+  await waitForText(m, 'h1', 'Welcome to Precis');
+  const shortcut = await firefox.background(async (_precis, browser) => (await browser.commands.getAll()).find((c: { name: string }) => c.name === 'summarise-page')?.shortcut);
+  expect(shortcut).toBe('Alt+Shift+S');
+  await waitFor(async () => (await m.execute(() => document.body.innerText)).includes(shortcut), 'the shortcut on the welcome page');
+  await firefox.screenshot('firefox-welcome');
+});
+
 test('a provider saved in the options answers Test connection, and its key is stored encrypted', async ({ firefox, mock }) => {
   const m = firefox.marionette;
   mock.set({ reply: 'pong' });
@@ -46,6 +56,7 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   const followUp = mock.completions()[1]!.body.messages;
   expect(followUp.at(-1).content).toBe('Which line is busiest?');
   expect(JSON.stringify(followUp)).toContain('night29');
+  await firefox.screenshot('firefox-sidebar');
 });
 
 test('a repeat summary comes from the cache, without a request', async ({ firefox, mock, site }) => {
@@ -79,4 +90,50 @@ test('with no provider, "Summarise page" gives the offline summary and says what
   // Sentences of the page itself, and no request anywhere.
   expect(await textOf(m, '[data-testid=answer]')).toMatch(/sleeper trains|night train/i);
   expect(mock.completions()).toHaveLength(0);
+});
+
+test('the popup chat streams a multi-turn conversation, and it is all there when the popup opens again', async ({ firefox, mock }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: ({ messages }) => `Answer to “${messages.at(-1)!.content}”.` });
+  await firefox.configure(settings(mock.baseUrl));
+  // Automation cannot click the toolbar button: the popup opens as a page.
+  const popup = await firefox.openExtensionPage('popup.html');
+  for (const [i, question] of ['First question?', 'Second question?'].entries()) {
+    await fill(m, await byLabel(m, 'Ask anything… (Enter to send, Shift+Enter for a new line)'), question, { enter: true });
+    await waitFor(
+      () => m.execute((n: number) => document.querySelectorAll('[data-testid=assistant-turn]')[n]?.textContent ?? '', i).then((text) => text.includes(`Answer to “${question}”.`)),
+      `the answer to "${question}"`,
+    );
+  }
+  const history = mock.completions()[1]!.body.messages.slice(1).map((turn: { role: string; content: string }) => `${turn.role}: ${turn.content}`);
+  expect(history).toEqual(['user: First question?', 'assistant: Answer to “First question?”.', 'user: Second question?']);
+
+  await firefox.use(popup);
+  await m.closeWindow();
+  await firefox.openExtensionPage('popup.html');
+  const turns = await waitFor(
+    () => m.execute(() => [...document.querySelectorAll('[data-testid=user-turn], [data-testid=assistant-turn]')].map((turn) => turn.textContent?.trim())).then((all) => (all.length === 4 ? all : undefined)),
+    'the conversation, reopened',
+  );
+  expect(turns[0]).toBe('First question?');
+  expect(turns[3]).toContain('Answer to “Second question?”.');
+});
+
+test('an answer cut off when Firefox stops the event page starts again by itself and completes, without repeating text', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+  mock.set({ reply: words, tokenDelayMs: 100 });
+  await firefox.configure(settings(mock.baseUrl));
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+  await firefox.menu(url);
+  await firefox.useSidebar(page);
+  await waitForText(m, '[data-testid=answer]', /word12\b/);
+
+  mock.set({ tokenDelayMs: 0 });
+  await firefox.stopBackground();
+  await firefox.useSidebar(page);
+  await waitFor(() => m.execute(() => !!document.querySelector('[data-status=done]')), 'the summary to finish after the restart', 20_000);
+  expect(await textOf(m, '[data-testid=answer]')).toBe(words);
+  expect(mock.completions()).toHaveLength(2);
 });

@@ -6,6 +6,7 @@
 // the menu and shortcut handlers are called in the event page through `precisTest`, as the
 // Chromium tests call them in the service worker; the side panel is opened as its toolbar button does.
 import { test as base, expect } from '@playwright/test';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { addonId, addonOrigin, launchFirefox } from '../support/firefox';
 import { Keys, type ElementRef, type Marionette } from '../support/marionette';
@@ -13,6 +14,7 @@ import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 
 const addonDir = resolve('.output/firefox-mv3-e2e');
+const screenshotDir = resolve('test-results/screenshots');
 
 /** What the e2e build's event page exposes (entrypoints/background/index.ts). */
 export interface PrecisTest {
@@ -30,6 +32,8 @@ export interface Settings {
 
 export interface Firefox {
   marionette: Marionette;
+  /** The tab of the welcome page, which installing opened. */
+  welcome: string;
   /**
    * Runs `fn` in an extension page with the event page's `precisTest` and the extension's `browser`
    * (woken if Firefox had stopped it). `fn` is sent as source: it sees only its arguments.
@@ -51,6 +55,8 @@ export interface Firefox {
   stopBackground(): Promise<void>;
   /** Opens the side panel (`sidebar_action`) as its toolbar button does. */
   openSidePanel(): Promise<void>;
+  /** The whole browser window (side panel included) into test-results/screenshots/`name`.png. */
+  screenshot(name: string): Promise<void>;
   /** Runs `fn` on the side panel's document (sent as source); undefined while the panel is not open. */
   inSidePanel<A extends unknown[], R>(fn: (doc: Document, ...args: A) => R, ...args: A): Promise<R | undefined>;
 }
@@ -146,6 +152,7 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
 
     const firefox: Firefox = {
       marionette: m,
+      welcome: driver,
       async background(fn, ...args) {
         const back = current;
         await m.switchToWindow(driver, { focus: false });
@@ -208,6 +215,15 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
           const controller = (window as any).SidebarController;
           await controller.show([...controller.sidebars.keys()].find((key: string) => key.startsWith(id.replace(/[^a-z0-9_-]/gi, '_'))));
         }, addonId),
+      async screenshot(name) {
+        await m.setContext('chrome');
+        try {
+          await mkdir(screenshotDir, { recursive: true });
+          await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
+        } finally {
+          await m.setContext('content');
+        }
+      },
       async inSidePanel(fn, ...args) {
         const back = current;
         await m.switchToWindow(driver, { focus: false });

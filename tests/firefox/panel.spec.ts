@@ -1,0 +1,78 @@
+// Firefox's side panel (`sidebar_action`) and its PDF viewer (pdf.js, where no content script runs).
+import { textPdf } from '../support/pdfs';
+import { startStaticServer } from '../support/static-server';
+import { expect, test, waitFor } from './fixtures';
+
+const settings = (baseUrl: string) => ({ baseUrl, model: 'mock-model', apiKey: 'sk-test-firefox-panel' });
+
+/** What the side panel shows: the tab it follows, its status line and its answer. */
+const panelState = (doc: Document) => ({
+  tab: doc.querySelector('main.panel')?.getAttribute('data-tab') ?? '',
+  text: (doc.body as HTMLElement).innerText,
+  answer: doc.querySelector('[data-testid=answer]')?.textContent?.trim() ?? '',
+  done: !!doc.querySelector('[data-status=done]'),
+});
+
+const pdfTest = test.extend<object, { pdfs: { url: string; close(): Promise<void> } }>({
+  pdfs: [
+    async ({}, use) => {
+      const server = await startStaticServer('tests/e2e/pages', { '/report.pdf': await textPdf(3, { title: 'Rail survey 2026' }) });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+test('with the side panel chosen, "Summarise page" shows the summary there, and the panel follows the active tab', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: 'Night trains are back.' });
+  await firefox.configure(settings(mock.baseUrl));
+  await firefox.background((_precis, browser) => browser.runtime.sendMessage({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } }));
+  const url = `${site.url}/article.html`;
+  const article = await firefox.openTab(url);
+  await firefox.openSidePanel();
+  await waitFor(async () => (await firefox.inSidePanel(panelState))?.text.includes('Nothing summarised in this tab yet'), 'the empty panel');
+
+  expect(await firefox.menu(url)).toMatchObject({ ok: true });
+  const summarised = await waitFor(async () => {
+    const state = await firefox.inSidePanel(panelState);
+    return state?.done ? state : undefined;
+  }, 'the summary in the side panel');
+  expect(summarised.answer).toBe('Night trains are back.');
+  // Into the panel, not the page.
+  expect(await m.execute(() => document.querySelector('precis-sidebar'))).toBeNull();
+
+  // Another tab: the panel shows that tab (nothing yet); back again, the summary is there again.
+  await firefox.openTab(`${site.url}/zh-article.html`);
+  await waitFor(async () => {
+    const state = await firefox.inSidePanel(panelState);
+    return state && state.tab !== summarised.tab && state.text.includes('Nothing summarised in this tab yet');
+  }, 'the panel to follow the other tab');
+  await firefox.use(article, { select: true });
+  await waitFor(async () => (await firefox.inSidePanel(panelState))?.answer === 'Night trains are back.', 'the panel to follow back');
+  expect(mock.completions()).toHaveLength(1);
+});
+
+pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summarised into the side panel, citing its pages', async ({ firefox, mock, pdfs }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: ({ messages }) => `The survey counts trains (p. ${/\[p\. (\d+)/.exec(messages.at(-1)!.content)?.[1] ?? '?'}).`, tokenDelayMs: 20 });
+  await firefox.configure(settings(mock.baseUrl));
+  const url = `${pdfs.url}/report.pdf`;
+  await firefox.openTab(url);
+  // Firefox shows the PDF in its own viewer, at the PDF's address.
+  await waitFor(async () => (await m.url()) === url && (await m.execute(() => document.readyState === 'complete')), 'the PDF viewer');
+  await firefox.openSidePanel();
+
+  expect(await firefox.menu(url)).toMatchObject({ ok: true });
+  const done = await waitFor(async () => {
+    const state = await firefox.inSidePanel(panelState);
+    return state?.done ? state : undefined;
+  }, 'the PDF summary', 30_000);
+  expect(done.answer).toBe('The survey counts trains (p. 1).');
+  const prompt = mock.completions()[0]!.body.messages.at(-1).content as string;
+  // Every page's own text, marked with its number.
+  for (const n of [1, 2, 3]) expect(prompt).toContain(`[p. ${n}]`);
+  expect(prompt).toContain('Fact 3.30');
+  await firefox.screenshot('firefox-pdf-side-panel');
+});
