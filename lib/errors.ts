@@ -165,10 +165,13 @@ export const appErrors = {
   pdfTooLarge: (maxMb: number) => new AppError('pdf_too_large', `This PDF is larger than ${maxMb} MB, more than Precis reads. Summarise a smaller part of it.`),
   notPdf: (what: string) => new AppError('not_pdf', `This address answers ${what}, not a PDF. Open the PDF itself and try again.`),
   pdfCorrupt: (detail: string) => new AppError('pdf_corrupt', `This PDF is damaged or incomplete (${detail}). Download it again and try once more.`),
-  fileAccess: () =>
+  /** `canAllow`: the browser has a switch that lets the extension read files (Chrome); Firefox has none. */
+  fileAccess: (canAllow = true) =>
     new AppError(
       'file_access',
-      'Precis may not read files on this computer. Turn on "Allow access to file URLs" for Precis on the extensions page (chrome://extensions), or choose the file with "Summarise a PDF file…".',
+      canAllow
+        ? 'Precis may not read files on this computer. Turn on "Allow access to file URLs" for Precis on the extensions page (chrome://extensions), or choose the file with "Summarise a PDF file…".'
+        : 'Firefox does not let extensions read files on this computer. Choose the file with "Summarise a PDF file…" instead.',
     ),
   originRejected: () =>
     new AppError(

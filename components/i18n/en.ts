@@ -223,6 +223,7 @@ export const en = {
   help_not_pdf: 'The address did not answer with a PDF (a web page, an error, or nothing). Open the PDF itself and try again.',
   help_pdf_corrupt: 'The file is truncated or damaged. Download it again and try once more.',
   help_file_access: 'Turn on “Allow access to file URLs” for Precis at chrome://extensions, or choose the file with “Summarise a PDF file…”.',
+  help_file_access_firefox: 'Firefox does not let extensions read files on this computer. Choose the file with “Summarise a PDF file…” instead.',
   progressPages: 'Reading page {done} of {total}…',
   panelEmpty: 'Nothing summarised in this tab yet. Right-click the page and choose “Summarise page”, or press the shortcut.',
   panelPickPdf: 'Summarise a PDF file…',

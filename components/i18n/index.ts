@@ -37,6 +37,7 @@ export function errorHeading(kind: ErrorKind): string {
  * message is English, with the details (which is what English readers get).
  */
 export function errorHelp(kind: ErrorKind): string | undefined {
-  const key = `help_${kind}`;
+  // Firefox has no switch for file access: its words say what to do there instead.
+  const key = kind === 'file_access' && import.meta.env.FIREFOX ? 'help_file_access_firefox' : `help_${kind}`;
   return current !== 'en' && key in en ? t(key as MessageKey) : undefined;
 }

@@ -225,6 +225,7 @@ export const zh_CN: Record<MessageKey, string> = {
   help_not_pdf: '该地址返回的不是 PDF（而是网页、错误或无响应）。请打开 PDF 本身后重试。',
   help_pdf_corrupt: '文件不完整或已损坏。请重新下载后再试。',
   help_file_access: '请在 chrome://extensions 中为 Precis 打开“允许访问文件网址”，或用“总结 PDF 文件…”选择该文件。',
+  help_file_access_firefox: 'Firefox 不允许扩展读取本机文件。请改用“总结 PDF 文件…”选择该文件。',
   progressPages: '正在读取第 {done} 页，共 {total} 页…',
   panelEmpty: '此标签页还没有摘要。右键点击页面并选择“总结页面”，或按快捷键。',
   panelPickPdf: '总结 PDF 文件…',

@@ -68,7 +68,7 @@ function ensureOffscreen(): Promise<void> {
 
 /** Chrome: pdf.js in the offscreen document, over a port (lib/pdf/port.ts). */
 const readPdf: PdfReader = async (url, onMessage, onGone) => {
-  if (url.startsWith('file:') && !(await browser.extension.isAllowedFileSchemeAccess())) throw appErrors.fileAccess();
+  if (url.startsWith('file:') && !(await browser.extension.isAllowedFileSchemeAccess())) throw appErrors.fileAccess(!import.meta.env.FIREFOX);
   if (!browser.offscreen && typeof document === 'undefined') throw appErrors.restrictedPage();
   await ensureOffscreen();
   const port = browser.runtime.connect({ name: pdfPortName });

@@ -137,3 +137,26 @@ test('an answer cut off when Firefox stops the event page starts again by itself
   expect(await textOf(m, '[data-testid=answer]')).toBe(words);
   expect(mock.completions()).toHaveLength(2);
 });
+
+test('a local server that refuses extension origins, as Ollama does, works through the Origin rewrite', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  mock.set({ rejectExtensionOrigins: true, reply: 'Local model summary.' });
+  await firefox.openExtensionPage('options.html');
+  const provider = await byLabel(m, 'Provider');
+  await m.click(provider);
+  await m.click(await m.find('option[value=ollama]', provider));
+  await waitFor(async () => (await m.execute(() => document.body.innerText)).includes('OLLAMA_ORIGINS'), 'the Ollama advice');
+  await fill(m, await byLabel(m, 'Base URL'), mock.baseUrl);
+  await fill(m, await byLabel(m, 'Model'), 'llama3.2');
+  await m.click(await button(m, 'Save'));
+  await waitForText(m, '[data-testid=notice]', 'Saved.');
+
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+  await firefox.menu(url);
+  await firefox.useSidebar(page);
+  await waitForText(m, '[data-testid=answer]', 'Local model summary.');
+  const request = mock.completions().at(-1)!;
+  expect(request.headers.origin).toBe(new URL(mock.url).origin);
+  expect(request.headers.authorization).toBeUndefined();
+});

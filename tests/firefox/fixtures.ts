@@ -22,6 +22,8 @@ export interface PrecisTest {
   onCommand(command: string, tab: unknown): Promise<unknown>;
   saveSettings(settings: Record<string, unknown>): Promise<void>;
   traffic: { messages: number; ports: number };
+  /** Each side panel opening the background asked for, and whether it was inside the gesture. */
+  panelOpens: Array<{ tabId: number; inGesture: boolean }>;
 }
 
 export interface Settings {
@@ -180,8 +182,19 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
         await waitFor(async () => (await m.url()).endsWith(path) && (await m.execute(() => document.readyState === 'complete')), `${path} to load`);
         return current;
       },
-      menu: (url, menuItemId = 'summarise-page') =>
-        firefox.background(
+      async menu(url, menuItemId = 'summarise-page') {
+        // The click's activeTab grant, as Firefox makes it for a menu click (where no host
+        // permission covers the page, as for file://, the tab's address shows only with it).
+        await m.inChrome(
+          (id: string, pageUrl: string) => {
+            const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+            const tab = [...(window as any).gBrowser.tabs].find((t: any) => t.linkedBrowser.currentURI.spec === pageUrl);
+            ExtensionParent.GlobalManager.getExtension(id).tabManager.addActiveTabPermission(tab);
+          },
+          addonId,
+          url,
+        );
+        return firefox.background(
           async (precis, browser, pageUrl, id) => {
             // Match patterns cannot name a port in Firefox, so tabs are found by their address here.
             const tab = (await browser.tabs.query({})).find((t: { url?: string }) => t.url === pageUrl);
@@ -189,7 +202,8 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
           },
           url,
           menuItemId,
-        ),
+        );
+      },
       async use(handle, { select = false } = {}) {
         current = handle;
         await m.switchToWindow(handle, { focus: select });

@@ -1,4 +1,8 @@
 // Firefox's side panel (`sidebar_action`) and its PDF viewer (pdf.js, where no content script runs).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expect, test, waitFor } from './fixtures';
@@ -65,6 +69,8 @@ pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summ
   await firefox.openSidePanel();
 
   expect(await firefox.menu(url)).toMatchObject({ ok: true });
+  // No content script runs in the viewer: the handler asked for the side panel, inside the gesture.
+  expect(await firefox.background((precis) => precis.panelOpens)).toEqual([{ tabId: expect.any(Number), inGesture: true }]);
   const done = await waitFor(async () => {
     const state = await firefox.inSidePanel(panelState);
     return state?.done ? state : undefined;
@@ -75,4 +81,21 @@ pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summ
   for (const n of [1, 2, 3]) expect(prompt).toContain(`[p. ${n}]`);
   expect(prompt).toContain('Fact 3.30');
   await firefox.screenshot('firefox-pdf-side-panel');
+});
+
+test('a PDF opened from this computer gets Firefox’s own advice: choose the file instead', async ({ firefox, mock }) => {
+  const m = firefox.marionette;
+  await firefox.configure(settings(mock.baseUrl));
+  const file = join(await mkdtemp(join(tmpdir(), 'precis-pdf-')), 'local report.pdf');
+  await writeFile(file, await textPdf(2));
+  const url = pathToFileURL(file).href;
+  await firefox.openTab(url);
+  await waitFor(async () => (await m.url()) === url, 'the local PDF in the viewer');
+  await firefox.openSidePanel();
+
+  await firefox.menu(url);
+  const alert = await waitFor(() => firefox.inSidePanel((doc) => doc.querySelector('[role=alert]')?.textContent ?? ''), 'the message in the side panel');
+  expect(alert).toContain('Firefox does not let extensions read files on this computer');
+  expect(alert).not.toContain('chrome://extensions');
+  expect(mock.completions()).toHaveLength(0);
 });
