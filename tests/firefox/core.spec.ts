@@ -12,7 +12,7 @@ test('installing opens the welcome page, which shows the shortcut Firefox gave t
   const shortcut = await firefox.background(async (_precis, browser) => (await browser.commands.getAll()).find((c: { name: string }) => c.name === 'summarise-page')?.shortcut);
   expect(shortcut).toBe('Alt+Shift+S');
   await waitFor(async () => (await m.execute(() => document.body.innerText)).includes(shortcut), 'the shortcut on the welcome page');
-  await firefox.screenshot('firefox-welcome');
+  await firefox.screenshot('firefox-welcome', { window: true });
 });
 
 test('a provider saved in the options answers Test connection, and its key is stored encrypted', async ({ firefox, mock }) => {
@@ -56,7 +56,6 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   const followUp = mock.completions()[1]!.body.messages;
   expect(followUp.at(-1).content).toBe('Which line is busiest?');
   expect(JSON.stringify(followUp)).toContain('night29');
-  await firefox.screenshot('firefox-sidebar');
 });
 
 test('a repeat summary comes from the cache, without a request', async ({ firefox, mock, site }) => {

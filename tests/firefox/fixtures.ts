@@ -57,8 +57,12 @@ export interface Firefox {
   stopBackground(): Promise<void>;
   /** Opens the side panel (`sidebar_action`) as its toolbar button does. */
   openSidePanel(): Promise<void>;
-  /** The whole browser window (side panel included) into test-results/screenshots/`name`.png. */
-  screenshot(name: string): Promise<void>;
+  /**
+   * The current tab (its top document, frames included), or with `window` the whole browser window
+   * with the side panel, into test-results/screenshots/`name`.png. The window's capture leaves out
+   * what is translucent in an extension's frames (a disabled button at opacity 0.6): the tab's does not.
+   */
+  screenshot(name: string, opts?: { window?: boolean }): Promise<void>;
   /** Runs `fn` on the side panel's document (sent as source); undefined while the panel is not open. */
   inSidePanel<A extends unknown[], R>(fn: (doc: Document, ...args: A) => R, ...args: A): Promise<R | undefined>;
 }
@@ -124,7 +128,8 @@ export async function fill(marionette: Marionette, field: ElementRef, text: stri
   await marionette.type(field, enter ? text + Keys.enter : text);
 }
 
-export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { url: string; close(): Promise<void> } }>({
+export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorScheme: 'light' | 'dark' }, { site: { url: string; close(): Promise<void> } }>({
+  firefoxColorScheme: ['light', { option: true }],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'));
@@ -138,8 +143,8 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
     await use(mock);
     await mock.close();
   },
-  firefox: async ({}, use, testInfo) => {
-    const session = await launchFirefox(addonDir);
+  firefox: async ({ firefoxColorScheme }, use, testInfo) => {
+    const session = await launchFirefox(addonDir, { colorScheme: firefoxColorScheme });
     const m = session.marionette;
     // Installing opens the welcome page; the harness keeps it as its way into the event page.
     const welcome = `${addonOrigin}/welcome.html`;
@@ -229,10 +234,15 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm }, { site: { u
           const controller = (window as any).SidebarController;
           await controller.show([...controller.sidebars.keys()].find((key: string) => key.startsWith(id.replace(/[^a-z0-9_-]/gi, '_'))));
         }, addonId),
-      async screenshot(name) {
+      async screenshot(name, { window = false } = {}) {
+        await mkdir(screenshotDir, { recursive: true });
+        if (!window) {
+          await m.switchToFrame(null);
+          await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
+          return;
+        }
         await m.setContext('chrome');
         try {
-          await mkdir(screenshotDir, { recursive: true });
           await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
         } finally {
           await m.setContext('content');

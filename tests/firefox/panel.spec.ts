@@ -80,7 +80,6 @@ pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summ
   // Every page's own text, marked with its number.
   for (const n of [1, 2, 3]) expect(prompt).toContain(`[p. ${n}]`);
   expect(prompt).toContain('Fact 3.30');
-  await firefox.screenshot('firefox-pdf-side-panel');
 });
 
 test('a PDF opened from this computer gets Firefox’s own advice: choose the file instead', async ({ firefox, mock }) => {

@@ -14,8 +14,10 @@ export const addonUuid = '7b1d4c2e-5a8f-4e3b-9c6d-0f2a1b3c4d5e';
 export const addonOrigin = `moz-extension://${addonUuid}`;
 
 /** Preferences of the test profile: a fixed add-on UUID, no first-run pages, nothing sent anywhere. */
-function preferences(locale: string): Record<string, string | number | boolean> {
+function preferences(locale: string, colorScheme: 'light' | 'dark'): Record<string, string | number | boolean> {
   return {
+    // Pages see prefers-color-scheme as the user's system would set it.
+    'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
     'marionette.port': 0,
     'extensions.webextensions.uuids': JSON.stringify({ [addonId]: addonUuid }),
     'intl.locale.requested': locale,
@@ -50,9 +52,9 @@ export interface FirefoxSession {
 }
 
 /** A fresh profile running Firefox with the add-on at `addonDir` installed. */
-export async function launchFirefox(addonDir: string, { locale = 'en-US' }: { locale?: string } = {}): Promise<FirefoxSession> {
+export async function launchFirefox(addonDir: string, { locale = 'en-US', colorScheme = 'light' }: { locale?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<FirefoxSession> {
   const profile = mkdtempSync(join(tmpdir(), 'precis-firefox-'));
-  const prefs = Object.entries(preferences(locale)).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`);
+  const prefs = Object.entries(preferences(locale, colorScheme)).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`);
   writeFileSync(join(profile, 'user.js'), prefs.join('\n'));
   // -remote-allow-system-access: Marionette's chrome context, which opens extension pages in tabs
   // (automation may not navigate to them) and stops the event page as Firefox does when idle.
