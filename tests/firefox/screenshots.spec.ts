@@ -4,7 +4,7 @@
 // there, the assertions here check too: the text in its language, and every control in view.
 import { textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
-import { byLabel, expect, fill, test, waitFor, waitForText } from './fixtures';
+import { byLabel, expect, fill, test, waitFor } from './fixtures';
 
 const summary = '**TL;DR** Night trains are back in Europe.\n\n- Demand exceeds seats on the Vienna to Paris line.\n- Subsidies decide which routes survive.';
 
