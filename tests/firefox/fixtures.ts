@@ -1,10 +1,9 @@
 // The Firefox e2e harness: Debian's Firefox ESR with the built add-on (.output/firefox-mv3-e2e),
 // the mock LLM and the fixture pages on 127.0.0.1, driven over Marionette.
 //
-// Automation reaches what a user does by other ways than a click where Firefox allows nothing
-// else: extension pages open in tabs from the browser's chrome (as a link from about:addons does);
-// the menu and shortcut handlers are called in the event page through `precisTest`, as the
-// Chromium tests call them in the service worker; the side panel is opened as its toolbar button does.
+// The context menu is the real one, right-clicked and chosen as a user does. Automation reaches
+// the rest by other ways where Firefox allows nothing else: extension pages open in tabs from the
+// browser's chrome (as a link from about:addons does), and the event page is reached from one of them.
 import { test as base, expect } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -16,14 +15,9 @@ import { startStaticServer } from '../support/static-server';
 const addonDir = resolve('.output/firefox-mv3-e2e');
 const screenshotDir = resolve('test-results/screenshots');
 
-/** What the e2e build's event page exposes (entrypoints/background/index.ts). */
+/** What the e2e build's event page exposes (entrypoints/background/index.ts) that these tests use. */
 export interface PrecisTest {
-  onMenuClicked(info: { menuItemId: string }, tab: unknown): Promise<{ ok: boolean; jobId?: string; kind?: string; message?: string }>;
-  onCommand(command: string, tab: unknown): Promise<unknown>;
   saveSettings(settings: Record<string, unknown>): Promise<void>;
-  traffic: { messages: number; ports: number };
-  /** Each side panel opening the background asked for, and whether it was inside the gesture. */
-  panelOpens: Array<{ tabId: number; inGesture: boolean }>;
 }
 
 export interface Settings {
@@ -47,16 +41,14 @@ export interface Firefox {
   openTab(url: string): Promise<string>;
   /** An extension page (`options.html`) in a new selected tab, opened from the browser's chrome; its handle. */
   openExtensionPage(path: string): Promise<string>;
-  /** Calls the handler the menu item `menuItemId` calls, for the tab showing `url`. */
-  menu(url: string, menuItemId?: string): Promise<Awaited<ReturnType<PrecisTest['onMenuClicked']>>>;
+  /** Right-clicks the current tab, which shows `url`, and chooses Precis's item `menuItemId` in the menu. */
+  menu(url: string, menuItemId?: string): Promise<void>;
   /** Makes the tab `handle` current for commands (its top document); `select` also shows it. */
   use(handle: string, opts?: { select?: boolean }): Promise<void>;
   /** Makes the in-page sidebar of the tab `handle` current for commands, once it is there. */
   useSidebar(handle: string): Promise<void>;
   /** Stops the event page, as Firefox does to an idle one. */
   stopBackground(): Promise<void>;
-  /** Opens the side panel (`sidebar_action`) as its toolbar button does. */
-  openSidePanel(): Promise<void>;
   /**
    * The current tab (its top document, frames included), or with `window` the whole browser window
    * with the side panel, into test-results/screenshots/`name`.png. The window's capture leaves out
@@ -188,25 +180,34 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
         return current;
       },
       async menu(url, menuItemId = 'summarise-page') {
-        // The click's activeTab grant, as Firefox makes it for a menu click (where no host
-        // permission covers the page, as for file://, the tab's address shows only with it).
-        await m.inChrome(
-          (id: string, pageUrl: string) => {
-            const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-            const tab = [...(window as any).gBrowser.tabs].find((t: any) => t.linkedBrowser.currentURI.spec === pageUrl);
-            ExtensionParent.GlobalManager.getExtension(id).tabManager.addActiveTabPermission(tab);
-          },
-          addonId,
-          url,
-        );
-        return firefox.background(
-          async (precis, browser, pageUrl, id) => {
-            // Match patterns cannot name a port in Firefox, so tabs are found by their address here.
-            const tab = (await browser.tabs.query({})).find((t: { url?: string }) => t.url === pageUrl);
-            return precis.onMenuClicked({ menuItemId: id }, tab);
-          },
-          url,
-          menuItemId,
+        await m.switchToFrame(null);
+        const shown = await m.url();
+        if (shown !== url) throw new Error(`menu: the current tab shows ${shown}, not ${url}`);
+        // A real right-click on the page, then a real choice of the item: Firefox makes the
+        // activeTab grant and counts the user gesture as it does for a user.
+        const target = await m.execute(() => document.body as unknown as ElementRef);
+        await m.command('WebDriver:PerformActions', {
+          actions: [
+            {
+              type: 'pointer',
+              id: 'mouse',
+              parameters: { pointerType: 'mouse' },
+              actions: [{ type: 'pointerMove', origin: target, x: 0, y: 0 }, { type: 'pointerDown', button: 2 }, { type: 'pointerUp', button: 2 }],
+            },
+          ],
+        });
+        await m.command('WebDriver:ReleaseActions');
+        const itemId = `${addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-_${menuItemId}`;
+        await waitFor(
+          () =>
+            m.inChrome((id: string) => {
+              const menu = document.getElementById('contentAreaContextMenu') as any;
+              const item = document.getElementById(id);
+              if (menu.state !== 'open' || !item || (item as any).hidden) return false;
+              menu.activateItem(item);
+              return true;
+            }, itemId),
+          `the context menu with "${menuItemId}"`,
         );
       },
       async use(handle, { select = false } = {}) {
@@ -228,11 +229,6 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
         m.inChrome(async (id: string) => {
           const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
           await ExtensionParent.GlobalManager.getExtension(id).terminateBackground();
-        }, addonId),
-      openSidePanel: () =>
-        m.inChrome(async (id: string) => {
-          const controller = (window as any).SidebarController;
-          await controller.show([...controller.sidebars.keys()].find((key: string) => key.startsWith(id.replace(/[^a-z0-9_-]/gi, '_'))));
         }, addonId),
       async screenshot(name, { window = false } = {}) {
         await mkdir(screenshotDir, { recursive: true });

@@ -8,9 +8,9 @@ import { byLabel, expect, fill, test, waitFor } from './fixtures';
 
 const summary = '**TL;DR** Night trains are back in Europe.\n\n- Demand exceeds seats on the Vienna to Paris line.\n- Subsidies decide which routes survive.';
 
-for (const scheme of ['light', 'dark'] as const) {
-  for (const locale of ['en', 'zh_CN'] as const) {
-    test.describe(`${locale}, ${scheme}`, () => {
+// Each language and each scheme once (the Chromium suite runs every pairing).
+for (const [locale, scheme] of [['en', 'light'], ['zh_CN', 'dark']] as const) {
+  test.describe(`${locale}, ${scheme}`, () => {
       test.use({ firefoxColorScheme: scheme });
 
       test(`the sidebar and the side panel in ${locale}, ${scheme}`, async ({ firefox, mock, site }) => {
@@ -43,7 +43,6 @@ for (const scheme of ['light', 'dark'] as const) {
         try {
           await firefox.openTab(`${pdfs.url}/report.pdf`);
           await waitFor(async () => (await m.url()).endsWith('/report.pdf') && (await m.execute(() => document.readyState === 'complete')), 'the PDF viewer');
-          await firefox.openSidePanel();
           await firefox.menu(`${pdfs.url}/report.pdf`);
           const panel = await waitFor(
             () =>
@@ -72,4 +71,3 @@ for (const scheme of ['light', 'dark'] as const) {
       });
     });
   }
-}
