@@ -78,8 +78,9 @@ export async function launchFirefox(addonDir: string, { locale = 'en-US', colorS
       marionette,
       firstHandle,
       async close() {
-        await marionette.quit();
-        if (child.exitCode === null) child.kill();
+        // A Firefox that hangs does not answer Quit: it is killed after a while.
+        await Promise.race([marionette.quit(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        if (child.exitCode === null) child.kill('SIGKILL');
         await exited;
         cleanUp();
       },
