@@ -19,6 +19,9 @@ const safeUrl = /^(?:https?:|mailto:)/i;
  */
 let citableUnits = 0;
 let citeLabel = '';
+/** A PDF's page count (its "(p. N)" become links) and a video's length in seconds (later times are not linked). */
+let citablePages = 0;
+let videoSeconds = Infinity;
 
 /** "¶3,¶8" after a point → a chip per unit (the sidebar makes them show their passage). */
 const citation: TokenizerAndRendererExtension = {
@@ -41,9 +44,46 @@ const citation: TokenizerAndRendererExtension = {
   },
 };
 
+/** "(p. 3)", "(pp. 3–5)", "[p. 3]", "(p. 3, 7)": how a PDF's summary cites its pages (lib/jobs/summary-prompt.ts). */
+const pageCitation = /^[(\[]pp?\.\s?\d{1,5}(?:\s?[-–]\s?\d{1,5})?(?:\s?[,，;]\s?(?:pp?\.\s?)?\d{1,5}(?:\s?[-–]\s?\d{1,5})?)*[)\]]/;
+
+/**
+ * A PDF's page citations → buttons that open the page (`button.page[data-page]`), the words around
+ * them kept ("(p. 3)" reads the same). A page the PDF does not have is dropped, never linked.
+ */
+const pageCite: TokenizerAndRendererExtension = {
+  name: 'pageCite',
+  level: 'inline',
+  start(src) {
+    if (!citablePages) return undefined;
+    const at = src.search(/[(\[]pp?\.\s?\d/);
+    return at < 0 ? undefined : at;
+  },
+  tokenizer(src) {
+    const match = citablePages ? pageCitation.exec(src) : null;
+    return match ? { type: 'pageCite', raw: match[0] } : undefined;
+  },
+  renderer(token) {
+    const raw = token.raw;
+    const spans: [number, number][] = [];
+    for (const [, a, b] of raw.matchAll(/(\d{1,5})(?:\s?[-–]\s?(\d{1,5}))?/g)) {
+      const from = Number(a);
+      if (from < 1 || from > citablePages) continue;
+      const to = b === undefined ? from : Number(b);
+      spans.push([from, to > from && to <= citablePages ? to : from]);
+    }
+    if (!spans.length) return '';
+    const one = spans.length === 1 && spans[0]![0] === spans[0]![1];
+    const button = ([from, to]: [number, number]) =>
+      `<button type="button" class="page" data-page="${from}" aria-label="${escapeHtml(t('openPdfPage', { page: String(from) }))}">${from === to ? from : `${from}–${to}`}</button>`;
+    const [open, close] = raw.startsWith('[') ? ['[', ']'] : ['(', ')'];
+    return `<span class="pages">${open}${one ? 'p.' : 'pp.'} ${spans.map(button).join(', ')}${close}</span>`;
+  },
+};
+
 const options = {
   gfm: true,
-  extensions: [citation],
+  extensions: [citation, pageCite],
   renderer: {
     html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
     image: ({ href, text }: Tokens.Image) =>
@@ -68,8 +108,11 @@ const withTimes = new Marked(options, {
         const m = timePattern.exec(src);
         return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
       },
+      // A time past the video's end points nowhere: dropped, like a citation of a unit that does not exist.
       renderer: ({ text }: Tokens.Generic) =>
-        `<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+        parseTime(text as string) > videoSeconds
+          ? ''
+          : `<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
     },
   ],
 });
@@ -95,7 +138,7 @@ const allowedTags = [
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'aria-label'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'data-page', 'aria-label'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 
@@ -106,16 +149,24 @@ export interface RenderOptions {
   units?: number;
   /** A chip's title, "{n}" standing for its unit. */
   citeLabel?: string;
+  /** A PDF's page count: its page citations of pages 1..pages become buttons (`button.page[data-page]`). */
+  pages?: number;
+  /** With `times`, the video's length: a later time is dropped. */
+  videoSeconds?: number;
 }
 
 export function renderMarkdown(src: string, opts: RenderOptions = {}): string {
   citableUnits = opts.units ?? 0;
   citeLabel = opts.citeLabel ?? '';
+  citablePages = opts.pages ?? 0;
+  videoSeconds = opts.videoSeconds || Infinity;
   try {
     return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
   } finally {
     citableUnits = 0;
     citeLabel = '';
+    citablePages = 0;
+    videoSeconds = Infinity;
   }
 }
 

@@ -110,6 +110,7 @@ export function browserPlatform(): Platform {
       },
       get: (tabId) => browser.tabs.get(tabId).catch(() => undefined),
       send: (tabId, request) => browser.tabs.sendMessage(tabId, request),
+      navigate: async (tabId, url) => void (await browser.tabs.update(tabId, { url })),
       inject: async (tabId, script) => void (await browser.scripting.executeScript({ target: { tabId }, files: [scriptFiles[script]] })),
     },
     async setLocalOriginRule(baseUrl) {

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { pickedFiles } from '../../components/picked-files';
 import { languageTag, t } from '../../components/i18n';
 import { sendRequest, viewOf } from '../../components/sendRequest';
 import { SummaryView } from '../../components/SummaryView';
@@ -17,8 +18,12 @@ function PdfPicker({ tabId }: { tabId: number | undefined }) {
   async function pick(file: File | undefined) {
     if (!file || tabId === undefined) return;
     setError(undefined);
-    if (blobUrl.current) URL.revokeObjectURL(blobUrl.current);
+    if (blobUrl.current) {
+      URL.revokeObjectURL(blobUrl.current);
+      pickedFiles.delete(blobUrl.current);
+    }
     blobUrl.current = URL.createObjectURL(file);
+    pickedFiles.add(blobUrl.current);
     await sendRequest({ type: 'summarise.pdfFile', tabId, url: blobUrl.current, name: file.name }).catch((err: unknown) => setError(viewOf(err)));
   }
   return (

@@ -185,6 +185,27 @@ export function createPrecis(platform: Platform, self: Self) {
     return tabs.send(tab.id, { type, key: cited.key, unit: req.unit }).catch(() => undefined);
   }
 
+  /** The PDF summary `jobId` (of the sender's tab, or any for our pages) whose pages include `page`. */
+  async function pdfJob(jobId: string, page: number, sender: KnownSender) {
+    const job = await jobFor(jobId, sender);
+    return job?.pdf && page <= job.pdf.pages && job.source?.kind === 'page' && job.source.format === 'pdf' ? { job, source: job.source } : undefined;
+  }
+
+  /**
+   * Opens page `page` of a PDF summary's file in the tab it was made in, while that tab still shows
+   * the file: the viewers of Chrome and Firefox open the page an address's `#page=N` names. A file
+   * picked in the side panel is in no tab (its panel opens it); another page in the tab is not ours to leave.
+   */
+  async function openPdfPage(req: { jobId: string; page: number; tabId?: number }, sender: KnownSender): Promise<boolean> {
+    const found = await pdfJob(req.jobId, req.page, sender);
+    const tab = await actingTab(sender, req.tabId);
+    if (!found || tab?.id === undefined || found.source.tabId !== tab.id || found.job.pdf?.picked) return false;
+    const file = found.source.url.split('#')[0]!;
+    if (tab.url?.split('#')[0] !== file) return false;
+    await tabs.navigate(tab.id, `${file}#page=${req.page}`);
+    return true;
+  }
+
   const handlers: Handlers = {
     'settings.get': () => settings.getPublic(),
     'settings.save': (req) => settings.save(req.settings),
@@ -222,6 +243,17 @@ export function createPrecis(platform: Platform, self: Self) {
     'citation.show': async (req, sender) => (await citation('citation.show', req, sender)) === true,
     'citation.quote': async (req, sender) => {
       const quote = await citation('citation.quote', req, sender);
+      return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
+    },
+    'pdf.open': (req, sender) => openPdfPage(req, sender),
+    'pdf.quote': async (req, sender) => (await pdfJob(req.jobId, req.page, sender))?.job.pageOpenings?.[req.page - 1],
+    'video.quote': async (req, sender) => {
+      const tab = await actingTab(sender, req.tabId);
+      const job = await jobFor(req.jobId, sender);
+      const video = job?.videoRef;
+      // Only a summary of this tab's video, and only where the video has that time.
+      if (tab?.id === undefined || !video || job.source?.kind !== 'page' || job.source.tabId !== tab.id || req.seconds > video.seconds) return undefined;
+      const quote = await tabs.send(tab.id, { type: 'video.quote', id: video.id, seconds: req.seconds }).catch(() => undefined);
       return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
     },
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),

@@ -22,6 +22,8 @@ export type TabRequest =
   | { type: 'citation.show'; key: string; unit: number }
   /** The text of unit `unit` of the extraction named `key`, or undefined. */
   | { type: 'citation.quote'; key: string; unit: number }
+  /** What the video `id`'s transcript (as the reader read it) says at `seconds`, or undefined. */
+  | { type: 'video.quote'; id: string; seconds: number }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
   | { type: 'sidebar.show' };
 
