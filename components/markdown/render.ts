@@ -45,7 +45,7 @@ const citation: TokenizerAndRendererExtension = {
 };
 
 /** "(p. 3)", "(pp. 3–5)", "[p. 3]", "(p. 3, 7)": how a PDF's summary cites its pages (lib/jobs/summary-prompt.ts). */
-const pageCitation = /^[(\[]pp?\.\s?\d{1,5}(?:\s?[-–]\s?\d{1,5})?(?:\s?[,，;]\s?(?:pp?\.\s?)?\d{1,5}(?:\s?[-–]\s?\d{1,5})?)*[)\]]/;
+const pageCitation = /^[ \t]*[([]pp?\.\s?\d{1,5}(?:\s?[-–]\s?\d{1,5})?(?:\s?[,，;]\s?(?:pp?\.\s?)?\d{1,5}(?:\s?[-–]\s?\d{1,5})?)*[)\]]/;
 
 /**
  * A PDF's page citations → buttons that open the page (`button.page[data-page]`), the words around
@@ -56,7 +56,8 @@ const pageCite: TokenizerAndRendererExtension = {
   level: 'inline',
   start(src) {
     if (!citablePages) return undefined;
-    const at = src.search(/[(\[]pp?\.\s?\d/);
+    // The blanks before it go with a citation that is dropped.
+    const at = src.search(/[ \t]*[([]pp?\.\s?\d/);
     return at < 0 ? undefined : at;
   },
   tokenizer(src) {
@@ -64,7 +65,8 @@ const pageCite: TokenizerAndRendererExtension = {
     return match ? { type: 'pageCite', raw: match[0] } : undefined;
   },
   renderer(token) {
-    const raw = token.raw;
+    const blanks = /^[ \t]*/.exec(token.raw)![0];
+    const raw = token.raw.slice(blanks.length);
     const spans: [number, number][] = [];
     for (const [, a, b] of raw.matchAll(/(\d{1,5})(?:\s?[-–]\s?(\d{1,5}))?/g)) {
       const from = Number(a);
@@ -77,7 +79,7 @@ const pageCite: TokenizerAndRendererExtension = {
     const button = ([from, to]: [number, number]) =>
       `<button type="button" class="page" data-page="${from}" aria-label="${escapeHtml(t('openPdfPage', { page: String(from) }))}">${from === to ? from : `${from}–${to}`}</button>`;
     const [open, close] = raw.startsWith('[') ? ['[', ']'] : ['(', ')'];
-    return `<span class="pages">${open}${one ? 'p.' : 'pp.'} ${spans.map(button).join(', ')}${close}</span>`;
+    return `${blanks}<span class="pages">${open}${one ? 'p.' : 'pp.'} ${spans.map(button).join(', ')}${close}</span>`;
   },
 };
 

@@ -1,8 +1,7 @@
 // The page side of citations: the unit maps of this page's recent extractions, and showing a unit
 // with the CSS Custom Highlight API, which paints a range without touching the page's DOM.
 import { buildUnitMap, placeOf, unitWords, type UnitMap } from '../../lib/extract/unit-map';
-
-const highlightName = 'precis-citation';
+import { citationHighlight as highlightName, clearCitationHighlight } from './highlight';
 /** A selection, then the page, may be summarised in turn; older extractions' citations are gone. */
 const keptMaps = 3;
 
@@ -40,7 +39,7 @@ export function createCitations() {
       const highlights = typeof CSS !== 'undefined' && 'highlights' in CSS;
       if (!place) {
         // The last passage shown must not pass for this one.
-        if (highlights) CSS.highlights.delete(highlightName);
+        clearCitationHighlight();
         return false;
       }
       // A browser without the Highlight API still scrolls to the passage.

@@ -3,7 +3,7 @@
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-let renderMarkdown: (src: string, opts?: { units?: number; citeLabel?: string }) => string;
+let renderMarkdown: (src: string, opts?: { units?: number; citeLabel?: string; pages?: number; times?: boolean; videoSeconds?: number }) => string;
 beforeAll(async () => {
   const { window } = parseHTML('<!doctype html><html><body></body></html>');
   Object.assign(globalThis, { window });
@@ -46,5 +46,43 @@ describe('renderMarkdown citations', () => {
   it('leaves text without citations as it was, and code as code', () => {
     expect(renderMarkdown('Section [3] and ¶ alone.', { units: 10 })).toBe('<p>Section [3] and ¶ alone.</p>\n');
     expect(renderMarkdown('`see ¶3`', { units: 10 })).toBe('<p><code>see ¶3</code></p>\n');
+  });
+});
+
+describe('renderMarkdown page citations of a PDF', () => {
+  const pages = (html: string) => [...html.matchAll(/data-page="(\d+)"[^>]*>([^<]*)</g)].map(([, page, label]) => `${page}:${label}`);
+  const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  it('links every form the model writes to the page it names, reading as written', () => {
+    for (const [src, links, shown] of [
+      ['Trains are faster (p. 3).', ['3:3'], 'Trains are faster (p. 3).'],
+      ['Trains are faster [p. 3].', ['3:3'], 'Trains are faster [p. 3].'],
+      ['Costs rose (pp. 4–6).', ['4:4–6'], 'Costs rose (pp. 4–6).'],
+      ['Costs rose (pp. 4-6, 9).', ['4:4–6', '9:9'], 'Costs rose (pp. 4–6, 9).'],
+      ['Costs rose (p. 2, p. 7).', ['2:2', '7:7'], 'Costs rose (pp. 2, 7).'],
+    ] as const) {
+      const html = renderMarkdown(src, { pages: 10 });
+      expect(pages(html), src).toEqual(links);
+      expect(text(html).trim(), src).toBe(shown);
+    }
+  });
+
+  it('drops pages the PDF does not have, and links nothing where the page count is unknown', () => {
+    expect(text(renderMarkdown('A claim (p. 99).', { pages: 10 })).trim()).toBe('A claim.');
+    expect(pages(renderMarkdown('A claim (p. 0).', { pages: 10 }))).toEqual([]);
+    expect(pages(renderMarkdown('Costs (pp. 9–14, 40).', { pages: 10 }))).toEqual(['9:9']);
+    expect(renderMarkdown('A claim (p. 3).')).toBe('<p>A claim (p. 3).</p>\n');
+    // Not a citation: left alone.
+    expect(pages(renderMarkdown('See (page 3) and (p.s. nothing).', { pages: 10 }))).toEqual([]);
+  });
+});
+
+describe('renderMarkdown video times', () => {
+  it('links times within the video and drops those past its end', () => {
+    const html = renderMarkdown('- Back [0:12].\n- Prices [1:35].\n- Made up [12:00].', { times: true, videoSeconds: 100 });
+    expect([...html.matchAll(/data-seconds="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([12, 95]);
+    expect(html).not.toContain('12:00');
+    // Length unknown: every time is linked.
+    expect(renderMarkdown('Late [12:00].', { times: true })).toContain('data-seconds="720"');
   });
 });
