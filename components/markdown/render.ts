@@ -44,42 +44,49 @@ const citation: TokenizerAndRendererExtension = {
   },
 };
 
-/** "(p. 3)", "(pp. 3–5)", "[p. 3]", "(p. 3, 7)": how a PDF's summary cites its pages (lib/jobs/summary-prompt.ts). */
-const pageCitation = /^[ \t]*[([]pp?\.\s?\d{1,5}(?:\s?[-–]\s?\d{1,5})?(?:\s?[,，;]\s?(?:pp?\.\s?)?\d{1,5}(?:\s?[-–]\s?\d{1,5})?)*[)\]]/;
+const pageItem = String.raw`\d{1,5}(?:\s?[-–]\s?\d{1,5})?`;
+/**
+ * How a PDF's summary cites its pages (lib/jobs/summary-prompt.ts): "(p. 3)", "(pp. 3–5)", "[p. 3]",
+ * "(p. 3, 7)", and as Chinese summaries write them, "（第 3 页）", "（第 2–3 页）".
+ */
+const pageCitation = new RegExp(
+  String.raw`^[ \t]*(?:[([]pp?\.\s?${pageItem}(?:\s?[,，;]\s?(?:pp?\.\s?)?${pageItem})*[)\]]|[(（]第\s?${pageItem}(?:\s?[,，、]\s?${pageItem})*\s?页[)）])`,
+);
+const pageCitationStart = /[ \t]*(?:[([]pp?\.\s?\d|[(（]第\s?\d)/;
 
 /**
  * A PDF's page citations → buttons that open the page (`button.page[data-page]`), the words around
- * them kept ("(p. 3)" reads the same). A page the PDF does not have is dropped, never linked.
+ * them kept: "(p. 3)" reads as written. A page the PDF does not have is not linked, and a citation
+ * with no page that exists is dropped (the blanks before it too), like a unit that does not exist.
  */
 const pageCite: TokenizerAndRendererExtension = {
   name: 'pageCite',
   level: 'inline',
   start(src) {
     if (!citablePages) return undefined;
-    // The blanks before it go with a citation that is dropped.
-    const at = src.search(/[ \t]*[([]pp?\.\s?\d/);
+    const at = src.search(pageCitationStart);
     return at < 0 ? undefined : at;
   },
   tokenizer(src) {
     const match = citablePages ? pageCitation.exec(src) : null;
     return match ? { type: 'pageCite', raw: match[0] } : undefined;
   },
-  renderer(token) {
-    const blanks = /^[ \t]*/.exec(token.raw)![0];
-    const raw = token.raw.slice(blanks.length);
-    const spans: [number, number][] = [];
-    for (const [, a, b] of raw.matchAll(/(\d{1,5})(?:\s?[-–]\s?(\d{1,5}))?/g)) {
-      const from = Number(a);
-      if (from < 1 || from > citablePages) continue;
-      const to = b === undefined ? from : Number(b);
-      spans.push([from, to > from && to <= citablePages ? to : from]);
+  renderer({ raw }) {
+    const parts: string[] = [];
+    let at = 0;
+    let linked = false;
+    for (const m of raw.matchAll(/(\d{1,5})(?:\s?[-–]\s?\d{1,5})?/g)) {
+      const page = Number(m[1]);
+      if (page < 1 || page > citablePages) continue;
+      // The accessible name holds the visible text ("2–3" of a range), as assistive speech expects.
+      const label = escapeHtml(t('openPdfPage', { page: m[0] }));
+      parts.push(escapeHtml(raw.slice(at, m.index)), `<button type="button" class="page" data-page="${page}" aria-label="${label}">${escapeHtml(m[0])}</button>`);
+      at = m.index + m[0].length;
+      linked = true;
     }
-    if (!spans.length) return '';
-    const one = spans.length === 1 && spans[0]![0] === spans[0]![1];
-    const button = ([from, to]: [number, number]) =>
-      `<button type="button" class="page" data-page="${from}" aria-label="${escapeHtml(t('openPdfPage', { page: String(from) }))}">${from === to ? from : `${from}–${to}`}</button>`;
-    const [open, close] = raw.startsWith('[') ? ['[', ']'] : ['(', ')'];
-    return `${blanks}<span class="pages">${open}${one ? 'p.' : 'pp.'} ${spans.map(button).join(', ')}${close}</span>`;
+    if (!linked) return '';
+    parts.push(escapeHtml(raw.slice(at)));
+    return parts.join('');
   },
 };
 
@@ -99,22 +106,23 @@ const marked = new Marked(options);
 
 // A video summary's times ("[4:05]", a range "[4:05–5:10]") become buttons that play the video
 // from there: made here, by us, from digits only; nothing the model writes can make one otherwise.
-const timePattern = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
+const timePattern = /^([ \t]*)\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
 const withTimes = new Marked(options, {
   extensions: [
     {
       name: 'time',
       level: 'inline',
-      start: (src: string) => src.match(/\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
+      // The blanks before a time go with it when it is dropped.
+      start: (src: string) => src.match(/[ \t]*\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
       tokenizer(src: string) {
         const m = timePattern.exec(src);
-        return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
+        return m ? { type: 'time', raw: m[0], blanks: m[1]!, text: m[2]! } : undefined;
       },
       // A time past the video's end points nowhere: dropped, like a citation of a unit that does not exist.
-      renderer: ({ text }: Tokens.Generic) =>
+      renderer: ({ text, blanks }: Tokens.Generic) =>
         parseTime(text as string) > videoSeconds
           ? ''
-          : `<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+          : `${blanks as string}<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
     },
   ],
 });

@@ -105,6 +105,35 @@ test('on an article, each chip highlights the paragraph it cites', async ({ exte
   await showPassage(page, answer, unitOf(prompt, 'Running a night train is expensive'), 'Running a night train is expensive.');
 });
 
+test('closing the sidebar takes the highlight with it, by its close button or by Escape', async ({ extension, mock, site }) => {
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const prompt = userPrompt(messages);
+      return `- Operators need subsidies ¶${unitOf(prompt, 'Running a night train is expensive')}\n- Six countries signed ¶${unitOf(prompt, 'ministers from six countries')}`;
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const closings: [string, () => Promise<void>][] = [
+    ['the close button', () => sidebar(page).getByRole('button', { name: 'Close' }).click()],
+    ['Escape', () => sidebar(page).getByRole('button', { name: 'Close' }).press('Escape')],
+  ];
+  for (const [how, close] of closings) {
+    await extension.summariseFromMenu(page);
+    const answer = sidebar(page).getByTestId('answer');
+    await expect(chips(answer), how).toHaveCount(2);
+    const prompt = userPrompt(mock.completions()[0]!.body.messages);
+    await showPassage(page, answer, unitOf(prompt, 'ministers from six countries'), 'ministers from six countries signed');
+    await close();
+    await expect(page.locator('precis-sidebar'), how).toHaveCount(0);
+    // Nothing stays painted on the page with no sidebar to say why.
+    await expect.poll(() => highlighted(page), { message: how }).toBeUndefined();
+    expect(await page.evaluate(() => CSS.highlights.size), how).toBe(0);
+  }
+});
+
 test('a follow-up answer in the sidebar cites the page too', async ({ extension, mock, site }) => {
   mock.set({
     apiKey: key,

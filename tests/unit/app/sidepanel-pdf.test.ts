@@ -158,6 +158,8 @@ describe('page citations of a PDF summary', () => {
 
     expect(await value({ type: 'pdf.open', jobId, page: 2, tabId: 1 })).toBe(true);
     expect(tabs[0]!.url).toBe('https://papers.example/report.pdf#page=2');
+    // The same file at another page is the same document: the panel still shows its summary.
+    expect(await value({ type: 'panel.content', tabId: 1 })).toEqual({ jobId });
     // Again from there: the address's own fragment is not kept.
     expect(await value({ type: 'pdf.open', jobId, page: 3, tabId: 1 })).toBe(true);
     expect(tabs[0]!.url).toBe('https://papers.example/report.pdf#page=3');
