@@ -111,7 +111,7 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
         {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { video: { seconds: job.videoRef?.seconds, onTime: seek } })} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { video: { seconds: job.videoRef?.seconds, onTime: seek } })} {...(job.pdf && { pdf: job.pdf })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

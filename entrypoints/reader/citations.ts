@@ -2,6 +2,7 @@
 // with the CSS Custom Highlight API, which paints a range without touching the page's DOM.
 import { buildUnitMap, placeOf, prepare, unitWords, type UnitMap } from '../../lib/extract/unit-map';
 import { citationHighlight as highlightName, clearCitationHighlight } from './highlight';
+
 /** A selection, then the page, may be summarised in turn; older extractions' citations are gone. */
 const keptMaps = 3;
 

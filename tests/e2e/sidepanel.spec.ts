@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
-import { expect, test, type Extension } from './fixtures';
+import { askFollowUp, expect, test, type Extension } from './fixtures';
 
 declare const chrome: any;
 
@@ -168,6 +168,12 @@ pdfServer('page citations open their page in the PDF’s tab and show its openin
   await expect(panel.getByRole('status').filter({ hasText: 'no longer open' })).toHaveCount(0);
   // The summary is still the tab's: the page of the same file is the same document.
   await expect(answer).toContainText('every week (p. 2).');
+
+  // A follow-up answer's page citations open their page too.
+  const thread = await askFollowUp(panel.locator('main.panel'), 'Which weeks are covered?');
+  await expect(thread.locator('button.page')).toHaveCount(2);
+  await thread.getByRole('button', { name: 'Open page 3–4 of the PDF' }).click();
+  await expect.poll(() => viewerPage(pdf), { timeout: 15_000 }).toBe('3');
 });
 
 pdfServer('a scanned PDF and a damaged one get their own messages; a PDF at an address without ".pdf" is read as one', async ({ extension, mock, pdfs }) => {
