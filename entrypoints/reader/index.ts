@@ -10,6 +10,7 @@ import { isVideoPage, readVideo, VideoUnreadable } from '../../lib/extract/video
 import { passageAt } from '../../lib/extract/video/transcript';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
 import { createCitations, type Citations } from './citations';
+import { clearCitationHighlight } from './highlight';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.
@@ -107,6 +108,9 @@ export default defineUnlistedScript({
         sendResponse(citations.show(msg.key, msg.unit));
       } else if (msg.type === 'citation.quote') {
         sendResponse(citations.quote(msg.key, msg.unit));
+      } else if (msg.type === 'citation.clear') {
+        clearCitationHighlight();
+        sendResponse(true);
       } else if (msg.type === 'video.quote') {
         const transcript = transcripts.get(msg.id);
         sendResponse(transcript && passageAt(transcript, msg.seconds));

@@ -7,6 +7,7 @@ import { SummaryView } from '../../components/SummaryView';
 import type { ErrorView } from '../../lib/errors';
 import { useActiveTab } from './useActiveTab';
 import { usePanelContent } from './usePanelContent';
+import { usePanelPort } from './usePanelPort';
 
 /**
  * "Summarise a PDF file…": the file stays on this computer; the reader gets it as a blob: URL of
@@ -48,8 +49,10 @@ function PdfPicker({ tabId }: { tabId: number | undefined }) {
 export function SidePanel() {
   const tabId = useActiveTab();
   const content = usePanelContent(tabId);
+  const highlighting = usePanelPort(tabId);
   return (
-    <main className="panel" aria-label={t('appName')} lang={languageTag()} data-tab={tabId}>
+    // A chip's click may paint a highlight in the tab: from then on, the panel's closing clears it.
+    <main className="panel" aria-label={t('appName')} lang={languageTag()} data-tab={tabId} onClickCapture={(e) => (e.target as Element).closest?.('button.cite') && highlighting()}>
       {content ? (
         // Keyed by tab: switching tabs starts the other tab's view afresh (its job, its thread).
         <SummaryView key={tabId} content={content} tabId={tabId} />

@@ -11,7 +11,7 @@ import { readPreferences, type Preferences } from '../preferences';
 import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '../privacy';
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
-import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
+import { classifySender, answer, jobPortRequest, panelPortTab, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
 import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
@@ -294,6 +294,9 @@ export function createPrecis(platform: Platform, self: Self) {
     connect(port: PortLike, rawSender: RawSender) {
       const sender = classifySender(rawSender, self);
       if (sender.kind !== 'stranger' && onDevice.accept(port, sender.kind === 'tab' ? sender.tab.id : undefined)) return;
+      // The side panel closed (or turned to another tab): the passage its chip showed is unexplained now.
+      const panelTab = panelPortTab(port, sender);
+      if (panelTab !== undefined) return port.onDisconnect(() => void tabs.send(panelTab, { type: 'citation.clear' }).catch(() => undefined));
       const jobId = jobPortRequest(port, sender);
       if (!jobId) return port.disconnect();
       let unsubscribe: (() => void) | undefined;

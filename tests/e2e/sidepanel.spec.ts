@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
+import { highlighted, unitOf, userPrompt } from './citation-helpers';
 import { askFollowUp, expect, test, type Extension } from './fixtures';
 
 declare const chrome: any;
@@ -238,6 +239,22 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   await popup.getByRole('button', { name: 'Summarise this page' }).click();
   await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
   await expect(third.locator('precis-sidebar')).toHaveCount(0);
+});
+
+pdfServer('a chip in the side panel highlights its passage in the tab, and closing the panel clears it', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: ({ messages }) => `- Six countries signed a declaration ¶${unitOf(userPrompt(messages), 'ministers from six countries')}.` });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  await extension.summariseFromMenu(page);
+  await panel.getByTestId('answer').locator('button.cite').click();
+  await expect.poll(async () => (await highlighted(page))?.text ?? '').toContain('ministers from six countries signed');
+  await panel.close();
+  // Nothing stays painted on the page with no panel to say why.
+  await expect.poll(() => highlighted(page)).toBeUndefined();
+  expect(await page.evaluate(() => CSS.highlights.size)).toBe(0);
 });
 
 pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel, for the tab it shows', async ({ extension, mock, site }, testInfo) => {

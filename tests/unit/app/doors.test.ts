@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { answer, classifySender, jobPortRequest, mayAsk, type Handlers, type Sender } from '../../../lib/app/doors';
+import { answer, classifySender, jobPortRequest, mayAsk, panelPortTab, type Handlers, type Sender } from '../../../lib/app/doors';
 import { protocol, type RequestOf, type RequestType } from '../../../lib/app/protocol';
 import { self } from './fake-platform';
 
@@ -133,5 +133,15 @@ describe('the door rules', () => {
     expect(jobPortRequest({ name: 'job:abc' }, { kind: 'stranger' })).toBeUndefined();
     expect(jobPortRequest({ name: 'job:' }, page)).toBeUndefined();
     expect(jobPortRequest({ name: 'ondevice:abc' }, page)).toBeUndefined();
+  });
+});
+
+describe('panelPortTab', () => {
+  it('names the tab a side panel shows, only for our own pages', () => {
+    expect(panelPortTab({ name: 'panel:42' }, page)).toBe(42);
+    expect(panelPortTab({ name: 'panel:42' }, contentScript)).toBeUndefined();
+    expect(panelPortTab({ name: 'panel:42' }, { kind: 'stranger' })).toBeUndefined();
+    expect(panelPortTab({ name: 'panel:x' }, page)).toBeUndefined();
+    expect(panelPortTab({ name: 'job:42' }, page)).toBeUndefined();
   });
 });
