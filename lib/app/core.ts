@@ -251,8 +251,9 @@ export function createPrecis(platform: Platform, self: Self) {
       const tab = await actingTab(sender, req.tabId);
       const job = await jobFor(req.jobId, sender);
       const video = job?.videoRef;
-      // Only a summary of this tab's video, and only where the video has that time.
-      if (tab?.id === undefined || !video || job.source?.kind !== 'page' || job.source.tabId !== tab.id || req.seconds > video.seconds) return undefined;
+      // Only a summary of this tab's video, and only where the video has that time (a live stream's length is 0: unknown).
+      const past = video && video.seconds > 0 && req.seconds > video.seconds;
+      if (tab?.id === undefined || !video || past || job.source?.kind !== 'page' || job.source.tabId !== tab.id) return undefined;
       const quote = await tabs.send(tab.id, { type: 'video.quote', id: video.id, seconds: req.seconds }).catch(() => undefined);
       return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
     },
