@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } fr
 import type { Conversation, Turn } from '../lib/chat/conversation';
 import type { ConversationSummary } from '../lib/chat/store';
 import { actionsFor } from '../lib/errors';
-import { CitedAnswer } from './CitedAnswer';
+import { CitedAnswer, type CitedSource } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
 import { UsageLine } from './UsageLine';
 import { ErrorPanel } from './ErrorPanel';
@@ -23,8 +23,8 @@ interface AssistantTurnProps {
   cite?: boolean;
   /** With `cite`, in the side panel: the tab whose page the citations point into. */
   citeTabId?: number;
-  /** About a video: its times play the video from there (a stable function: the turn is memoised). */
-  onTime?: (seconds: number) => void;
+  /** About a video: its times play the video from there and show what is said (stable: the turn is memoised). */
+  source?: CitedSource;
 }
 
 /**
@@ -32,7 +32,7 @@ interface AssistantTurnProps {
  * or one with no stored text yet); a finished earlier turn renders from the stored conversation,
  * so a long chat does not keep a port and a re-render per turn.
  */
-export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite, citeTabId, onTime }: AssistantTurnProps) {
+export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, cite, citeTabId, source }: AssistantTurnProps) {
   const job = useJob(last || !turn.content ? turn.jobId : undefined);
   const text = job?.text || turn.content;
   const streaming = !!job && isLive(job.status);
@@ -42,12 +42,12 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
     <div className="turn assistant" data-testid="assistant-turn">
       {job && (streaming || job.status === 'interrupted' || job.status === 'stopped') && <JobStatusLine job={job} />}
       {text &&
-        (cite && job?.citations ? (
+        (cite && (job?.citations || source) ? (
           <div className="answer">
-            <CitedAnswer jobId={job.id} text={text} units={job.citations.units} {...(citeTabId !== undefined && { tabId: citeTabId })} />
+            <CitedAnswer jobId={turn.jobId ?? ''} text={text} units={job?.citations?.units} {...(citeTabId !== undefined && { tabId: citeTabId })} {...(source && { source })} />
           </div>
         ) : (
-          <Markdown text={text} className="answer" {...(onTime && { onTime })} />
+          <Markdown text={text} className="answer" />
         ))}
       {job ? job.status === 'done' && <UsageLine usage={job.usage} /> : <UsageLine usage={turn.usage} />}
       {job?.error && <ErrorPanel error={job.error} onOpenOptions={openOptions} />}
@@ -70,7 +70,7 @@ export const AssistantTurn = memo(function AssistantTurn({ turn, last, onRetry, 
 
 function sameTurn(a: AssistantTurnProps, b: AssistantTurnProps): boolean {
   return (
-    a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite && a.citeTabId === b.citeTabId && a.onTime === b.onTime
+    a.turn.jobId === b.turn.jobId && a.turn.content === b.turn.content && a.last === b.last && a.onRetry === b.onRetry && a.cite === b.cite && a.citeTabId === b.citeTabId && a.source === b.source
   );
 }
 

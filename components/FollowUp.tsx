@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { CitedSource } from './CitedAnswer';
 import { AssistantTurn } from './ChatView';
 import { ErrorPanel } from './ErrorPanel';
 import { t } from './i18n';
@@ -10,10 +11,20 @@ import type { Conversation } from '../lib/chat/conversation';
  * Questions about the page under its summary: a thread that starts from the summary and belongs
  * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
  * `tabId`: in the side panel, the tab whose page it is (the sidebar's is the tab it sits in).
- * `onTime`: the page is a video, whose times in the answers play it from there.
+ * `video`: the page is a video, whose times in the answers play it from there and show what is said;
+ * `pdf`: a PDF, whose page citations in the answers open the page.
  */
-export function FollowUp({ summaryJobId, tabId, onTime }: { summaryJobId: string; tabId?: number; onTime?: (seconds: number) => void }) {
+export function FollowUp({ summaryJobId, tabId, video, pdf }: { summaryJobId: string; tabId?: number; video?: CitedSource['video']; pdf?: CitedSource['pdf'] }) {
   const [conversation, setConversation] = useState<Conversation>();
+  // Stable while the summary is the same: each turn is memoised on it.
+  const seconds = video?.seconds;
+  const onTime = video?.onTime;
+  const [pages, picked] = [pdf?.pages, pdf?.picked];
+  const source = useMemo<CitedSource | undefined>(
+    () =>
+      onTime ? { jobId: summaryJobId, video: { seconds, onTime } } : pages ? { jobId: summaryJobId, pdf: { pages, ...(picked && { picked }) } } : undefined,
+    [summaryJobId, seconds, onTime, pages, picked],
+  );
 
   useEffect(() => {
     let current = true;
@@ -50,7 +61,7 @@ export function FollowUp({ summaryJobId, tabId, onTime }: { summaryJobId: string
             {turn.content}
           </p>
         ) : (
-          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite {...(tabId !== undefined && { citeTabId: tabId })} {...(onTime && { onTime })} />
+          <AssistantTurn key={turn.jobId ?? i} turn={turn} last={turn === last} onRetry={retry} cite {...(tabId !== undefined && { citeTabId: tabId })} {...(source && { source })} />
         ),
       )}
       {error && <ErrorPanel error={error} />}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { cachedAge } from './cachedAge';
-import { CitedAnswer, CoverageLine } from './CitedAnswer';
+import { CitedAnswer, CoverageLine, type CitedSource } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
 import { ErrorPanel } from './ErrorPanel';
 import { FollowUp } from './FollowUp';
@@ -24,6 +24,13 @@ const openOptions = () => void sendRequest({ type: 'options.open' });
  */
 const resumable = (job: JobView) =>
   job.status === 'interrupted' || job.status === 'stopped' || (job.status === 'error' && !!job.error && actionsFor(job.error.kind).includes('retry'));
+
+/** The PDF or video a summary cites, for its page citations and times. */
+const sourceOf = (job: JobView, onTime: (seconds: number) => void): CitedSource => ({
+  jobId: job.id,
+  ...(job.pdf && { pdf: job.pdf }),
+  ...(job.video && { video: { seconds: job.videoRef?.seconds, onTime } }),
+});
 
 interface SummaryViewProps {
   content: SidebarContent;
@@ -94,17 +101,17 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
         )}
         {job?.text && (
           <div className="answer" data-testid="answer">
-            {job.citations ? (
-              <CitedAnswer jobId={job.id} text={job.text} units={job.citations.units} {...forTab} />
+            {job.citations || job.video || job.pdf ? (
+              <CitedAnswer jobId={job.id} text={job.text} units={job.citations?.units} {...forTab} source={sourceOf(job, seek)} />
             ) : (
-              <Markdown text={job.text} {...(job.video && { onTime: seek })} />
+              <Markdown text={job.text} />
             )}
           </div>
         )}
         {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { onTime: seek })} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { video: { seconds: job.videoRef?.seconds, onTime: seek } })} {...(job.pdf && { pdf: job.pdf })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

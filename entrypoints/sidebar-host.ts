@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { TabRequest } from '../lib/app/tab-protocol';
+import { clearCitationHighlight } from './reader/highlight';
 import { frameMessage, sidebarWidth, sidebarWidthKey, type FrameMessage } from '../lib/sidebar-frame';
 
 // Injecting again (a second "Summarise") re-runs this file in the same isolated world.
@@ -52,6 +53,8 @@ function createSidebar() {
     const hadFocus = document.activeElement === shown.host;
     shown.host.remove();
     shown = undefined;
+    // The passage a chip showed is explained by the sidebar: it goes with it.
+    clearCitationHighlight();
     if (hadFocus && returnFocus instanceof HTMLElement && returnFocus.isConnected) returnFocus.focus({ preventScroll: true });
     returnFocus = null;
   };

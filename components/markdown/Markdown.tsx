@@ -3,8 +3,16 @@ import { splitBlocks } from './blocks';
 import { renderMarkdown } from './render';
 
 // Each finished block keeps its props, so React skips it: only the growing last block re-renders.
-const Block = memo(function Block({ src, times, units, citeLabel }: { src: string; times: boolean; units?: number; citeLabel?: string }) {
-  const html = useMemo(() => renderMarkdown(src, { times, units, citeLabel }), [src, times, units, citeLabel]);
+interface BlockProps {
+  src: string;
+  times: boolean;
+  units?: number;
+  citeLabel?: string;
+  pages?: number;
+  videoSeconds?: number;
+}
+const Block = memo(function Block({ src, times, units, citeLabel, pages, videoSeconds }: BlockProps) {
+  const html = useMemo(() => renderMarkdown(src, { times, units, citeLabel, pages, videoSeconds }), [src, times, units, citeLabel, pages, videoSeconds]);
   // renderMarkdown escapes raw HTML and sanitises the result with DOMPurify.
   return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
 });
@@ -17,9 +25,13 @@ interface MarkdownProps {
   /** How many units the text may cite (chips; see renderMarkdown), and a chip's title. */
   units?: number;
   citeLabel?: string;
+  /** A PDF's page count: its page citations open the page (see renderMarkdown). */
+  pages?: number;
+  /** With `onTime`, the video's length: a time past it is not linked. */
+  videoSeconds?: number;
 }
 
-export function Markdown({ text, className, onTime, units, citeLabel }: MarkdownProps) {
+export function Markdown({ text, className, onTime, units, citeLabel, pages, videoSeconds }: MarkdownProps) {
   const blocks = useMemo(() => splitBlocks(text), [text]);
   // One listener for every time button, however many blocks there are.
   const onClick = (e: MouseEvent) => {
@@ -29,7 +41,7 @@ export function Markdown({ text, className, onTime, units, citeLabel }: Markdown
   return (
     <div className={className ? `markdown ${className}` : 'markdown'} onClick={onTime && onClick}>
       {blocks.map((src, i) => (
-        <Block key={i} src={src} times={!!onTime} units={units} citeLabel={citeLabel} />
+        <Block key={i} src={src} times={!!onTime} units={units} citeLabel={citeLabel} pages={pages} videoSeconds={videoSeconds} />
       ))}
     </div>
   );

@@ -19,6 +19,9 @@ const safeUrl = /^(?:https?:|mailto:)/i;
  */
 let citableUnits = 0;
 let citeLabel = '';
+/** A PDF's page count (its "(p. N)" become links) and a video's length in seconds (later times are not linked). */
+let citablePages = 0;
+let videoSeconds = Infinity;
 
 /** "¶3,¶8" after a point → a chip per unit (the sidebar makes them show their passage). */
 const citation: TokenizerAndRendererExtension = {
@@ -41,9 +44,55 @@ const citation: TokenizerAndRendererExtension = {
   },
 };
 
+const pageItem = String.raw`\d{1,5}(?:\s?[-–]\s?\d{1,5})?`;
+/**
+ * How a PDF's summary cites its pages (lib/jobs/summary-prompt.ts): "(p. 3)", "(pp. 3–5)", "[p. 3]",
+ * "(p. 3, 7)", and as Chinese summaries write them, "（第 3 页）", "（第 2–3 页）".
+ */
+const pageCitation = new RegExp(
+  String.raw`^[ \t]*(?:[([]pp?\.\s?${pageItem}(?:\s?[,，;]\s?(?:pp?\.\s?)?${pageItem})*[)\]]|[(（]第\s?${pageItem}(?:\s?[,，、]\s?${pageItem})*\s?页[)）])`,
+);
+const pageCitationStart = /[ \t]*(?:[([]pp?\.\s?\d|[(（]第\s?\d)/;
+
+/**
+ * A PDF's page citations → buttons that open the page (`button.page[data-page]`), the words around
+ * them kept: "(p. 3)" reads as written. A page the PDF does not have is not linked, and a citation
+ * with no page that exists is dropped (the blanks before it too), like a unit that does not exist.
+ */
+const pageCite: TokenizerAndRendererExtension = {
+  name: 'pageCite',
+  level: 'inline',
+  start(src) {
+    if (!citablePages) return undefined;
+    const at = src.search(pageCitationStart);
+    return at < 0 ? undefined : at;
+  },
+  tokenizer(src) {
+    const match = citablePages ? pageCitation.exec(src) : null;
+    return match ? { type: 'pageCite', raw: match[0] } : undefined;
+  },
+  renderer({ raw }) {
+    const parts: string[] = [];
+    let at = 0;
+    let linked = false;
+    for (const m of raw.matchAll(/(\d{1,5})(?:\s?[-–]\s?\d{1,5})?/g)) {
+      const page = Number(m[1]);
+      if (page < 1 || page > citablePages) continue;
+      // The accessible name holds the visible text ("2–3" of a range), as assistive speech expects.
+      const label = escapeHtml(t('openPdfPage', { page: m[0] }));
+      parts.push(escapeHtml(raw.slice(at, m.index)), `<button type="button" class="page" data-page="${page}" aria-label="${label}">${escapeHtml(m[0])}</button>`);
+      at = m.index + m[0].length;
+      linked = true;
+    }
+    if (!linked) return '';
+    parts.push(escapeHtml(raw.slice(at)));
+    return parts.join('');
+  },
+};
+
 const options = {
   gfm: true,
-  extensions: [citation],
+  extensions: [citation, pageCite],
   renderer: {
     html: ({ text }: Tokens.HTML | Tokens.Tag) => escapeHtml(text),
     image: ({ href, text }: Tokens.Image) =>
@@ -57,19 +106,23 @@ const marked = new Marked(options);
 
 // A video summary's times ("[4:05]", a range "[4:05–5:10]") become buttons that play the video
 // from there: made here, by us, from digits only; nothing the model writes can make one otherwise.
-const timePattern = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
+const timePattern = /^([ \t]*)\[((?:\d{1,2}:)?\d{1,2}:\d{2})(?:\s*[-–]\s*(?:\d{1,2}:)?\d{1,2}:\d{2})?\]/;
 const withTimes = new Marked(options, {
   extensions: [
     {
       name: 'time',
       level: 'inline',
-      start: (src: string) => src.match(/\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
+      // The blanks before a time go with it when it is dropped.
+      start: (src: string) => src.match(/[ \t]*\[(?:\d{1,2}:)?\d{1,2}:\d{2}/)?.index,
       tokenizer(src: string) {
         const m = timePattern.exec(src);
-        return m ? { type: 'time', raw: m[0], text: m[1]! } : undefined;
+        return m ? { type: 'time', raw: m[0], blanks: m[1]!, text: m[2]! } : undefined;
       },
-      renderer: ({ text }: Tokens.Generic) =>
-        `<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
+      // A time past the video's end points nowhere: dropped, like a citation of a unit that does not exist.
+      renderer: ({ text, blanks }: Tokens.Generic) =>
+        parseTime(text as string) > videoSeconds
+          ? ''
+          : `${blanks as string}<button type="button" class="time" data-seconds="${parseTime(text as string)}" aria-label="${escapeHtml(t('seekTo', { time: text as string }))}">${escapeHtml(text as string)}</button>`,
     },
   ],
 });
@@ -95,7 +148,7 @@ const allowedTags = [
 // Set once: passing the config to every sanitize() call re-parses it per render.
 purify.setConfig({
   ALLOWED_TAGS: allowedTags,
-  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'aria-label'],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', 'align', 'target', 'rel', 'type', 'data-seconds', 'data-unit', 'data-page', 'aria-label'],
   ALLOWED_URI_REGEXP: safeUrl,
 });
 
@@ -106,16 +159,24 @@ export interface RenderOptions {
   units?: number;
   /** A chip's title, "{n}" standing for its unit. */
   citeLabel?: string;
+  /** A PDF's page count: its page citations of pages 1..pages become buttons (`button.page[data-page]`). */
+  pages?: number;
+  /** With `times`, the video's length: a later time is dropped. */
+  videoSeconds?: number;
 }
 
 export function renderMarkdown(src: string, opts: RenderOptions = {}): string {
   citableUnits = opts.units ?? 0;
   citeLabel = opts.citeLabel ?? '';
+  citablePages = opts.pages ?? 0;
+  videoSeconds = opts.videoSeconds || Infinity;
   try {
     return purify.sanitize((opts.times ? withTimes : marked).parse(src, { async: false }));
   } finally {
     citableUnits = 0;
     citeLabel = '';
+    citablePages = 0;
+    videoSeconds = Infinity;
   }
 }
 

@@ -110,6 +110,7 @@ export function browserPlatform(): Platform {
       },
       get: (tabId) => browser.tabs.get(tabId).catch(() => undefined),
       send: (tabId, request) => browser.tabs.sendMessage(tabId, request),
+      navigate: (tabId, url) => openAddress(tabId, url),
       inject: async (tabId, script) => void (await browser.scripting.executeScript({ target: { tabId }, files: [scriptFiles[script]] })),
     },
     async setLocalOriginRule(baseUrl) {
@@ -167,3 +168,28 @@ export const asPortLike = (port: Browser.runtime.Port): PortLike => ({
   onMessage: (listener) => port.onMessage.addListener(listener),
   onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
 });
+
+/**
+ * Sends a tab to `url`. Chrome's PDF viewer opens at the page an address names (#page=N) only when
+ * it loads, and a change of fragment alone is no load: the tab is loaded again once its address is
+ * the new one (reloading before would load the old one). The file comes back from the cache.
+ */
+async function openAddress(tabId: number, url: string): Promise<void> {
+  const before = (await browser.tabs.get(tabId)).url;
+  if (before?.split('#')[0] !== url.split('#')[0]) return void (await browser.tabs.update(tabId, { url }));
+  if (before === url) return browser.tabs.reload(tabId);
+  const committed = new Promise<void>((resolve) => {
+    const done = () => {
+      browser.tabs.onUpdated.removeListener(onUpdated);
+      clearTimeout(timer);
+      resolve();
+    };
+    const onUpdated = (id: number, change: { url?: string }) => id === tabId && change.url === url && done();
+    // A browser that reports no change of address (the fragment alone) must not hang the click.
+    const timer = setTimeout(done, 2_000);
+    browser.tabs.onUpdated.addListener(onUpdated);
+  });
+  await browser.tabs.update(tabId, { url });
+  await committed;
+  await browser.tabs.reload(tabId);
+}

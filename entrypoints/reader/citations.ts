@@ -1,8 +1,8 @@
 // The page side of citations: the unit maps of this page's recent extractions, and showing a unit
 // with the CSS Custom Highlight API, which paints a range without touching the page's DOM.
-import { buildUnitMap, placeOf, unitWords, type UnitMap } from '../../lib/extract/unit-map';
+import { buildUnitMap, placeOf, prepare, unitWords, type UnitMap } from '../../lib/extract/unit-map';
+import { citationHighlight as highlightName, clearCitationHighlight } from './highlight';
 
-const highlightName = 'precis-citation';
 /** A selection, then the page, may be summarised in turn; older extractions' citations are gone. */
 const keptMaps = 3;
 
@@ -16,8 +16,21 @@ function ensureStyle() {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
 
+/** The longest the page's indexing waits for an idle moment: by then a summary has usually arrived. */
+const idleTimeoutMs = 3_000;
+
 export function createCitations() {
   const maps = new Map<string, UnitMap>();
+
+  /**
+   * Indexes the page for `map` once it is idle (some 27–50 ms on a 1 MB page, measured in
+   * bench/citations.bench.ts), while the model writes: the first chip clicked then shows its passage at once.
+   */
+  function prepareWhenIdle(map: UnitMap) {
+    const run = () => maps.get(map.key) === map && prepare(map);
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: idleTimeoutMs });
+    else setTimeout(run, 0);
+  }
 
   return {
     /** Numbers the units of `text` (an extraction of this page); returns the name citations will use for them. */
@@ -25,6 +38,7 @@ export function createCitations() {
       const map = buildUnitMap(document.body ?? document.documentElement, text, crypto.randomUUID());
       maps.set(map.key, map);
       for (const old of maps.keys()) if (maps.size > keptMaps) maps.delete(old);
+      prepareWhenIdle(map);
       return map.key;
     },
 
@@ -40,7 +54,7 @@ export function createCitations() {
       const highlights = typeof CSS !== 'undefined' && 'highlights' in CSS;
       if (!place) {
         // The last passage shown must not pass for this one.
-        if (highlights) CSS.highlights.delete(highlightName);
+        clearCitationHighlight();
         return false;
       }
       // A browser without the Highlight API still scrolls to the passage.

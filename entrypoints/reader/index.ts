@@ -7,8 +7,10 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractPage } from '../../lib/extract/page';
 import type { PageContent } from '../../lib/extract/page-content';
 import { isVideoPage, readVideo, VideoUnreadable } from '../../lib/extract/video/read-video';
+import { passageAt } from '../../lib/extract/video/transcript';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
 import { createCitations, type Citations } from './citations';
+import { clearCitationHighlight } from './highlight';
 import { onDeviceReady, summariseOnDevice, type SummarizerApi } from '../../lib/offline/on-device';
 
 // Injecting again re-runs this file in the same isolated world: listen once.
@@ -29,6 +31,17 @@ async function streamOnDevice(token: string) {
   }
 }
 
+/** Transcripts read here, by video id: what a time in a summary shows when hovered. A few: YouTube navigates in place. */
+const transcripts = new Map<string, string>();
+const keptTranscripts = 3;
+
+function rememberTranscript(page: PageContent) {
+  if (page.source !== 'video' || !page.video) return;
+  transcripts.delete(page.video.id);
+  transcripts.set(page.video.id, page.text);
+  for (const old of transcripts.keys()) if (transcripts.size > keptTranscripts) transcripts.delete(old);
+}
+
 /** The page for a summary or a chat: a video's transcript on a video page, the page's text elsewhere. */
 async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, citations: Citations): Promise<PageContent | { unreadable: string }> {
   if (!isVideoPage(location.href) || (msg.useSelection && String(getSelection() ?? '').trim())) {
@@ -39,7 +52,7 @@ async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, cita
     return { ...page, extraction: citations.remember(page.text) };
   }
   try {
-    return await readVideo(
+    const video = await readVideo(
       {
         href: location.href,
         // Only the inline scripts that hold YouTube's data: serialising the whole page costs more.
@@ -57,6 +70,8 @@ async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, cita
       },
       { descriptionOnly: msg.videoDescription },
     );
+    rememberTranscript(video);
+    return video;
   } catch (err) {
     if (err instanceof VideoUnreadable) return { unreadable: err.problem };
     throw err;
@@ -93,6 +108,12 @@ export default defineUnlistedScript({
         sendResponse(citations.show(msg.key, msg.unit));
       } else if (msg.type === 'citation.quote') {
         sendResponse(citations.quote(msg.key, msg.unit));
+      } else if (msg.type === 'citation.clear') {
+        clearCitationHighlight();
+        sendResponse(true);
+      } else if (msg.type === 'video.quote') {
+        const transcript = transcripts.get(msg.id);
+        sendResponse(transcript && passageAt(transcript, msg.seconds));
       } else if (msg.type === 'ondevice.ready') {
         void onDeviceReady(summarizerApi()).then(sendResponse);
         return true;

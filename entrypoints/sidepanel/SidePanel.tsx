@@ -1,11 +1,13 @@
 import { useRef, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
+import { pickedFiles } from '../../components/picked-files';
 import { languageTag, t } from '../../components/i18n';
 import { sendRequest, viewOf } from '../../components/sendRequest';
 import { SummaryView } from '../../components/SummaryView';
 import type { ErrorView } from '../../lib/errors';
 import { useActiveTab } from './useActiveTab';
 import { usePanelContent } from './usePanelContent';
+import { usePanelPort } from './usePanelPort';
 
 /**
  * "Summarise a PDF file…": the file stays on this computer; the reader gets it as a blob: URL of
@@ -17,8 +19,12 @@ function PdfPicker({ tabId }: { tabId: number | undefined }) {
   async function pick(file: File | undefined) {
     if (!file || tabId === undefined) return;
     setError(undefined);
-    if (blobUrl.current) URL.revokeObjectURL(blobUrl.current);
+    if (blobUrl.current) {
+      URL.revokeObjectURL(blobUrl.current);
+      pickedFiles.delete(blobUrl.current);
+    }
     blobUrl.current = URL.createObjectURL(file);
+    pickedFiles.add(blobUrl.current);
     await sendRequest({ type: 'summarise.pdfFile', tabId, url: blobUrl.current, name: file.name }).catch((err: unknown) => setError(viewOf(err)));
   }
   return (
@@ -43,8 +49,10 @@ function PdfPicker({ tabId }: { tabId: number | undefined }) {
 export function SidePanel() {
   const tabId = useActiveTab();
   const content = usePanelContent(tabId);
+  const highlighting = usePanelPort(tabId);
   return (
-    <main className="panel" aria-label={t('appName')} lang={languageTag()} data-tab={tabId}>
+    // A chip's click may paint a highlight in the tab: from then on, the panel's closing clears it.
+    <main className="panel" aria-label={t('appName')} lang={languageTag()} data-tab={tabId} onClickCapture={(e) => (e.target as Element).closest?.('button.cite') && highlighting()}>
       {content ? (
         // Keyed by tab: switching tabs starts the other tab's view afresh (its job, its thread).
         <SummaryView key={tabId} content={content} tabId={tabId} />

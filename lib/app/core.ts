@@ -11,7 +11,7 @@ import { readPreferences, type Preferences } from '../preferences';
 import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '../privacy';
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
-import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
+import { classifySender, answer, jobPortRequest, panelPortTab, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
 import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
@@ -185,6 +185,27 @@ export function createPrecis(platform: Platform, self: Self) {
     return tabs.send(tab.id, { type, key: cited.key, unit: req.unit }).catch(() => undefined);
   }
 
+  /** The PDF summary `jobId` (of the sender's tab, or any for our pages) whose pages include `page`. */
+  async function pdfJob(jobId: string, page: number, sender: KnownSender) {
+    const job = await jobFor(jobId, sender);
+    return job?.pdf && page <= job.pdf.pages && job.source?.kind === 'page' && job.source.format === 'pdf' ? { job, source: job.source } : undefined;
+  }
+
+  /**
+   * Opens page `page` of a PDF summary's file in the tab it was made in, while that tab still shows
+   * the file: the viewers of Chrome and Firefox open the page an address's `#page=N` names. A file
+   * picked in the side panel is in no tab (its panel opens it); another page in the tab is not ours to leave.
+   */
+  async function openPdfPage(req: { jobId: string; page: number; tabId?: number }, sender: KnownSender): Promise<boolean> {
+    const found = await pdfJob(req.jobId, req.page, sender);
+    const tab = await actingTab(sender, req.tabId);
+    if (!found || tab?.id === undefined || found.source.tabId !== tab.id || found.job.pdf?.picked) return false;
+    const file = found.source.url.split('#')[0]!;
+    if (tab.url?.split('#')[0] !== file) return false;
+    await tabs.navigate(tab.id, `${file}#page=${req.page}`);
+    return true;
+  }
+
   const handlers: Handlers = {
     'settings.get': () => settings.getPublic(),
     'settings.save': (req) => settings.save(req.settings),
@@ -222,6 +243,18 @@ export function createPrecis(platform: Platform, self: Self) {
     'citation.show': async (req, sender) => (await citation('citation.show', req, sender)) === true,
     'citation.quote': async (req, sender) => {
       const quote = await citation('citation.quote', req, sender);
+      return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
+    },
+    'pdf.open': (req, sender) => openPdfPage(req, sender),
+    'pdf.quote': async (req, sender) => (await pdfJob(req.jobId, req.page, sender))?.job.pageOpenings?.[req.page - 1],
+    'video.quote': async (req, sender) => {
+      const tab = await actingTab(sender, req.tabId);
+      const job = await jobFor(req.jobId, sender);
+      const video = job?.videoRef;
+      // Only a summary of this tab's video, and only where the video has that time (a live stream's length is 0: unknown).
+      const past = video && video.seconds > 0 && req.seconds > video.seconds;
+      if (tab?.id === undefined || !video || past || job.source?.kind !== 'page' || job.source.tabId !== tab.id) return undefined;
+      const quote = await tabs.send(tab.id, { type: 'video.quote', id: video.id, seconds: req.seconds }).catch(() => undefined);
       return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
     },
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
@@ -262,6 +295,9 @@ export function createPrecis(platform: Platform, self: Self) {
     connect(port: PortLike, rawSender: RawSender) {
       const sender = classifySender(rawSender, self);
       if (sender.kind !== 'stranger' && onDevice.accept(port, sender.kind === 'tab' ? sender.tab.id : undefined)) return;
+      // The side panel closed (or turned to another tab): the passage its chip showed is unexplained now.
+      const panelTab = panelPortTab(port, sender);
+      if (panelTab !== undefined) return port.onDisconnect(() => void tabs.send(panelTab, { type: 'citation.clear' }).catch(() => undefined));
       const jobId = jobPortRequest(port, sender);
       if (!jobId) return port.disconnect();
       let unsubscribe: (() => void) | undefined;

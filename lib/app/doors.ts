@@ -3,7 +3,7 @@
 import { appErrors, describeError } from '../errors';
 import type { PortLike, TabRef } from './ports';
 import { audienceOf, parseRequest, type ReplyOf, type Reply, type RequestOf, type RequestType } from './protocol';
-import { jobPortPrefix } from './tab-protocol';
+import { jobPortPrefix, panelPortPrefix } from './tab-protocol';
 
 /** A message's sender, as the browser describes it. */
 export interface RawSender {
@@ -61,6 +61,13 @@ export async function answer(handlers: Handlers, raw: unknown, sender: Sender): 
 }
 
 /** The id a `job:<id>` port asks to follow, if the port is one and its sender is ours. */
+/** The tab a side panel's port (`panel:<tabId>`, from one of our pages only) says the panel shows. */
+export function panelPortTab(port: Pick<PortLike, 'name'>, sender: Sender): number | undefined {
+  if (sender.kind !== 'page' || !port.name.startsWith(panelPortPrefix)) return undefined;
+  const tabId = Number(port.name.slice(panelPortPrefix.length));
+  return Number.isInteger(tabId) && tabId >= 0 ? tabId : undefined;
+}
+
 export function jobPortRequest(port: Pick<PortLike, 'name'>, sender: Sender): string | undefined {
   if (sender.kind === 'stranger' || !port.name.startsWith(jobPortPrefix)) return undefined;
   return port.name.slice(jobPortPrefix.length) || undefined;

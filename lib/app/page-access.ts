@@ -1,5 +1,6 @@
 // Reaching into a tab: the content scripts we inject on demand (activeTab + scripting), the page
 // text the reader extracts, and the sidebar (or side panel) the background shows.
+import { pageKey } from '../chat/conversation';
 import { appErrors, type ErrorView } from '../errors';
 import { z } from 'zod';
 import { pageContent, type PageContent } from '../extract/page-content';
@@ -80,7 +81,8 @@ export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
     /** What the sidebar in `tab` shows, while the tab still shows the page it was shown for. */
     async shownIn(tab: TabRef & { id: number }): Promise<SidebarContent | undefined> {
       const shown = (await session.get(shownKey(tab.id))) as (SidebarContent & { url?: string }) | undefined;
-      if (!shown || shown.url !== tab.url) return undefined;
+      // The same page at another fragment (#section, a PDF's #page=N a page citation opened) still shows its summary.
+      if (!shown || !shown.url || !tab.url || pageKey(shown.url) !== pageKey(tab.url)) return undefined;
       const { url: _, ...content } = shown;
       return content;
     },

@@ -28,6 +28,8 @@ export interface Tabs {
   /** The tab with this id, or undefined when it was closed. */
   get(tabId: number): Promise<TabRef | undefined>;
   send(tabId: number, request: TabRequest): Promise<unknown>;
+  /** Sends the tab to `url` (a PDF's own address with `#page=N`: its viewer opens that page). */
+  navigate(tabId: number, url: string): Promise<void>;
   /** Injects a content script; rejects where the browser keeps extensions out. */
   inject(tabId: number, script: ContentScriptName): Promise<void>;
 }

@@ -154,6 +154,14 @@ export const protocol = {
    */
   'citation.show': { audience: 'tab', shape: { jobId: id, unit: citedUnit, tabId: tabId.optional() }, reply: replies<boolean>() },
   'citation.quote': { audience: 'tab', shape: { jobId: id, unit: citedUnit, tabId: tabId.optional() }, reply: replies<string | undefined>() },
+  /**
+   * From the side panel (PDFs are shown nowhere else), a PDF summary's page citation: open page `page` of the PDF in the tab the summary was made in
+   * (false when that tab no longer shows it), or the page's opening words (from the job: no tab needed).
+   */
+  'pdf.open': { audience: 'page', shape: { jobId: id, page: citedUnit, tabId: tabId.optional() }, reply: replies<boolean>() },
+  'pdf.quote': { audience: 'page', shape: { jobId: id, page: citedUnit }, reply: replies<string | undefined>() },
+  /** A video summary's time: what the transcript says there, asked of the page reader that read it. */
+  'video.quote': { audience: 'tab', shape: { jobId: id, seconds: z.number().min(0).max(7 * 24 * 3600), tabId: tabId.optional() }, reply: replies<string | undefined>() },
   /** From the popup, until a provider is set up: the guided setup. */
   'welcome.open': { audience: 'page', shape: {}, reply: replies<void>() },
   'cache.stats': { audience: 'page', shape: {}, reply: replies<CacheStats>() },

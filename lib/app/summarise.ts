@@ -13,7 +13,7 @@ import type { ProviderConfig } from '../llm/types';
 import { summariseOffline } from '../offline';
 import { withSelection, type Preferences } from '../preferences';
 import { collectPdf, type PdfReader } from '../pdf/collect';
-import { fileNameOf, isPdfUrl, pdfPageContent } from '../pdf/document';
+import { fileNameOf, isPdfUrl, pageOpenings, pdfPageContent } from '../pdf/document';
 import type { PageAccess, SidebarContent } from './page-access';
 import type { Surface } from './surface';
 import type { OnDeviceModel, TabRef, Tabs } from './ports';
@@ -69,6 +69,7 @@ export function createSummarise(deps: SummariseDeps) {
     const base = {
       kind: 'summary' as const,
       ...(page.source === 'video' && { video: true }),
+      ...(page.source === 'video' && page.video && { videoRef: { id: page.video.id, seconds: page.video.seconds } }),
       title: page.title || page.url,
       ...(page.title && page.dir ? { titleDir: page.dir } : {}),
       origin,
@@ -118,6 +119,9 @@ export function createSummarise(deps: SummariseDeps) {
       run: async (io) => {
         const doc = await collectPdf(deps.readPdf, target.url, { signal: io.signal, onProgress: (done, total) => io.onProgress({ phase: 'read', done, total }) });
         const page = readablePage(pdfPageContent(doc));
+        // A file picked in the side panel is in no tab: only that panel can open it again.
+        const picked = target.url.startsWith('blob:') ? { picked: target.url } : {};
+        io.describe({ pdf: { pages: doc.pages.length, ...picked }, pageOpenings: pageOpenings(doc.pages) });
         if (!provider) return io.onDelta(summariseOffline(page).markdown);
         const template = templateFor(origin, prefs, page);
         return runSummary(page, {

@@ -22,11 +22,17 @@ export type TabRequest =
   | { type: 'citation.show'; key: string; unit: number }
   /** The text of unit `unit` of the extraction named `key`, or undefined. */
   | { type: 'citation.quote'; key: string; unit: number }
+  /** What the video `id`'s transcript (as the reader read it) says at `seconds`, or undefined. */
+  | { type: 'video.quote'; id: string; seconds: number }
+  /** Paint no citation highlight any more: the view that explained it has closed. */
+  | { type: 'citation.clear' }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */
   | { type: 'sidebar.show' };
 
 /** Ports are named by purpose: `job:<id>` streams one job to one view. */
 export const jobPortPrefix = 'job:';
+/** `panel:<tabId>`: the side panel is open on that tab; when the port closes, the tab's citation highlight goes. */
+export const panelPortPrefix = 'panel:';
 /** `ondevice:<token>`: the content script streams an on-device summary to the background job. */
 export const onDevicePortPrefix = 'ondevice:';
 

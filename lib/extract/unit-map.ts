@@ -117,6 +117,14 @@ function reindex(map: UnitMap): TextIndex {
   return index;
 }
 
+/**
+ * Indexes the page and finds every unit now, unless done already: the page reader calls it when the
+ * page is idle, so that the first citation clicked costs a look-up, not a walk over the page.
+ */
+export function prepare(map: UnitMap): void {
+  if (!map.index) reindex(map);
+}
+
 /** Where unit `n` (1-based) is in the page's text index, indexing the page first if need be. */
 export function locate(map: UnitMap, n: number): Found | undefined {
   if (!map.index) reindex(map);

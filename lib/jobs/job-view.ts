@@ -61,6 +61,13 @@ export interface JobView {
   coverage?: { read: number; total: number };
   /** Of a video's transcript: the times in its text play the video from there. */
   video?: boolean;
+  /** That video: its id (the page reader keeps its transcript under it, for a time's passage) and its length. */
+  videoRef?: { id: string; seconds: number };
+  /**
+   * Of a PDF, once read: its page count (its page citations of pages 1..pages open the page), and,
+   * for a file picked in the side panel, the blob: URL that panel made for it (no tab shows it).
+   */
+  pdf?: { pages: number; picked?: string };
   /** No provider is set up: written without one, by ranking the page's sentences or by the browser's own model. */
   offline?: 'extractive' | 'on-device';
 }

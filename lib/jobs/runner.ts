@@ -15,6 +15,8 @@ export interface JobRecord extends JobView {
   requestHashes: string[];
   /** What the job was started from, so that a worker that died under it can start it again. */
   source?: JobSource;
+  /** A PDF's pages' opening words, page n's at n − 1: a page citation's hover text (not sent with every view). */
+  pageOpenings?: string[];
 }
 
 /** A summary of the page in a tab, or the answer to a conversation's last question. */
@@ -49,6 +51,8 @@ export interface JobIo {
   onDelta(text: string): void;
   onStatus(status: ClientStatus): void;
   onProgress(progress: Progress): void;
+  /** What the job learnt about its source while running (a PDF's pages, once read). */
+  describe(facts: Pick<JobRecord, 'pdf' | 'pageOpenings'>): void;
 }
 
 export interface JobRunnerDeps {
@@ -71,6 +75,7 @@ export interface StartJob {
   citations?: JobRecord['citations'];
   coverage?: JobRecord['coverage'];
   video?: boolean;
+  videoRef?: JobRecord['videoRef'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -88,7 +93,7 @@ interface LiveJob {
 }
 
 export function toJobView(record: JobRecord): JobView {
-  const { updatedAt: _u, requestHashes: _h, source: _s, ...view } = record;
+  const { updatedAt: _u, requestHashes: _h, source: _s, pageOpenings: _p, ...view } = record;
   return view;
 }
 
@@ -171,6 +176,10 @@ export function createJobRunner(deps: JobRunnerDeps) {
         update(job, { status: job.record.status === 'queued' ? 'running' : job.record.status, progress });
         persistSoon(job);
       },
+      describe(facts) {
+        update(job, facts);
+        persistSoon(job);
+      },
     };
     return jobIo;
   }
@@ -202,6 +211,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.citations && { citations: input.citations }),
       ...(input.coverage && { coverage: input.coverage }),
       ...(input.video && { video: true }),
+      ...(input.videoRef && { videoRef: input.videoRef }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

@@ -44,6 +44,19 @@ export function markedText(pages: readonly string[]): string {
     .join('\n\n');
 }
 
+/** Words of a page's opening shown when its citation is hovered: enough to recognise the page. */
+const openingChars = 200;
+
+/** Each page's opening words ('' for a page without text), cut at a word where one ends near the limit. */
+export function pageOpenings(pages: readonly string[]): string[] {
+  return pages.map((text) => {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    if (flat.length <= openingChars) return flat;
+    const cut = flat.lastIndexOf(' ', openingChars);
+    return `${flat.slice(0, cut > openingChars / 2 ? cut : openingChars)}…`;
+  });
+}
+
 /** The PDF as page content for the summary plan: nothing in it depends on where the file came from. */
 export function pdfPageContent(doc: PdfText): PageContent {
   return {

@@ -47,18 +47,20 @@ test('cited units become chips that show their passage, after the page re-render
   const answer = panel.getByTestId('answer');
   await expect(panel.locator('[data-status=done]')).toBeVisible();
 
-  // A chip per cited unit that exists; ¶999 names none and is dropped, marker and all.
-  await expect(chips(answer)).toHaveCount(5);
+  // A chip per cited unit that exists (short posts, items and rows share a unit: one chip for
+  // two passages in it); ¶999 names none and is dropped, marker and all.
+  const prompt = userPrompt(mock.completions()[0]!.body.messages);
+  const ferry = new Set([unitOf(prompt, 'ferry to the islands'), unitOf(prompt, 'fish market')]).size;
+  await expect(chips(answer)).toHaveCount(3 + ferry);
   await expect(answer).not.toContainText('¶');
   await expect(answer).not.toContainText('999');
   await expect(answer.getByRole('listitem').nth(3)).toHaveText('A point the page never made.');
-  const prompt = userPrompt(mock.completions()[0]!.body.messages);
   await expect(panel.getByTestId('coverage')).toHaveText(/^Read all \d+ words$/);
 
   // Hovering shows the passage.
   const stepUnit = unitOf(prompt, 'Reopen it before');
-  await answer.locator(`button.cite[data-unit="${stepUnit}"]`).hover();
-  await expect(panel.getByTestId('cite-quote')).toHaveText('Reopen it before the regatta in 2027');
+  await answer.locator(`button.cite[data-unit="${stepUnit}"]`).first().hover();
+  await expect(panel.getByTestId('cite-quote')).toContainText('Reopen it before the regatta in 2027');
 
   // A list item, far down the page: scrolled into view and highlighted.
   await showPassage(page, answer, stepUnit, 'Reopen it before the regatta in 2027');
@@ -79,8 +81,9 @@ test('cited units become chips that show their passage, after the page re-render
   expect(await page.evaluate(() => document.querySelectorAll('body *:not(#app, #app *, script, precis-sidebar)').length)).toBe(0);
 
   // A passage the page no longer has: the sidebar says so, and nothing stays highlighted.
-  await page.evaluate(() => document.querySelector('table')!.remove());
-  await answer.locator(`button.cite[data-unit="${unitOf(prompt, 'Stone and concrete')}"]`).click();
+  // (The plan's short steps and rows share units: the list and the table go.)
+  await page.evaluate(() => document.querySelectorAll('ol, table').forEach((e) => e.remove()));
+  await answer.locator(`button.cite[data-unit="${unitOf(prompt, 'Stone and concrete')}"]`).first().click();
   await expect(panel.getByRole('status').filter({ hasText: 'This passage is no longer on the page.' })).toBeVisible();
   expect(await highlighted(page)).toBeUndefined();
 });
@@ -103,6 +106,44 @@ test('on an article, each chip highlights the paragraph it cites', async ({ exte
   const prompt = userPrompt(mock.completions()[0]!.body.messages);
   await showPassage(page, answer, unitOf(prompt, 'ministers from six countries'), 'Still, ministers from six countries signed a declaration');
   await showPassage(page, answer, unitOf(prompt, 'Running a night train is expensive'), 'Running a night train is expensive.');
+});
+
+test('closing the sidebar takes the highlight with it, by its close button or by Escape', async ({ extension, mock, site }) => {
+  mock.set({
+    apiKey: key,
+    reply: ({ messages }) => {
+      const prompt = userPrompt(messages);
+      return `- Operators need subsidies ¶${unitOf(prompt, 'Running a night train is expensive')}\n- Six countries signed ¶${unitOf(prompt, 'ministers from six countries')}`;
+    },
+  });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const closings: [string, () => Promise<void>][] = [
+    ['the close button', () => sidebar(page).getByRole('button', { name: 'Close' }).click()],
+    [
+      'Escape',
+      async () => {
+        await sidebar(page).getByRole('button', { name: 'Close' }).focus();
+        // Key down only until it is gone: a key-up sent into the removed frame can leave Playwright waiting (sidebar.spec.ts).
+        await page.keyboard.down('Escape');
+        await expect(page.locator('precis-sidebar')).toHaveCount(0);
+        await page.keyboard.up('Escape');
+      },
+    ],
+  ];
+  for (const [how, close] of closings) {
+    await extension.summariseFromMenu(page);
+    const answer = sidebar(page).getByTestId('answer');
+    await expect(chips(answer), how).toHaveCount(2);
+    const prompt = userPrompt(mock.completions()[0]!.body.messages);
+    await showPassage(page, answer, unitOf(prompt, 'ministers from six countries'), 'ministers from six countries signed');
+    await close();
+    await expect(page.locator('precis-sidebar'), how).toHaveCount(0);
+    // Nothing stays painted on the page with no sidebar to say why.
+    await expect.poll(() => highlighted(page), { message: how }).toBeUndefined();
+    expect(await page.evaluate(() => CSS.highlights.size), how).toBe(0);
+  }
 });
 
 test('a follow-up answer in the sidebar cites the page too', async ({ extension, mock, site }) => {

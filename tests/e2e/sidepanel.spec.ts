@@ -8,7 +8,8 @@ import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
-import { expect, test, type Extension } from './fixtures';
+import { highlighted, unitOf, userPrompt } from './citation-helpers';
+import { askFollowUp, expect, test, type Extension } from './fixtures';
 
 declare const chrome: any;
 
@@ -23,6 +24,7 @@ const pdfServer = test.extend<object, { pdfs: { url: string } }>({
         ...(hasCorpus && { '/copy/paper.pdf': await readFile(resolve(corpusPdfs, 'tracemonkey.pdf')) }),
         '/papers/2026-report': { body: await textPdf(3), type: 'application/pdf' },
         '/report-150.pdf': await textPdf(150, { title: 'Rail survey 2026' }),
+        '/survey-5.pdf': await textPdf(5),
         '/scan.pdf': await scannedPdf(3),
         '/corrupt.pdf': corruptPdf(),
       });
@@ -47,6 +49,12 @@ async function openPanel(extension: Extension, activeTab: Page): Promise<Page> {
 /** Each side panel opening the background asked for, with whether it came inside the gesture. */
 const panelOpens = async (extension: Extension) =>
   (await extension.worker()).evaluate(() => (globalThis as any).precisTest.panelOpens as Array<{ tabId: number; inGesture: boolean }>);
+
+/** The page Chrome's own PDF viewer in `tab` says it shows (its toolbar's page field), '' until it is there. */
+async function viewerPage(tab: Page): Promise<string> {
+  const viewer = tab.frames().find((f) => f.url().startsWith('chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/'));
+  return viewer ? viewer.locator('input#pageSelector').inputValue({ timeout: 1_000 }).catch(() => '') : '';
+}
 
 /** Cites the page its part or notes start on, so the citations can be followed through map-reduce. */
 function citingReply({ messages }: { messages: Array<{ role: string; content: string }> }) {
@@ -123,6 +131,52 @@ pdfServer('a 150-page PDF goes through map-reduce, each part starting on its pag
   expect(prompts.at(-1)).toContain('Rail survey 2026');
 });
 
+pdfServer('page citations open their page in the PDF’s tab and show its opening words; a page the PDF lacks is not linked', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, reply: '**TL;DR** Trains were counted every week (p. 2).\n\n- Weeks three and four (pp. 3–4).\n- A page the file does not have (p. 99).' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
+  const pdf = await extension.context.newPage();
+  const url = `${pdfs.url}/survey-5.pdf`;
+  await pdf.goto(url);
+  const panel = await openPanel(extension, pdf);
+  await extension.summariseFromMenu(pdf);
+  const answer = panel.getByTestId('answer');
+  await expect(panel.locator('[data-status=done]')).toBeVisible({ timeout: 20_000 });
+
+  // Every citation reads as written; only pages 1..5 are links, and (p. 99) is gone.
+  await expect(answer).toContainText('every week (p. 2).');
+  await expect(answer).toContainText('Weeks three and four (pp. 3–4).');
+  await expect(answer.getByRole('listitem').nth(1)).toHaveText('A page the file does not have.');
+  await expect(answer.locator('button.page')).toHaveCount(2);
+
+  // Hovering shows how the cited page begins, as the PDF has it.
+  for (const page of [2, 3]) {
+    await answer.locator(`button.page[data-page="${page}"]`).hover();
+    await expect(panel.getByTestId('cite-quote')).toContainText(`Page ${page}: chapter 1 of the report`);
+    await expect(panel.getByTestId('cite-quote')).toContainText(`week ${page}`);
+  }
+
+  // A click opens that page in the tab's viewer (the address's #page=N), from whatever page it shows.
+  const shown = async () => (await extension.worker()).evaluate(async () => (await chrome.tabs.query({})).map((t: { url?: string }) => t.url));
+  await expect.poll(() => viewerPage(pdf)).toBe('1');
+  for (const [name, page] of [
+    ['Open page 3–4 of the PDF', '3'],
+    ['Open page 2 of the PDF', '2'],
+  ] as const) {
+    await answer.getByRole('button', { name }).click();
+    await expect.poll(shown).toContain(`${url}#page=${page}`);
+    await expect.poll(() => viewerPage(pdf), { timeout: 15_000 }).toBe(page);
+  }
+  await expect(panel.getByRole('status').filter({ hasText: 'no longer open' })).toHaveCount(0);
+  // The summary is still the tab's: the page of the same file is the same document.
+  await expect(answer).toContainText('every week (p. 2).');
+
+  // A follow-up answer's page citations open their page too.
+  const thread = await askFollowUp(panel.locator('main.panel'), 'Which weeks are covered?');
+  await expect(thread.locator('button.page')).toHaveCount(2);
+  await thread.getByRole('button', { name: 'Open page 3–4 of the PDF' }).click();
+  await expect.poll(() => viewerPage(pdf), { timeout: 15_000 }).toBe('3');
+});
+
 pdfServer('a scanned PDF and a damaged one get their own messages; a PDF at an address without ".pdf" is read as one', async ({ extension, mock, pdfs }) => {
   mock.set({ apiKey: key, reply: 'unused' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
@@ -187,6 +241,22 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   await expect(third.locator('precis-sidebar')).toHaveCount(0);
 });
 
+pdfServer('a chip in the side panel highlights its passage in the tab, and closing the panel clears it', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: ({ messages }) => `- Six countries signed a declaration ¶${unitOf(userPrompt(messages), 'ministers from six countries')}.` });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  await extension.summariseFromMenu(page);
+  await panel.getByTestId('answer').locator('button.cite').click();
+  await expect.poll(async () => (await highlighted(page))?.text ?? '').toContain('ministers from six countries signed');
+  await panel.close();
+  // Nothing stays painted on the page with no panel to say why.
+  await expect.poll(() => highlighted(page)).toBeUndefined();
+  expect(await page.evaluate(() => CSS.highlights.size)).toBe(0);
+});
+
 pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel, for the tab it shows', async ({ extension, mock, site }, testInfo) => {
   mock.set({ apiKey: key, reply: 'The minutes record two decisions (p. 2).' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
@@ -199,6 +269,21 @@ pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel
   await expect(panel.getByTestId('answer')).toHaveText('The minutes record two decisions (p. 2).');
   await expect(panel.locator('header .title')).toHaveText('Minutes 2026.pdf');
   expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('[p. 2]');
+
+  // No tab shows a picked file: its page opens from the panel that holds it, in a new tab.
+  const cite = panel.getByTestId('answer').getByRole('button', { name: 'Open page 2 of the PDF' });
+  await cite.hover();
+  await expect(panel.getByTestId('cite-quote')).toContainText('Page 2: chapter 1 of the report');
+  const [opened] = await Promise.all([extension.context.waitForEvent('page'), cite.click()]);
+  await expect.poll(() => opened.url()).toMatch(/^blob:chrome-extension:\/\/[a-z]+\/[\w-]+#page=2$/);
+  await expect.poll(() => viewerPage(opened), { timeout: 15_000 }).toBe('2');
+  await opened.close();
+  // A panel opened afresh has no access to the file: it says how to see the page, and opens nothing.
+  await panel.reload();
+  await expect(panel.getByTestId('answer')).toHaveText('The minutes record two decisions (p. 2).');
+  await panel.getByTestId('answer').getByRole('button', { name: 'Open page 2 of the PDF' }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'pick it again to see page 2' })).toBeVisible();
+  expect(extension.context.pages().some((p) => p.url().startsWith('blob:'))).toBe(false);
 });
 
 for (const [locale, suffix] of [

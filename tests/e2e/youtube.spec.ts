@@ -90,3 +90,45 @@ test('after navigating to another video inside YouTube, the summary is of the ne
   expect(user).not.toContain('Night trains');
   expect(youtube.requests).toContain('POST /youtubei/v1/get_transcript?key=AIzaFakeKey');
 });
+
+test('hovering a time shows what the transcript says there; a time past the video’s end is not linked, in the summary or a follow-up', async ({ extension, mock, youtube }) => {
+  const short: FakeVideo = { ...trains, id: 'nightTrain02', lengthSeconds: 120 };
+  mock.set({
+    reply: ({ messages }) =>
+      String(messages.at(-1)!.content).includes('When')
+        ? 'Prices at [1:35]; the credits at [9:59].'
+        : '## Key points\n- Night trains are back [0:12].\n- Vienna–Paris runs three times a week [0:47].\n- A claim the video never makes [45:00].',
+  });
+  const page = await extension.context.newPage();
+  await page.goto(youtube.add(short));
+  await extension.summariseFromMenu(page);
+  const panel = sidebar(page);
+  const answer = panel.getByTestId('answer');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+
+  // Times within the video are buttons; 45:00 in a two-minute video names nothing and is dropped.
+  await expect(answer.locator('button.time')).toHaveCount(2);
+  await expect(answer).not.toContainText('45:00');
+  await expect(answer.getByRole('listitem').nth(2)).toHaveText('A claim the video never makes.');
+
+  // Each time shows the passage being said then, the one under its own chapter.
+  for (const [time, said] of [
+    ['0:47', 'The Vienna to Paris line now runs three times a week.'],
+    ['0:12', 'Night trains are returning to Europe after decades of decline.'],
+  ] as const) {
+    await answer.getByRole('button', { name: `Play the video from ${time}` }).hover();
+    await expect(panel.getByTestId('cite-quote')).toContainText(said);
+  }
+  await answer.getByRole('button', { name: 'Play the video from 0:47' }).focus();
+  await expect(panel.getByTestId('cite-quote')).toContainText('three times a week');
+  await expect(panel.getByTestId('cite-quote')).not.toContainText('decades of decline');
+
+  // A follow-up's times do the same, and its time past the end is not linked either.
+  const thread = await askFollowUp(panel.locator('aside'), 'When are the prices?');
+  await expect(thread.locator('button.time')).toHaveCount(1);
+  await expect(thread).not.toContainText('9:59');
+  await thread.getByRole('button', { name: 'Play the video from 1:35' }).hover();
+  await expect(panel.getByTestId('cite-quote')).toHaveText('Tickets start at thirty euros for a seat.');
+  await thread.getByRole('button', { name: 'Play the video from 1:35' }).click();
+  await expect.poll(() => page.evaluate(() => document.querySelector('video')!.currentTime)).toBe(95);
+});

@@ -19,8 +19,9 @@ describe('a summary job says how much of the page it read, and which units it ma
     const { jobId } = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(page));
     const job = await follow(precis, jobId);
     expect(job.coverage).toEqual({ read: 12, total: 12 });
-    expect(job.citations).toEqual({ key: 'extraction-1', units: 3 });
-    expect(JSON.stringify(mock.completions().at(-1)!.body.messages)).toContain('¶3 - Berlin to Brussels');
+    // Short paragraphs and items make one unit between them (see minUnitChars).
+    expect(job.citations).toEqual({ key: 'extraction-1', units: 1 });
+    expect(JSON.stringify(mock.completions().at(-1)!.body.messages)).toContain('¶1 Night trains are back in Europe.\\n\\n- Vienna to Paris\\n- Berlin to Brussels');
   });
 
   it('says so when extraction kept only the beginning of a long page', async () => {
@@ -32,7 +33,10 @@ describe('a summary job says how much of the page it read, and which units it ma
   });
 
   it('an offline summary cites too, and reads the whole page', async () => {
-    const text = 'Night trains are back in Europe after decades of decline on most routes.\n\nOperators report that demand on the Vienna to Paris line exceeds seats on most nights.';
+    const text = [
+      'Night trains are back in Europe after decades of decline on most routes, and the operators that run them are adding carriages, sleeping cars and new destinations every season, from Brussels to Prague and from Zurich to Rome.',
+      'Operators report that demand on the Vienna to Paris line exceeds the seats on offer on most nights of the week, and that tickets for the summer sell out within days of their release, even at higher fares.',
+    ].join('\n\n');
     const page = tab(3, 'https://news.example/offline', article(text));
     const { precis, value } = setUpCore([page]);
     const { jobId } = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, tabSender(page));

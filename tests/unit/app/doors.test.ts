@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { answer, classifySender, jobPortRequest, mayAsk, type Handlers, type Sender } from '../../../lib/app/doors';
+import { answer, classifySender, jobPortRequest, mayAsk, panelPortTab, type Handlers, type Sender } from '../../../lib/app/doors';
 import { protocol, type RequestOf, type RequestType } from '../../../lib/app/protocol';
 import { self } from './fake-platform';
 
@@ -21,6 +21,9 @@ const samples: { [T in RequestType]: RequestOf<T> } = {
   'sidebar.content': { type: 'sidebar.content' },
   'citation.show': { type: 'citation.show', jobId: 'j1', unit: 3 },
   'citation.quote': { type: 'citation.quote', jobId: 'j1', unit: 3 },
+  'pdf.open': { type: 'pdf.open', jobId: 'j1', page: 3 },
+  'pdf.quote': { type: 'pdf.quote', jobId: 'j1', page: 3 },
+  'video.quote': { type: 'video.quote', jobId: 'j1', seconds: 47 },
   'welcome.open': { type: 'welcome.open' },
   'cache.stats': { type: 'cache.stats' },
   'chat.list': { type: 'chat.list' },
@@ -98,7 +101,7 @@ describe('the door rules', () => {
 
   it('lets content scripts do only what the sidebar needs', () => {
     expect(types.filter((type) => protocol[type].audience === 'tab').sort()).toEqual(
-      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.seek'].sort(),
+      ['chat.forPage', 'citation.quote', 'citation.show', 'chat.get', 'chat.retry', 'chat.send', 'job.forget', 'job.stop', 'options.open', 'prefs.get', 'sidebar.content', 'summarise.thisTab', 'video.quote', 'video.seek'].sort(),
     );
   });
 
@@ -130,5 +133,15 @@ describe('the door rules', () => {
     expect(jobPortRequest({ name: 'job:abc' }, { kind: 'stranger' })).toBeUndefined();
     expect(jobPortRequest({ name: 'job:' }, page)).toBeUndefined();
     expect(jobPortRequest({ name: 'ondevice:abc' }, page)).toBeUndefined();
+  });
+});
+
+describe('panelPortTab', () => {
+  it('names the tab a side panel shows, only for our own pages', () => {
+    expect(panelPortTab({ name: 'panel:42' }, page)).toBe(42);
+    expect(panelPortTab({ name: 'panel:42' }, contentScript)).toBeUndefined();
+    expect(panelPortTab({ name: 'panel:42' }, { kind: 'stranger' })).toBeUndefined();
+    expect(panelPortTab({ name: 'panel:x' }, page)).toBeUndefined();
+    expect(panelPortTab({ name: 'job:42' }, page)).toBeUndefined();
   });
 });

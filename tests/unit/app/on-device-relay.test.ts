@@ -9,6 +9,7 @@ function relay() {
     active: async () => undefined,
     get: async () => undefined,
     inject: async () => {},
+    navigate: async () => {},
     async send(tabId: number, request: { type: string; token?: string }) {
       asked.push({ tabId, ...(request.token && { token: request.token }) });
       return request.type === 'ondevice.ready' ? true : undefined;

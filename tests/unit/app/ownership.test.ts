@@ -4,8 +4,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ownsJob } from '../../../lib/app/ownership';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
-import { twoTabs } from './core-harness';
-import { fakePort } from './fake-platform';
+import { follow, saveProviderAt, setUpCore, twoTabs } from './core-harness';
+import { article, fakePort, tab, tabSender } from './fake-platform';
 
 let mock: MockLlm;
 beforeAll(async () => {
@@ -114,5 +114,24 @@ describe('citations', () => {
     expect(await ask({ type: 'citation.show', jobId: summary.jobId, unit: 1 })).toEqual({ ok: true, value: false });
     expect(bank!.cited).toHaveLength(3);
     expect(evil!.cited).toBeUndefined();
+  });
+});
+
+describe('a video summary’s times', () => {
+  it('quote the transcript from the page reader of the summary’s own tab, only within the video', async () => {
+    const video = { id: 'nightTrain01', seconds: 120, captions: 'manual' as const };
+    const tabs = [
+      tab(1, 'https://www.youtube.com/watch?v=nightTrain01', article('[0:12] Night trains return.', { source: 'video', video, url: 'https://www.youtube.com/watch?v=nightTrain01' })),
+      tab(2, 'https://evil.example/', article('Nothing to see.', { url: 'https://evil.example/' })),
+    ];
+    const { ask, value, precis } = setUpCore(tabs);
+    await saveProviderAt(value, mock.baseUrl);
+    const [viewer, attacker] = [tabSender(tabs[0]!), tabSender(tabs[1]!)];
+    const summary = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, viewer);
+    expect(await follow(precis, summary.jobId)).toMatchObject({ video: true, videoRef: { id: 'nightTrain01', seconds: 120 } });
+    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 12 }, viewer)).toEqual({ ok: true, value: 'nightTrain01 at 12' });
+    // Past the video's end, or from another tab: nothing is asked of any page.
+    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 121 }, viewer)).toEqual({ ok: true, value: undefined });
+    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 12 }, attacker)).toMatchObject(forbidden);
   });
 });

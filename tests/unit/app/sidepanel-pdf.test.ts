@@ -147,3 +147,37 @@ describe('a PDF job after the worker died, and again from the panel', () => {
     expect(await value({ type: 'panel.content', tabId: 1 })).toEqual({ jobId: again.jobId });
   });
 });
+
+describe('page citations of a PDF summary', () => {
+  it('open the page in the tab that shows the PDF, and quote the page’s opening; pages the PDF lacks, or a tab gone elsewhere, get nothing', async () => {
+    const { precis, value, tabs } = await setUp({ 'https://papers.example/report.pdf': await textPdf(3) });
+    const { jobId } = (await precis.onMenuClicked('summarise-page', { id: 1, url: tabs[0]!.url })) as { jobId: string };
+    expect(await follow(precis, jobId)).toMatchObject({ status: 'done', pdf: { pages: 3 } });
+    expect(await value({ type: 'pdf.quote', jobId, page: 2 })).toMatch(/^Page 2: .{100,}…$/);
+    expect(await value({ type: 'pdf.quote', jobId, page: 4 })).toBeUndefined();
+
+    expect(await value({ type: 'pdf.open', jobId, page: 2, tabId: 1 })).toBe(true);
+    expect(tabs[0]!.url).toBe('https://papers.example/report.pdf#page=2');
+    // The same file at another page is the same document: the panel still shows its summary.
+    expect(await value({ type: 'panel.content', tabId: 1 })).toEqual({ jobId });
+    // Again from there: the address's own fragment is not kept.
+    expect(await value({ type: 'pdf.open', jobId, page: 3, tabId: 1 })).toBe(true);
+    expect(tabs[0]!.url).toBe('https://papers.example/report.pdf#page=3');
+    expect(await value({ type: 'pdf.open', jobId, page: 4, tabId: 1 })).toBe(false);
+    // Another tab, or the same tab on another page, is not navigated.
+    expect(await value({ type: 'pdf.open', jobId, page: 1, tabId: 2 })).toBe(false);
+    tabs[0]!.url = 'https://news.example/elsewhere';
+    expect(await value({ type: 'pdf.open', jobId, page: 1, tabId: 1 })).toBe(false);
+    expect(tabs[0]!.url).toBe('https://news.example/elsewhere');
+  });
+
+  it('of a picked file are left to the panel that picked it (no tab shows it); its pages still quote', async () => {
+    const url = `blob:${self.pagesOrigin}file-2`;
+    const { precis, value, tabs } = await setUp({ [url]: await textPdf(2) });
+    const { jobId } = await value<{ ok: true; jobId: string }>({ type: 'summarise.pdfFile', tabId: 2, url, name: 'Minutes.pdf' });
+    expect(await follow(precis, jobId)).toMatchObject({ status: 'done', pdf: { pages: 2, picked: url } });
+    expect(await value({ type: 'pdf.open', jobId, page: 1, tabId: 2 })).toBe(false);
+    expect(tabs[1]!.url).toBe('https://news.example/trains');
+    expect(await value({ type: 'pdf.quote', jobId, page: 1 })).toMatch(/^Page 1: /);
+  });
+});

@@ -75,9 +75,10 @@ describe('follow-up citations', () => {
   it('numbers the attached page for a sidebar thread and asks for citations; not for the popup', () => {
     const page = { url: 'https://example.com/', title: 'T', text: 'Night trains are back.\n\n- Vienna\n- Paris', extraction: 'e1' };
     const cited = attachablePage(page, { cite: true });
-    expect(cited.cite).toEqual({ key: 'e1', units: 3 });
+    // Short paragraphs and items make one unit between them (see minUnitChars).
+    expect(cited.cite).toEqual({ key: 'e1', units: 1 });
     const system = chatRequest({ id: 'c', title: 't', createdAt: 0, updatedAt: 0, turns: [], page: cited }).messages[0]!.content;
-    expect(system).toContain('¶1 Night trains are back.\n\n¶2 - Vienna\n¶3 - Paris');
+    expect(system).toContain('¶1 Night trains are back.\n\n- Vienna\n- Paris');
     expect(system).toMatch(/cite the paragraphs/);
     const plain = attachablePage(page);
     expect(plain.cite).toBeUndefined();
@@ -85,7 +86,8 @@ describe('follow-up citations', () => {
   });
 
   it('numbers only the units of what was kept of a long page, as the page reader numbers them', () => {
-    const text = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} ${'word '.repeat(10)}`).join('\n\n');
+    // Paragraphs long enough to be a unit each.
+    const text = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} ${'word '.repeat(40)}`).join('\n\n');
     const kept = attachablePage({ url: 'https://example.com/', title: 'T', text, extraction: 'e2' }, { cite: true });
     expect(kept.text.endsWith('[…]')).toBe(true);
     const system = chatRequest({ id: 'c', title: 't', createdAt: 0, updatedAt: 0, turns: [], page: kept }).messages[0]!.content;

@@ -3,7 +3,7 @@
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-let renderMarkdown: (src: string, opts?: { units?: number; citeLabel?: string }) => string;
+let renderMarkdown: (src: string, opts?: { units?: number; citeLabel?: string; pages?: number; times?: boolean; videoSeconds?: number }) => string;
 beforeAll(async () => {
   const { window } = parseHTML('<!doctype html><html><body></body></html>');
   Object.assign(globalThis, { window });
@@ -46,5 +46,51 @@ describe('renderMarkdown citations', () => {
   it('leaves text without citations as it was, and code as code', () => {
     expect(renderMarkdown('Section [3] and ¶ alone.', { units: 10 })).toBe('<p>Section [3] and ¶ alone.</p>\n');
     expect(renderMarkdown('`see ¶3`', { units: 10 })).toBe('<p><code>see ¶3</code></p>\n');
+  });
+});
+
+describe('renderMarkdown page citations of a PDF', () => {
+  const pages = (html: string) => [...html.matchAll(/data-page="(\d+)"[^>]*>([^<]*)</g)].map(([, page, label]) => `${page}:${label}`);
+  const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  it('links every form the model writes to the page it names, reading as written', () => {
+    for (const [src, links, shown] of [
+      ['Trains are faster (p. 3).', ['3:3'], 'Trains are faster (p. 3).'],
+      ['Trains are faster [p. 3].', ['3:3'], 'Trains are faster [p. 3].'],
+      ['Costs rose (pp. 4–6).', ['4:4–6'], 'Costs rose (pp. 4–6).'],
+      ['Costs rose (pp. 4-6, 9).', ['4:4-6', '9:9'], 'Costs rose (pp. 4-6, 9).'],
+      ['Costs rose (p. 2, p. 7).', ['2:2', '7:7'], 'Costs rose (p. 2, p. 7).'],
+      ['票价上涨（第 2–3 页）。', ['2:2–3'], '票价上涨（第 2–3 页）。'],
+      ['票价上涨(第4页)。', ['4:4'], '票价上涨(第4页)。'],
+    ] as const) {
+      const html = renderMarkdown(src, { pages: 10 });
+      expect(pages(html), src).toEqual(links);
+      expect(text(html).trim(), src).toBe(shown);
+    }
+  });
+
+  it('drops pages the PDF does not have, and links nothing where the page count is unknown', () => {
+    expect(text(renderMarkdown('A claim (p. 99).', { pages: 10 })).trim()).toBe('A claim.');
+    expect(pages(renderMarkdown('A claim (p. 0).', { pages: 10 }))).toEqual([]);
+    // In a list, only the pages that exist are linked.
+    const html = renderMarkdown('Costs (p. 9, 40).', { pages: 10 });
+    expect(pages(html)).toEqual(['9:9']);
+    expect(text(html).trim()).toBe('Costs (p. 9, 40).');
+    expect(text(renderMarkdown('票价（第 40 页）。', { pages: 10 })).trim()).toBe('票价。');
+    expect(renderMarkdown('A claim (p. 3).')).toBe('<p>A claim (p. 3).</p>\n');
+    // Not a citation: left alone.
+    expect(pages(renderMarkdown('See (page 3) and (p.s. nothing).', { pages: 10 }))).toEqual([]);
+  });
+});
+
+describe('renderMarkdown video times', () => {
+  it('links times within the video and drops those past its end', () => {
+    const html = renderMarkdown('- Back [0:12].\n- Prices [1:35].\n- Made up [12:00].', { times: true, videoSeconds: 100 });
+    expect([...html.matchAll(/data-seconds="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([12, 95]);
+    expect(html).not.toContain('12:00');
+    expect(html).toContain('Made up.');
+    expect(html).toContain('Back <button');
+    // Length unknown: every time is linked.
+    expect(renderMarkdown('Late [12:00].', { times: true })).toContain('data-seconds="720"');
   });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { extractPage } from '../../../lib/extract/page';
-import { buildUnitMap, letters, locate, unitWords } from '../../../lib/extract/unit-map';
+import { buildUnitMap, letters, locate, prepare, unitWords } from '../../../lib/extract/unit-map';
 import { splitUnits } from '../../../lib/extract/units';
 
 const pages = ['article', 'docs', 'forum', 'forum-long-post', 'table', 'cjk', 'rtl', 'math'];
@@ -43,13 +43,25 @@ describe('buildUnitMap', () => {
       .document as unknown as Document;
     const map = buildUnitMap(doc.body, 'One, two—three.\n\n- Four 4', 'k');
     expect(map.index).toBeUndefined();
-    locate(map, 2);
-    locate(map, 1);
+    expect(locate(map, 2)).toBeUndefined();
     expect(map.index!.key).toBe('OnetwothreeFour4');
-    expect(map.found).toEqual([
-      { start: 0, end: 11 },
-      { start: 11, end: 16 },
-    ]);
+    // The paragraph and the item are short: one unit, across the two elements.
+    expect(map.found).toEqual([{ start: 0, end: 16 }]);
+    expect(unitWords(map, 1)).toBe('One, two—three. Four 4');
+  });
+
+  it('is prepared ahead of a click: every unit found once, and a look-up after it reads the page no more', () => {
+    const doc = load('forum');
+    const page = extractPage(doc, 'https://example.com/forum');
+    const map = buildUnitMap(doc.body, page.text, 'k');
+    prepare(map);
+    const index = map.index;
+    expect(map.found.filter(Boolean).length / map.units.length).toBeGreaterThanOrEqual(0.9);
+    prepare(map);
+    expect(map.index).toBe(index);
+    // (Ranges are checked in Chromium, by the e2e suite: linkedom's are not enough.)
+    const n = map.found.findIndex(Boolean) + 1;
+    expect(locate(map, n)).toBe(map.found[n - 1]);
+    expect(map.index).toBe(index);
   });
 });
-

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readVideo, VideoUnreadable, type VideoReaderDeps } from '../../../../lib/extract/video/read-video';
 import { languageCode } from '../../../../lib/extract/video/language';
 import { parseTimedText } from '../../../../lib/extract/video/timed-text';
-import { transcriptText } from '../../../../lib/extract/video/transcript';
+import { passageAt, transcriptText } from '../../../../lib/extract/video/transcript';
 import { chaptersOf, formatTime, pickTrack, videoInfo, watchVideoId } from '../../../../lib/extract/video/youtube';
 import { captionBody, playerResponse, transcriptPanelBody, watchPage, type CaptionFormat, type FakeVideo } from '../../../support/youtube-pages';
 
@@ -134,5 +134,26 @@ describe('output language as a caption language', () => {
     expect(['Deutsch', 'German', '中文', '简体中文', 'pt-BR', 'français', 'Japanese', 'Klingon', ''].map(languageCode)).toEqual([
       'de', 'de', 'zh', 'zh', 'pt-br', 'fr', 'ja', undefined, undefined,
     ]);
+  });
+});
+
+describe('passageAt', () => {
+  const transcript = transcriptText(
+    [
+      { startMs: 0, text: 'Welcome back.' },
+      { startMs: 12_000, text: 'Night trains return.' },
+      { startMs: 47_000, text: 'Vienna to Paris.' },
+      { startMs: 95_000, text: 'Tickets from thirty euros.' },
+    ],
+    [{ startMs: 40_000, title: 'Routes' }],
+  );
+
+  it('is the paragraph being spoken at a time, chapters aside', () => {
+    expect(passageAt(transcript, 0)).toBe('Welcome back. Night trains return.');
+    expect(passageAt(transcript, 30)).toBe('Welcome back. Night trains return.');
+    expect(passageAt(transcript, 47)).toBe('Vienna to Paris.');
+    expect(passageAt(transcript, 60)).toBe('Vienna to Paris.');
+    expect(passageAt(transcript, 4000)).toBe('Tickets from thirty euros.');
+    expect(passageAt('A description, no times.', 10)).toBeUndefined();
   });
 });
