@@ -57,9 +57,9 @@ test('with the side panel chosen, "Summarise page" shows the summary there, and 
   expect(mock.completions()).toHaveLength(1);
 });
 
-pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summarised into the side panel, citing its pages', async ({ firefox, mock, pdfs }) => {
+pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summarised into the side panel, citing its pages, which open in the viewer', async ({ firefox, mock, pdfs }) => {
   const m = firefox.marionette;
-  mock.set({ reply: ({ messages }) => `The survey counts trains (p. ${/\[p\. (\d+)/.exec(messages.at(-1)!.content)?.[1] ?? '?'}).`, tokenDelayMs: 20 });
+  mock.set({ reply: ({ messages }) => `The survey counts trains (p. ${/\[p\. (\d+)/.exec(messages.at(-1)!.content)?.[1] ?? '?'}); week 3 closes it (p. 3).`, tokenDelayMs: 20 });
   await firefox.configure(settings(mock.baseUrl));
   const url = `${pdfs.url}/report.pdf`;
   await firefox.openTab(url);
@@ -71,11 +71,15 @@ pdfTest('a PDF open in Firefox’s viewer is read with its page numbers and summ
     const state = await firefox.inSidePanel(panelState);
     return state?.done ? state : undefined;
   }, 'the PDF summary', 30_000);
-  expect(done.answer).toBe('The survey counts trains (p. 1).');
+  expect(done.answer).toBe('The survey counts trains (p. 1); week 3 closes it (p. 3).');
   const prompt = mock.completions()[0]!.body.messages.at(-1).content as string;
   // Every page's own text, marked with its number.
   for (const n of [1, 2, 3]) expect(prompt).toContain(`[p. ${n}]`);
   expect(prompt).toContain('Fact 3.30');
+
+  // A page citation opens that page in Firefox's viewer.
+  await firefox.inSidePanel((doc) => (doc.querySelector('button.page[data-page="3"]') as HTMLButtonElement).click());
+  await waitFor(async () => (await m.url()).endsWith('#page=3') && (await m.execute(() => (document.querySelector('#pageNumber') as HTMLInputElement | null)?.value)) === '3', 'the viewer at page 3');
 });
 
 test('a PDF opened from this computer gets Firefox’s own advice: choose the file instead', async ({ firefox, mock }) => {
