@@ -245,7 +245,8 @@ export class Admission {
     const limits = outcome.type !== 'cancelled' && outcome.headers ? readLimits(outcome.headers, sent.at) : undefined;
     if (outcome.type === 'success') {
       if (this.breaker.view(now) !== 'closed') this.aimd.onRecovery();
-      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0) || changed;
+      const described = limits !== undefined && [limits.requests, limits.tokens].some((w) => w.remaining !== undefined || w.limit !== undefined);
+      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0, described) || changed;
       changed = this.breaker.onSuccess() || changed;
       this.pacer.admitted(sent, limits, now);
     } else if (outcome.type === 'cancelled') {
