@@ -112,6 +112,12 @@ export class Admission {
     };
   }
 
+  /** The pacer holds requests to a rate (learned or told): a refused request's retry waits its turn here. */
+  paced(): boolean {
+    const pace = this.pacer.view();
+    return pace.requestsPerSec !== undefined || pace.tokensPerSec !== undefined;
+  }
+
   /** Open or half-open: nothing but the one probe goes out, so retries wait here rather than back off. */
   circuitOpen(): boolean {
     return this.breaker.view(this.deps.now()) !== 'closed';
