@@ -81,6 +81,20 @@ describe('adaptive concurrency (AIMD)', () => {
     expect(client.stats().concurrency).toBe(3);
   });
 
+  it('grows by half per round trip once an answer describes the limit (the pacer then holds requests to it)', async () => {
+    const { m, client } = manualClient({ options: { maxConcurrency: 8 } });
+    const runs = [1, 2, 3, 4].map((i) => client.complete(ask(String(i))));
+    await settle();
+    const window = { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '98', 'x-ratelimit-reset-requests': '1s' };
+    m.pending[0]!.resolve(jsonResponse(200, completionJson('ok'), window));
+    m.pending[1]!.resolve(jsonResponse(200, completionJson('ok'), window));
+    await settle();
+    // Two described successes: one more (a silent server needs three, the other test).
+    expect(client.stats().concurrency).toBe(3);
+    for (const p of m.pending.slice(2)) p.resolve(jsonResponse(200, completionJson('ok'), window));
+    await Promise.all(runs);
+  });
+
   it('halves after three consecutive 503s and after a timeout, never below 1', async () => {
     const { client } = setup([() => jsonResponse(503, {})], {
       options: { maxConcurrency: 8, maxAttempts: 1, breakerFailureThreshold: 100 },
