@@ -112,6 +112,12 @@ export class Admission {
     };
   }
 
+  /** The pacer holds requests to a rate (learned or told): a refused request's retry waits its turn here. */
+  paced(): boolean {
+    const pace = this.pacer.view();
+    return pace.requestsPerSec !== undefined || pace.tokensPerSec !== undefined;
+  }
+
   /** Open or half-open: nothing but the one probe goes out, so retries wait here rather than back off. */
   circuitOpen(): boolean {
     return this.breaker.view(this.deps.now()) !== 'closed';
@@ -245,7 +251,8 @@ export class Admission {
     const limits = outcome.type !== 'cancelled' && outcome.headers ? readLimits(outcome.headers, sent.at) : undefined;
     if (outcome.type === 'success') {
       if (this.breaker.view(now) !== 'closed') this.aimd.onRecovery();
-      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0) || changed;
+      const described = limits !== undefined && [limits.requests, limits.tokens].some((w) => w.remaining !== undefined || w.limit !== undefined);
+      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0, described) || changed;
       changed = this.breaker.onSuccess() || changed;
       this.pacer.admitted(sent, limits, now);
     } else if (outcome.type === 'cancelled') {

@@ -9,6 +9,12 @@
 const CONSECUTIVE_503_LOSS = 3;
 /** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
 export const INITIAL_WINDOW = 2;
+/**
+ * Against a server that has never described its limit, a third per round trip: the first wave of
+ * 429s is what was sent in the round trip after its bucket ran dry, and a gentler ramp overshoots
+ * less (half a window a round trip cost 5–15 refusals at a maximum of 50).
+ */
+const SILENT_SUCCESSES_PER_STEP = 3;
 
 export class AimdLimit {
   private successes = 0;
@@ -19,6 +25,8 @@ export class AimdLimit {
   /** Back from an outage: the queue it built is waiting, so slow start doubles (one more per success). */
   private recovering = false;
   private value: number;
+  /** Some answer described the rate limit: the pacer holds requests to it, so the window may grow faster. */
+  private described = false;
 
   constructor(private max: number) {
     this.value = clamp(INITIAL_WINDOW, max);
@@ -48,18 +56,20 @@ export class AimdLimit {
    * A success. `atCapacity`: the server said its rate-limit window is empty, so growing would only
    * buy a 429; such a success does not count towards the next increase.
    */
-  onSuccess(atCapacity = false): boolean {
+  onSuccess(atCapacity = false, described = false): boolean {
     this.consecutive503 = 0;
+    this.described ||= described;
     if (atCapacity) {
       this.slowStart = false;
       this.recovering = false;
       return false;
     }
-    // Half a window per round trip: against a server that only says no with a 429, everything sent
-    // in the round trip before the first one comes back is refused too, so the ramp overshoots less.
+    // Half a window per round trip (a third if the server never described its limit): against a
+    // server that only says no with a 429, everything sent in the round trip before the first one
+    // comes back is refused too, so the ramp overshoots less.
     if (this.slowStart) {
       this.successes += 1;
-      if (this.successes < (this.recovering ? 1 : 2)) return false;
+      if (this.successes < (this.recovering ? 1 : this.described ? 2 : SILENT_SUCCESSES_PER_STEP)) return false;
       this.successes = 0;
       return this.grow();
     }

@@ -194,6 +194,7 @@ export function createLlmClient(deps: LlmClientDeps): LlmClient {
         deadline,
         maxRetryAfterMs: options.maxRetryAfterMs,
         circuitOpen: admission.circuitOpen(),
+        paced: admission.paced(),
         budgetWaitMs: budget.waitMs(now()),
         backoffMs: () => fullJitterDelay(attempt, options.backoffBaseMs, options.backoffCapMs, random),
       });

@@ -12,6 +12,7 @@
 // when the refused request was sent, over longer spans. Spans older than the horizon are
 // forgotten, so a limit that changes mid-run is followed.
 
+import { rateBounds, type Bounds, type Verdict } from './rate-bounds';
 import type { LimitReport, ServerWait, WindowReport } from './retry-hints';
 
 export type WindowName = 'requests' | 'tokens';
@@ -25,6 +26,8 @@ export interface Sent {
   /** Units per window: one request, and its tokens. */
   readonly units: Readonly<Record<WindowName, number>>;
   state: SentState;
+  /** The window a refusal was for: the other took nothing, and says nothing of its rate. */
+  refusedFor?: WindowName;
 }
 
 /**
@@ -49,12 +52,30 @@ const HORIZON_MS = 5_000;
 const MIN_SPAN_EXACT_MS = 150;
 const MIN_SPAN_ROUGH_MS = 600;
 /**
+ * The first guess, at the first refusal: this share of what was admitted just before. That
+ * includes the bucket's burst, so it errs high, and a guess too high is a wave of 429s.
+ */
+const GUESS_SHARE = 0.6;
+/** ...over at least this long: a refusal in the first round trip follows a burst, not the rate. */
+const GUESS_MIN_SPAN_MS = 500;
+/** A request sent at the guessed pace was refused: slow down by this much. */
+const GUESS_BACKOFF = 0.8;
+/** While guessing with no refusal to bound the rate from above, probes raise the pace by e^(this per ms). */
+const GUESS_RAMP_PER_MS = 1 / 1_000;
+/** Inside the bounds the verdicts set (rate-bounds.ts), pace this far up from the lower one. */
+const GUESS_SPLIT = 0.3;
+const MAX_ANCHORS = 20;
+/** Refusals older than this bound nothing: the key's other clients may have come or gone since. */
+const ANCHOR_MEMORY_MS = 2_000;
+/** One refusal cuts a guessed pace by at most this factor. */
+const GUESS_MAX_CUT = 0.7;
+/**
  * Pacing below the true rate gives no 429 to learn from, so while requests wait on the pace it is
  * raised: each round trip while the rate is only a guess (the tokens that pile up meanwhile are
- * not lost, the bucket was empty), every couple of seconds once learned (the limit may have risen).
+ * not lost, the bucket was empty), every second once learned (the limit may have risen, or other
+ * clients of the key left: at 2 s, three clients sharing a silent key took ×1.4–1.7 of the minimum).
  */
-const PROBE_GUESS_GAIN = 1.25;
-const PROBE_LEARNED_EVERY_MS = 2_000;
+const PROBE_LEARNED_EVERY_MS = 1_000;
 const PROBE_LEARNED_GAIN = 1.1;
 /**
  * A wait in whole seconds (or an HTTP date) this short may be mostly rounding: with no rate to go
@@ -107,6 +128,11 @@ class Bucket {
   private quietProbes = 0;
   /** When the guessed pace was last set: a refusal of a request sent at it says it is too fast. */
   private guessedAt = Number.POSITIVE_INFINITY;
+  /** While guessing: recent refusals, each the start of spans that bound the rate (rate-bounds.ts). */
+  private anchors: Sent[] = [];
+  private bounds: Bounds = { lo: 0, hi: Number.POSITIVE_INFINITY };
+  /** Some answer said what was left of this window. */
+  private described = false;
   /** Answers that said what was left, in send order, to compare each with the next. */
   private reports: { seq: number; at: number; remaining: number }[] = [];
   /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
@@ -255,6 +281,7 @@ class Bucket {
   }
 
   private report(sent: Sent, remaining: number): void {
+    this.described = true;
     this.highestRemaining = Math.max(this.highestRemaining, remaining);
     // Behind a report already compared: too late to place.
     if (sent.seq < (this.reports[0]?.seq ?? 0)) return;
@@ -301,9 +328,13 @@ class Bucket {
     this.quietProbes = 0;
     this.unsettled.push(o);
     this.settleObservations(log, now);
+    if (this.source === 'guess' || this.rate === undefined) {
+      this.anchors.push(sent);
+      this.anchors = this.anchors.slice(-MAX_ANCHORS);
+    }
     if (this.source === 'guess' && this.rate !== undefined && sent.at >= this.guessedAt) {
       // Still guessing, and a request sent at this pace was refused: it is too fast.
-      this.rate /= PROBE_GUESS_GAIN;
+      this.rate *= GUESS_BACKOFF;
       this.guessedAt = now;
       this.lastProbeAt = now;
     }
@@ -311,12 +342,46 @@ class Bucket {
       // No span yet: guess from what got through just before (at least one per round trip, or
       // everyone held by the same refusal would go at once), until the next refusal corrects it.
       const admitted = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS);
-      this.rate = Math.max(admitted / GUESS_WINDOW_MS, this.name === 'requests' ? 1 / this.rttMs() : 0);
+      // Over the time it took, not a whole window: the first refusal may come well within a second of the first request.
+      const span = Math.max(GUESS_MIN_SPAN_MS, this.rttMs(), sent.at - log.firstSentWithin(sent, GUESS_WINDOW_MS));
+      this.rate = Math.max((GUESS_SHARE * admitted) / span, this.name === 'requests' ? 1 / this.rttMs() : 0);
       this.source = 'guess';
       this.guessedAt = now;
       this.lastProbeAt = now;
       if (this.rate <= 0) this.rate = undefined;
     }
+    this.fitGuess(log, now);
+  }
+
+  /** While guessing, pace inside what the verdicts since recent refusals allow, towards the top. */
+  fitGuess(log: Ledger, now: number): void {
+    // Old refusals bound a rate that may have changed (other clients of the key come and go).
+    this.anchors = this.anchors.filter((a) => now - a.at <= ANCHOR_MEMORY_MS);
+    // A server that says what is left (Azure) is followed by that, not by bounds.
+    if (this.source !== 'guess' || this.rate === undefined || this.described) return;
+    if (this.anchors.length === 0) {
+      this.bounds = { lo: 0, hi: Number.POSITIVE_INFINITY };
+      return;
+    }
+    const verdicts = (from: number) => log.verdictsAfter(from, this.name);
+    const anchors = (list: Sent[]) => list.map((a) => ({ seq: a.seq, at: a.at, units: a.units[this.name], refused: true }));
+    let b = rateBounds(anchors(this.anchors), verdicts(this.anchors[0]!.seq));
+    if (b.lo >= b.hi) {
+      // The bucket filled up in between (we paced well under its rate): only the newest refusal holds.
+      this.anchors = this.anchors.slice(-1);
+      b = rateBounds(anchors(this.anchors), verdicts(this.anchors[0]!.seq));
+    }
+    this.bounds = b;
+    // Proven too fast: inside the bounds. Otherwise never under what it has admitted; probes raise it.
+    // A cut goes no deeper than a backoff: on a shared key our bounds shrink as others take what we
+    // leave, and following them all the way down would hand them the whole key.
+    const target = this.rate >= b.hi ? Math.max(b.lo + GUESS_SPLIT * (b.hi - b.lo), this.rate * GUESS_MAX_CUT) : Math.max(this.rate, b.lo);
+    if (target === this.rate || !(target > 0)) return;
+    if (now >= this.at && this.level !== undefined) {
+      this.level = this.levelAt(now);
+      this.at = now;
+    }
+    this.rate = target;
   }
 
   /** Observations whose earlier requests all have their verdict get their value; a new one may give a rate. */
@@ -338,6 +403,7 @@ class Bucket {
       if (rate > 0) {
         this.rate = rate;
         this.source = 'learned';
+        this.anchors = [];
         this.lastProbeAt = now;
         return;
       }
@@ -354,15 +420,27 @@ class Bucket {
   private probe(now: number): void {
     if (this.rate === undefined || this.source === 'headers' || this.source === 'remaining') return;
     const guess = this.source === 'guess';
-    const every = guess ? this.rttMs() : PROBE_LEARNED_EVERY_MS;
+    // Quiet probes come sooner as well as bigger: the capacity others left is taken back in a second or two.
+    const every = guess ? this.rttMs() : Math.max(this.rttMs(), PROBE_LEARNED_EVERY_MS / 2 ** Math.min(this.quietProbes, 1));
     if (now - this.lastSignalAt < every || now - this.lastProbeAt < every) return;
+    const since = Math.max(this.lastProbeAt, this.lastSignalAt);
     this.lastProbeAt = now;
     // Re-anchor first so the raise applies from now on, not retroactively.
     this.level = this.levelAt(now);
     this.at = now;
     // Probes that draw no refusal raise by more each time: a rate learned while others took most
     // of the window (they have since left) climbs back in a few probes, not dozens.
-    this.rate *= guess ? PROBE_GUESS_GAIN : 1 + (PROBE_LEARNED_GAIN - 1) * 2 ** Math.min(this.quietProbes, 4);
+    if (guess) {
+      // A slow ramp: the bucket was empty at the last refusal, so the next one comes when our
+      // average since then passes its rate, and a gentle slope is then only a little above it.
+      // Bounded above, the verdicts move the pace; unbounded, a ramp finds a refusal to bound it.
+      const { lo, hi } = this.bounds;
+      // One round trip's raise at most: time spent held by a long wait is no evidence of a faster rate.
+      const ramped = this.rate * Math.exp(GUESS_RAMP_PER_MS * Math.min(now - since, 2 * this.rttMs()));
+      this.rate = Math.max(this.rate, Math.min(ramped, lo + GUESS_SPLIT * (hi - lo)));
+    } else {
+      this.rate *= 1 + (PROBE_LEARNED_GAIN - 1) * 2 ** Math.min(this.quietProbes, 4);
+    }
     if (!guess) this.quietProbes += 1;
     if (guess) this.guessedAt = now;
   }
@@ -413,6 +491,22 @@ class Ledger {
     return this.log
       .filter((x) => x.seq < sent.seq && x.state !== 'refused' && x.at >= sent.at - windowMs)
       .reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** What became of each request after `seq`, in send order (requests refused for another window left out). */
+  verdictsAfter(seq: number, name: WindowName): (Verdict | 'pending')[] {
+    const out: (Verdict | 'pending')[] = [];
+    for (const x of this.log) {
+      if (x.seq <= seq) continue;
+      if (x.state === 'pending') out.push('pending');
+      else if (x.state === 'admitted' || x.refusedFor === name) out.push({ seq: x.seq, at: x.at, units: x.units[name], refused: x.state === 'refused' });
+    }
+    return out;
+  }
+
+  /** When the earliest request sent within `windowMs` before `sent` went. */
+  firstSentWithin(sent: Sent, windowMs: number): number {
+    return this.log.find((x) => x.at >= sent.at - windowMs)?.at ?? sent.at - windowMs;
   }
 
   prune(now: number, keepMs: number): void {
@@ -471,6 +565,7 @@ export class Pacer {
 
   refused(sent: Sent, window: WindowName, wait: ServerWait | undefined, now: number): void {
     sent.state = 'refused';
+    sent.refusedFor = window;
     this.heard(sent, now);
     this.buckets[window].refused(sent, wait, this.ledger, now);
     this.compareReports(now);
@@ -488,6 +583,7 @@ export class Pacer {
     for (const b of [this.buckets.requests, this.buckets.tokens]) {
       b.compareReports(this.ledger);
       b.settleObservations(this.ledger, now);
+      b.fitGuess(this.ledger, now);
     }
   }
 

@@ -31,6 +31,8 @@ export interface RetryFacts {
   circuitOpen: boolean;
   /** Until the retry budget has a retry to give: 0 while it holds one. */
   budgetWaitMs: number;
+  /** Admission paces requests to a rate it learned or was told, so a 429's retry waits its turn there. */
+  paced?: boolean;
   /** The full-jitter backoff for this attempt. Called at most once, and only when a rule needs it. */
   backoffMs: () => number;
 }
@@ -45,6 +47,7 @@ export type RuleName =
   | 'wait-too-long'
   | 'past-deadline'
   | 'server-scheduled'
+  | 'paced'
   | 'circuit-open'
   | 'budget-empty'
   | 'backoff';
@@ -160,6 +163,13 @@ const RETRY_RULES: readonly Rule[] = [
     applies: (s) => s.error.retryAfterMs !== undefined,
   },
   {
+    name: 'paced',
+    when: 'a 429 without retry-after while admission paces to a rate',
+    then: 'retry when admitted',
+    why: "the pacer already slowed down for this refusal and holds the retry to the rate; a backoff on top only leaves the bucket idle (up to seconds at the end of a run)",
+    applies: (s) => pacedRefusal(s),
+  },
+  {
     name: 'circuit-open',
     when: 'the circuit is open or half-open',
     then: 'retry when admitted',
@@ -183,6 +193,10 @@ const OTHERWISE: Row = {
   why: 'our own guess, paid from the budget; full jitter keeps clients that failed together from retrying together',
 };
 
+function pacedRefusal(facts: RetryFacts): boolean {
+  return facts.error.kind === 'rate_limited' && facts.paced === true;
+}
+
 function waitReason(error: LlmError): WaitReason {
   if (error.kind === 'rate_limited') return 'rate_limited';
   if (error.kind === 'server') return 'server_error';
@@ -194,7 +208,7 @@ export function decideRetry(facts: RetryFacts): RetryDecision {
   let backoff: number | undefined;
   const situation: Situation = {
     ...facts,
-    waitMs: () => facts.error.retryAfterMs ?? (facts.circuitOpen ? 0 : Math.max((backoff ??= facts.backoffMs()), facts.budgetWaitMs)),
+    waitMs: () => facts.error.retryAfterMs ?? (facts.circuitOpen || pacedRefusal(facts) ? 0 : Math.max((backoff ??= facts.backoffMs()), facts.budgetWaitMs)),
   };
   const rule: Row = RETRY_RULES.find((r) => r.applies(situation)) ?? OTHERWISE;
   if (rule.then === 'fail') {

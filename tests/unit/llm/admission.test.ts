@@ -45,7 +45,7 @@ describe('adaptive concurrency (AIMD)', () => {
     expect(m.calls).toHaveLength(5);
   });
 
-  it('starts small and doubles per round trip; a 429 stops the doubling without a cut (the pacer owns the rate)', async () => {
+  it('starts small and grows per round trip; a 429 stops the growth without a cut (the pacer owns the rate)', async () => {
     const { m, client } = manualClient({
       random: () => 0,
       options: { maxConcurrency: 8, backoffBaseMs: 1 },
@@ -56,9 +56,12 @@ describe('adaptive concurrency (AIMD)', () => {
     m.pending[0]!.resolve(jsonResponse(200, completionJson('ok')));
     m.pending[1]!.resolve(jsonResponse(200, completionJson('ok')));
     await settle();
-    // Two successes in slow start: one more.
+    // Two successes in slow start from a server that never described its limit: not yet (one more per three).
+    expect(client.stats().concurrency).toBe(2);
+    m.pending[2]!.resolve(jsonResponse(200, completionJson('ok')));
+    await settle();
     expect(client.stats().concurrency).toBe(3);
-    m.pending[2]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
+    m.pending[3]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
     await settle();
     expect(client.stats().concurrency).toBe(3);
     let finished = false;
@@ -74,8 +77,22 @@ describe('adaptive concurrency (AIMD)', () => {
       await vi.advanceTimersByTimeAsync(10);
     }
     await Promise.all(runs);
-    // 3 successes at limit 3 = one full window → 4.
-    expect(client.stats().concurrency).toBe(4);
+    // Past slow start: 2 more successes at limit 3 are not yet a full window.
+    expect(client.stats().concurrency).toBe(3);
+  });
+
+  it('grows by half per round trip once an answer describes the limit (the pacer then holds requests to it)', async () => {
+    const { m, client } = manualClient({ options: { maxConcurrency: 8 } });
+    const runs = [1, 2, 3, 4].map((i) => client.complete(ask(String(i))));
+    await settle();
+    const window = { 'x-ratelimit-limit-requests': '100', 'x-ratelimit-remaining-requests': '98', 'x-ratelimit-reset-requests': '1s' };
+    m.pending[0]!.resolve(jsonResponse(200, completionJson('ok'), window));
+    m.pending[1]!.resolve(jsonResponse(200, completionJson('ok'), window));
+    await settle();
+    // Two described successes: one more (a silent server needs three, the other test).
+    expect(client.stats().concurrency).toBe(3);
+    for (const p of m.pending.slice(2)) p.resolve(jsonResponse(200, completionJson('ok'), window));
+    await Promise.all(runs);
   });
 
   it('halves after three consecutive 503s and after a timeout, never below 1', async () => {
@@ -105,7 +122,7 @@ describe('adaptive concurrency (AIMD)', () => {
     // A higher max is grown into, one success at a time while slow start lasts.
     client.setOptions({ maxConcurrency: 6 });
     expect(client.stats().concurrency).toBe(1);
-    for (let i = 0; i < 12; i += 1) await client.complete(ask(String(i)));
+    for (let i = 0; i < 15; i += 1) await client.complete(ask(String(i)));
     expect(client.stats().concurrency).toBe(6);
   });
 

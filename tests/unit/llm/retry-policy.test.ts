@@ -16,6 +16,7 @@ const RULES: readonly RuleName[] = [
   'wait-too-long',
   'past-deadline',
   'server-scheduled',
+  'paced',
   'circuit-open',
   'budget-empty',
   'backoff',
@@ -103,6 +104,21 @@ describe('retry policy', () => {
   ])('past-deadline: the next attempt must start before the deadline; the wait is %s', (_name, late, inTime) => {
     expect(decideRetry(late)).toMatchObject({ action: 'fail', rule: 'past-deadline' });
     expect(decideRetry(inTime)).toMatchObject({ action: 'retry' });
+  });
+
+  it('paced: a 429 that names no wait, while admission paces to a rate, is retried when admitted: no backoff, free of the budget', () => {
+    const bare = errors.rateLimited(429);
+    expect(decideRetry(facts({ error: bare, paced: true, backoffMs: () => 4_000, budgetWaitMs: 5_000 }))).toEqual({
+      action: 'retry',
+      rule: 'paced',
+      delayMs: 0,
+      waitReason: 'rate_limited',
+      spendsBudget: false,
+    });
+    // Not yet paced (no rate learned): our own backoff, as before.
+    expect(decideRetry(facts({ error: bare, backoffMs: () => 4_000 }))).toMatchObject({ action: 'retry', rule: 'backoff', delayMs: 4_000 });
+    // A paced retry's wait is the pacer's, so the deadline alone does not rule it out.
+    expect(decideRetry(facts({ error: bare, paced: true, backoffMs: () => 9_999, deadline: NOW + 1 }))).toMatchObject({ action: 'retry', rule: 'paced' });
   });
 
   it('server-scheduled: retried when admitted (the pause waits), free of the budget', () => {

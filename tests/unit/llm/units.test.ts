@@ -105,15 +105,16 @@ describe('AIMD limit', () => {
   it('starts small and grows by half per round trip until a limit shows, then halves once per congestion event and grows by one per window', () => {
     const limit = new AimdLimit(8);
     expect(limit.current).toBe(INITIAL_WINDOW);
-    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, true, false, true]);
+    const described = () => limit.onSuccess(false, true);
+    expect([described(), described(), described(), described()]).toEqual([false, true, false, true]);
     expect(limit.current).toBe(4);
     const epoch = limit.epoch;
     expect(limit.onLoss(epoch)).toBe(true);
     expect(limit.current).toBe(2);
     expect(limit.onLoss(epoch)).toBe(false);
     expect(limit.current).toBe(2);
-    expect(limit.onSuccess()).toBe(false);
-    expect(limit.onSuccess()).toBe(true);
+    expect(described()).toBe(false);
+    expect(described()).toBe(true);
     expect(limit.current).toBe(3);
     for (let i = 0; i < 5; i += 1) limit.onLoss(limit.epoch);
     expect(limit.current).toBe(1);
@@ -121,10 +122,19 @@ describe('AIMD limit', () => {
     expect(limit.current).toBe(8);
   });
 
+  it('against a server that never described its limit, slow start grows by a third per round trip', () => {
+    const limit = new AimdLimit(50);
+    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, false, true]);
+    expect(limit.current).toBe(3);
+    // One answer with rate headers: the pacer holds requests to the limit, so half per round trip.
+    expect([limit.onSuccess(false, true), limit.onSuccess()]).toEqual([false, true]);
+    expect(limit.current).toBe(4);
+  });
+
   it('a 429 ends slow start without a cut: the pacer owns the rate', () => {
     const limit = new AimdLimit(50);
-    limit.onSuccess();
-    limit.onSuccess();
+    limit.onSuccess(false, true);
+    limit.onSuccess(false, true);
     limit.onRateLimited();
     expect(limit.current).toBe(3);
     for (let i = 0; i < 3; i += 1) limit.onSuccess();
