@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PdfReader } from '../../../lib/pdf/collect';
 import { servePdf } from '../../../lib/pdf/serve';
-import { scannedPdf, textPdf } from '../../support/pdfs';
+import { chineseFact, chinesePdf, hasCjkFont, scannedPdf, textPdf } from '../../support/pdfs';
 import { loadPdfJs } from '../../support/pdfjs-node';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { follow, saveProviderAt, setUpCore } from './core-harness';
@@ -74,6 +74,15 @@ describe('a PDF in a tab', () => {
     const j = await follow(precis, jobId);
     expect(j).toMatchObject({ status: 'error', error: { kind: 'pdf_scanned' } });
     expect(mock.completions()).toHaveLength(0);
+  });
+  it.skipIf(!hasCjkFont)('summarises a PDF in Chinese from its Chinese text, page numbers and title kept', async () => {
+    const { precis } = await setUp({ 'https://papers.example/report.pdf': await chinesePdf(2, { title: '铁路调查报告', linesPerPage: 4 }) });
+    const { jobId } = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://papers.example/report.pdf' })) as { jobId: string };
+    expect(await follow(precis, jobId)).toMatchObject({ status: 'done', progress: { phase: 'read', done: 2, total: 2 } });
+    const prompt = mock.completions()[0]!.body.messages.map((m: { content: string }) => m.content).join('\n');
+    expect(prompt).toContain(`[p. 2]\n第2页`);
+    expect(prompt).toContain(chineseFact(2, 4));
+    expect(prompt).toContain('铁路调查报告');
   });
 });
 
