@@ -19,6 +19,8 @@ export const en = {
   libraryResults: 'Results',
   libraryPick: 'Choose a summary or chat to read it in full.',
   librarySource: 'Source: {url}',
+  libraryPickedFile: 'From a file on this computer: {name}',
+  libraryLocalFile: 'File on this computer',
   libraryModel: 'Model: {model}',
   libraryCopyMarkdown: 'Copy as Markdown',
   libraryExport: 'Export .md',

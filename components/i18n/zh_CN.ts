@@ -21,6 +21,8 @@ export const zh_CN: Record<MessageKey, string> = {
   libraryResults: '结果',
   libraryPick: '选择一条摘要或对话以阅读全文。',
   librarySource: '来源：{url}',
+  libraryPickedFile: '来自本机文件：{name}',
+  libraryLocalFile: '本机文件',
   libraryModel: '模型：{model}',
   libraryCopyMarkdown: '复制为 Markdown',
   libraryExport: '导出 .md',

@@ -199,6 +199,17 @@ pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel
   await expect(panel.getByTestId('answer')).toHaveText('The minutes record two decisions (p. 2).');
   await expect(panel.locator('header .title')).toHaveText('Minutes 2026.pdf');
   expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('[p. 2]');
+
+  // The library names the file; a link to its blob: URL would lead nowhere once the panel is gone.
+  await panel.close();
+  const library = await extension.openExtensionPage('library.html');
+  const entry = library.getByTestId('library-entry').filter({ hasText: 'Minutes 2026.pdf' });
+  await expect(entry).toContainText('File on this computer');
+  await entry.click();
+  await expect(library.getByTestId('source-file')).toHaveText('From a file on this computer: Minutes 2026.pdf');
+  await expect(library.getByTestId('library-reader')).toContainText('The minutes record two decisions');
+  await expect(library.getByTestId('source-link')).toHaveCount(0);
+  await expect(library.locator('a[href^="blob:"]')).toHaveCount(0);
 });
 
 for (const [locale, suffix] of [

@@ -117,6 +117,11 @@ describe('the side panel', () => {
     const reply = await ask({ type: 'summarise.pdfFile', tabId: 2, url: `blob:${self.pagesOrigin}file-1`, name: 'Minutes.pdf' });
     const { jobId } = (reply as { ok: true; value: { jobId: string } }).value;
     expect(await follow(precis, jobId)).toMatchObject({ status: 'done', title: 'Minutes.pdf' });
+    // In the library it is the file by its name: its blob: URL died with the panel, so no link to it.
+    const [entry] = ((await ask({ type: 'library.list' })) as { ok: true; value: { entries: Array<Record<string, unknown>> } }).value.entries;
+    expect(entry).toMatchObject({ title: 'Minutes.pdf', file: 'Minutes.pdf' });
+    expect(entry).not.toHaveProperty('url');
+    expect(entry).not.toHaveProperty('site');
   });
 });
 
