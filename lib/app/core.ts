@@ -12,7 +12,7 @@ import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
 import { classifySender, answer, jobPortRequest, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
-import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
+import { menuChanged, menuItems, menuOpensIn, originOfMenuItem, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
@@ -50,7 +50,10 @@ export function createPrecis(platform: Platform, self: Self) {
   // rebuild that read the prompts before a change must not replace the menu built after it.
   let menusBuilt = Promise.resolve();
   const rebuildMenus = () =>
-    (menusBuilt = menusBuilt.then(async () => platform.setMenu(menuItems((await preferences.get()).customPrompts))).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
+    (menusBuilt = menusBuilt.then(async () => {
+      const prefs = await preferences.get();
+      await platform.setMenu(menuItems(prefs.customPrompts, prefs.summariseOpensIn));
+    }).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
 
   // Long-lived services, created on first use; each picks up the stored preferences when it is,
   // and every change after. None holds state that must outlive the worker: jobs and the cache
@@ -150,8 +153,8 @@ export function createPrecis(platform: Platform, self: Self) {
   }
 
   /** The surface for `tab`, opened at once where it is the side panel: call before any await. */
-  function openSurface(tab: TabRef | undefined): Surface {
-    const surface = surfaceFor(tab?.url, opensIn);
+  function openSurface(tab: TabRef | undefined, choice = opensIn): Surface {
+    const surface = surfaceFor(tab?.url, choice);
     if (surface === 'panel' && tab?.id !== undefined) platform.openPanel?.(tab.id);
     return surface;
   }
@@ -286,7 +289,8 @@ export function createPrecis(platform: Platform, self: Self) {
     onMenuClicked(menuItemId: string | number, tab?: TabRef) {
       const origin = originOfMenuItem(String(menuItemId));
       if (!origin) return Promise.resolve(undefined);
-      return summariseTab(tab, { origin, surface: openSurface(tab) });
+      // The item's id says where it opens: a click that woke the worker has read no preferences yet.
+      return summariseTab(tab, { origin, surface: openSurface(tab, menuOpensIn(String(menuItemId))) });
     },
 
     /** The keyboard shortcut (Firefox passes no tab to commands listeners). */
@@ -318,7 +322,7 @@ export function createPrecis(platform: Platform, self: Self) {
       if (!change) return;
       const [next, prev] = [readPreferences(change.newValue), readPreferences(change.oldValue)];
       applyPreferences(next);
-      if (promptsChanged(prev.customPrompts, next.customPrompts)) await rebuildMenus();
+      if (menuChanged(prev, next)) await rebuildMenus();
     },
 
     /** The hourly alarm. */

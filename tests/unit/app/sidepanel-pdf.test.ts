@@ -9,7 +9,9 @@ import { chineseFact, chinesePdf, hasCjkFont, scannedPdf, textPdf } from '../../
 import { loadPdfJs } from '../../support/pdfjs-node';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { follow, saveProviderAt, setUpCore } from './core-harness';
-import { article, self, tab } from './fake-platform';
+import { article, pageSender, self, tab } from './fake-platform';
+import { createPrecis } from '../../../lib/app/core';
+import { menuOpensIn, originOfMenuItem } from '../../../lib/app/menus';
 
 let mock: MockLlm;
 beforeAll(async () => {
@@ -102,6 +104,25 @@ describe('the side panel', () => {
     expect(await value({ type: 'panel.content', tabId: 2 })).toEqual({ jobId });
     // Another tab shows its own content: nothing yet.
     expect(await value({ type: 'panel.content', tabId: 1 })).toBeUndefined();
+  });
+
+  it('opens from a menu click that wakes the worker, before the preferences are read, once the menu was built for the panel', async () => {
+    const { precis, value, env, tabs } = await setUp({});
+    await value({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } });
+    // The running worker learns of the change and rebuilds the menu with ids that carry it.
+    await precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' } } });
+    const pageItem = env.menus.at(-1)!.find((item) => JSON.stringify(originOfMenuItem(item.id)) === '{}')!;
+    expect(menuOpensIn(pageItem.id)).toBe('sidepanel');
+
+    // A worker that starts for the click: a fresh core, its handler called at once, as Chrome does.
+    const opened: number[] = [];
+    env.platform.openPanel = (tabId) => void opened.push(tabId);
+    const cold = createPrecis(env.platform, self);
+    const outcome = cold.onMenuClicked(pageItem.id, { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([2]);
+    const { jobId } = (await outcome) as { jobId: string };
+    expect(tabs[1]!.sidebarShown).toBe(0);
+    expect(await cold.handleMessage({ type: 'panel.content', tabId: 2 }, pageSender)).toEqual({ ok: true, value: { jobId } });
   });
 
   it('shows why a built-in page cannot be read', async () => {
