@@ -49,6 +49,16 @@ export default defineBackground(() => {
         inGesture = false;
       }
     };
+    // The menu items' ids as last built, kept where Chrome keeps the items themselves (across worker
+    // restarts): a test clicks the item that exists, as a user does.
+    const setMenu = platform.setMenu;
+    platform.setMenu = async (items) => {
+      await setMenu(items);
+      await browser.storage.session.set({ precisTestMenuIds: items.map((item) => item.id) });
+    };
+    // The side panel really opening: only a real gesture (a click in an extension page) can do it here.
+    const realPanelOpens: Array<{ windowId: number }> = [];
+    browser.sidePanel?.onOpened?.addListener(({ windowId }) => void realPanelOpens.push({ windowId }));
     const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => gesture(() => precis.onMenuClicked(info.menuItemId, tab));
     const onCommand = (command: string, tab?: Parameters<typeof precis.onCommand>[1]) => gesture(() => precis.onCommand(command, tab));
     // What views send, counted, so tests can see that a view at rest sends nothing.
@@ -56,7 +66,7 @@ export default defineBackground(() => {
     browser.runtime.onMessage.addListener(() => void traffic.messages++);
     browser.runtime.onConnect.addListener(() => void traffic.ports++);
     Object.assign(globalThis, {
-      precisTest: { onMenuClicked, onCommand, panelOpens, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
+      precisTest: { onMenuClicked, onCommand, panelOpens, realPanelOpens, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
     });
   }
 });

@@ -30,7 +30,7 @@ export function Popup() {
 
   // Where the summary will show, known before the click: the side panel can only be opened
   // synchronously inside it.
-  const [target, setTarget] = useState<{ tabId?: number; surface: Surface }>();
+  const [target, setTarget] = useState<{ tabId?: number; surface?: Surface }>();
 
   useEffect(() => {
     void sendRequest({ type: 'settings.get' }).then((s) => setConfigured(s.configured), () => undefined);
@@ -38,14 +38,15 @@ export function Popup() {
       const [prefs, win] = await Promise.all([sendRequest({ type: 'prefs.get' }), browser.windows.getLastFocused({ windowTypes: ['normal'] })]);
       const [tab] = await browser.tabs.query({ active: true, windowId: win.id });
       setTarget({ ...(tab?.id !== undefined && { tabId: tab.id }), surface: surfaceFor(tab?.url, prefs.summariseOpensIn) });
-    })().catch(() => undefined);
+      // Not knowing, the background decides.
+    })().catch(() => setTarget({}));
   }, []);
 
   async function summarise() {
     if (target?.surface === 'panel' && target.tabId !== undefined) void browser.sidePanel?.open({ tabId: target.tabId }).catch(() => undefined);
     setBusy(true);
     try {
-      const result = await sendRequest({ type: 'summarise.activeTab', ...(target && { surface: target.surface }) });
+      const result = await sendRequest({ type: 'summarise.activeTab', ...(target?.surface && { surface: target.surface }) });
       setOutcome(result);
       // The summary streams into the page's sidebar or the side panel; the popup has done its job.
       if (result.ok) window.close();
@@ -58,7 +59,8 @@ export function Popup() {
     <main>
       <header className="popup-header">
         <h1>{t('appName')}</h1>
-        <button type="button" className="primary" onClick={() => void summarise()} disabled={busy}>
+        {/* Enabled once it knows where the summary goes: a click before that could not open the side panel. */}
+        <button type="button" className="primary" onClick={() => void summarise()} disabled={busy || !target}>
           {busy ? t('summarising') : t('summarisePage')}
         </button>
         <button type="button" className="quiet" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/library.html') }).then(() => window.close())}>

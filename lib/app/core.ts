@@ -70,7 +70,14 @@ export function createPrecis(platform: Platform, self: Self) {
     client?.setOptions(clientOptions(prefs));
     cache?.setPolicy(cachePolicy(prefs));
   };
-  const withStoredPreferences = <T>(service: T): T => (void preferences.get().then(applyPreferences), service);
+  // A read that started before a change arrived must not undo it: storage.managed, read with the
+  // preferences, may answer seconds after the worker starts, long after the user's change.
+  let changesSeen = 0;
+  const applyStoredPreferences = () => {
+    const before = changesSeen;
+    return preferences.get().then((prefs) => void (before === changesSeen && applyPreferences(prefs)));
+  };
+  const withStoredPreferences = <T>(service: T): T => (void applyStoredPreferences().catch(() => {}), service);
   const llm = () =>
     (client ??= withStoredPreferences(
       createLlmClient({
@@ -80,7 +87,7 @@ export function createPrecis(platform: Platform, self: Self) {
         countTokens: requestTokenCounter(platform.loadCounter),
       }),
     ));
-  void preferences.get().then(applyPreferences, () => {});
+  void applyStoredPreferences().catch(() => {});
   const responseCache = () => (cache ??= withStoredPreferences(createResponseCache({ db })));
   const activity = createActivityLog({ db });
   const jobs = () =>
@@ -321,7 +328,10 @@ export function createPrecis(platform: Platform, self: Self) {
       const change = changes[preferencesKey];
       if (!change) return;
       const [next, prev] = [readPreferences(change.newValue), readPreferences(change.oldValue)];
+      changesSeen++;
       applyPreferences(next);
+      // Read again for what the change alone does not carry (the policy's retention).
+      void applyStoredPreferences().catch(() => {});
       if (menuChanged(prev, next)) await rebuildMenus();
     },
 

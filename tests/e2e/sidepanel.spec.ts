@@ -4,6 +4,7 @@
 // the real panel inside the gesture is checked through precisTest's record of each opening.
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
@@ -186,6 +187,87 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
   await expect(third.locator('precis-sidebar')).toHaveCount(0);
 });
+
+/** Stops the service worker and waits until it is gone, so that what happens next must start it. */
+async function stopWorker(extension: Extension, page: Page) {
+  await extension.stopWorker(page);
+  await expect.poll(() => extension.context.serviceWorkers().length).toBe(0);
+}
+
+pdfServer('a menu click on a stopped worker opens the side panel the options chose, inside the gesture', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  await stopWorker(extension, page);
+
+  // Something wakes the worker (here the panel asks it a question), and the click comes as it starts:
+  // the menu item Chrome kept says where it opens, whatever the new worker has read by then.
+  void panel.evaluate(() => chrome.runtime.sendMessage({ type: 'settings.get' }));
+  expect(await extension.summariseFromMenu(page)).toMatchObject({ ok: true });
+  const tabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
+  expect(await panelOpens(extension)).toEqual([{ tabId, inGesture: true }]);
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  await expect(page.locator('precis-sidebar')).toHaveCount(0);
+});
+
+pdfServer('the popup opens the real side panel in its own click, also when the worker was stopped', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  await stopWorker(extension, page);
+
+  // The popup, opened without the worker (from the panel's page, an extension page), wakes it itself.
+  await page.bringToFront();
+  const [popup] = await Promise.all([
+    extension.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/popup.html') }),
+    panel.evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
+  ]);
+  // A real click: Chrome opens the real side panel only inside a real gesture.
+  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  await expect(page.locator('precis-sidebar')).toHaveCount(0);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
+for (const [locale, heading, help] of [
+  ['en-US', 'Precis cannot open local files', 'Allow access to file URLs'],
+  ['zh-CN', 'Precis 无法打开本地文件', '允许访问文件网址'],
+] as const) {
+  pdfServer.describe(`file:// in ${locale}`, () => {
+    pdfServer.use({ locale });
+    pdfServer(`a PDF opened from a file:// address, while file access is off (the default), says how to allow it (${locale})`, async ({ extension, mock }, testInfo) => {
+      mock.set({ apiKey: key, reply: 'unused' });
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+      const file = testInfo.outputPath('Local report.pdf');
+      await writeFile(file, await textPdf(2));
+      const local = await extension.context.newPage();
+      const url = pathToFileURL(file).href;
+      await local.goto(url);
+      const panel = await openPanel(extension, local);
+      const tabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
+      const worker = await extension.worker();
+      expect(await worker.evaluate(() => chrome.extension.isAllowedFileSchemeAccess())).toBe(false);
+
+      // The tab as a menu click hands it over: activeTab shows the background its file:// address,
+      // which automation cannot grant, so the address is added here.
+      await worker.evaluate(
+        async ([id, address]) => (globalThis as any).precisTest.onMenuClicked({ menuItemId: 'summarise-page' }, { ...(await chrome.tabs.get(id)), url: address }),
+        [tabId, url] as const,
+      );
+      await expect(panel.getByRole('alert')).toContainText(heading);
+      await expect(panel.getByRole('alert')).toContainText(help);
+      expect(await panelOpens(extension)).toEqual([{ tabId, inGesture: true }]);
+      expect(mock.completions()).toHaveLength(0);
+    });
+  });
+}
 
 pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel, for the tab it shows', async ({ extension, mock, site }, testInfo) => {
   mock.set({ apiKey: key, reply: 'The minutes record two decisions (p. 2).' });

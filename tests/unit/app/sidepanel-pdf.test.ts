@@ -125,6 +125,25 @@ describe('the side panel', () => {
     expect(await cold.handleMessage({ type: 'panel.content', tabId: 2 }, pageSender)).toEqual({ ok: true, value: { jobId } });
   });
 
+  it('keeps a change of surface when the worker’s first read of the preferences answers after it', async () => {
+    const { env, tabs } = await setUp({});
+    // storage.managed answers seconds after a worker starts: the first read is still out when the user changes the option.
+    const waiting: Array<() => void> = [];
+    let answered = false;
+    env.platform.managed = () => (answered ? Promise.resolve({}) : new Promise((resolve) => waiting.push(() => resolve({}))));
+    const opened: number[] = [];
+    env.platform.openPanel = (tabId) => void opened.push(tabId);
+    const precis = createPrecis(env.platform, self);
+    await env.platform.local.set('preferences', { summariseOpensIn: 'sidepanel' });
+    const changed = precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' } } });
+    answered = true;
+    // The later reads may well be answered first (from the policy last read): the oldest comes last.
+    for (const answer of waiting.reverse()) answer();
+    await changed;
+    void precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([2]);
+  });
+
   it('shows why a built-in page cannot be read', async () => {
     const { precis, value, opened } = await setUp({}, [tab(5, 'chrome://settings/')]);
     expect(await precis.onMenuClicked('summarise-page', { id: 5, url: 'chrome://settings/' })).toMatchObject({ ok: false, kind: 'restricted_page' });
