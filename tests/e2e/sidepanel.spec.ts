@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
+import { chineseFact, chinesePdf, corpusPdfs, corruptPdf, hasCjkFont, hasCorpus, noCjkFont, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
 import { expect, test, type Extension } from './fixtures';
@@ -26,6 +26,7 @@ const pdfServer = test.extend<object, { pdfs: { url: string } }>({
         '/report-150.pdf': await textPdf(150, { title: 'Rail survey 2026' }),
         '/scan.pdf': await scannedPdf(3),
         '/corrupt.pdf': corruptPdf(),
+        ...(hasCjkFont && { '/cn/report.pdf': await chinesePdf(3, { title: '铁路调查报告', linesPerPage: 6 }) }),
       });
       await use(server);
       await server.close();
@@ -122,6 +123,22 @@ pdfServer('a 150-page PDF goes through map-reduce, each part starting on its pag
   expect(prompts.at(-1)).toContain('(p. 1)');
   expect(prompts.at(-1)).toMatch(/\(p\. 1[45]\d\)/);
   expect(prompts.at(-1)).toContain('Rail survey 2026');
+});
+
+pdfServer('a PDF in Chinese is read in Chinese by pdf.js in the browser, page by page, and summarised', async ({ extension, mock, pdfs }) => {
+  pdfServer.skip(!hasCjkFont, noCjkFont);
+  mock.set({ apiKey: key, reply: '报告统计了夜间列车（第 2 页）。' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
+  const pdf = await extension.context.newPage();
+  await pdf.goto(`${pdfs.url}/cn/report.pdf`);
+  const panel = await openPanel(extension, pdf);
+  await extension.summariseFromMenu(pdf);
+  await expect(panel.getByTestId('answer')).toHaveText('报告统计了夜间列车（第 2 页）。');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  const prompt = mock.completions()[0]!.body.messages.map((m: { content: string }) => m.content).join('\n');
+  expect(prompt).toContain('[p. 2]\n第2页');
+  expect(prompt).toContain(chineseFact(3, 6));
+  expect(prompt).toContain('铁路调查报告');
 });
 
 pdfServer('a scanned PDF and a damaged one get their own messages; a PDF at an address without ".pdf" is read as one', async ({ extension, mock, pdfs }) => {
