@@ -34,12 +34,13 @@ export default defineBackground(() => {
     // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
     // Nor can it make a gesture: each call counts as one, and every side panel opening records
     // whether it came while the handler was still running synchronously (inside the gesture).
-    const panelOpens: Array<{ tabId: number; inGesture: boolean }> = [];
+    // A blind try (before the choice is known) is marked: the browser shows it only where chosen.
+    const panelOpens: Array<{ tabId: number; inGesture: boolean; ifChosen?: true }> = [];
     let inGesture = false;
     const openPanel = platform.openPanel;
-    platform.openPanel = (tabId) => {
-      panelOpens.push({ tabId, inGesture });
-      openPanel?.(tabId);
+    platform.openPanel = (tabId, opts) => {
+      panelOpens.push({ tabId, inGesture, ...(opts?.ifChosen && { ifChosen: true as const }) });
+      openPanel?.(tabId, opts);
     };
     const gesture = <T,>(handler: () => T): T => {
       inGesture = true;

@@ -30,20 +30,25 @@ export function Popup() {
 
   // Where the summary will show, known before the click: the side panel can only be opened
   // synchronously inside it.
-  const [target, setTarget] = useState<{ tabId?: number; surface?: Surface }>();
+  const [target, setTarget] = useState<{ tabId?: number; surface?: Surface; panelEverywhere?: boolean }>();
 
   useEffect(() => {
     void sendRequest({ type: 'settings.get' }).then((s) => setConfigured(s.configured), () => undefined);
     void (async () => {
       const [prefs, win] = await Promise.all([sendRequest({ type: 'prefs.get' }), browser.windows.getLastFocused({ windowTypes: ['normal'] })]);
       const [tab] = await browser.tabs.query({ active: true, windowId: win.id });
-      setTarget({ ...(tab?.id !== undefined && { tabId: tab.id }), surface: surfaceFor(tab?.url, prefs.summariseOpensIn) });
+      setTarget({ ...(tab?.id !== undefined && { tabId: tab.id }), surface: surfaceFor(tab?.url, prefs.summariseOpensIn), panelEverywhere: prefs.summariseOpensIn === 'sidepanel' });
       // Not knowing, the background decides.
     })().catch(() => setTarget({}));
   }, []);
 
   async function summarise() {
-    if (target?.surface === 'panel' && target.tabId !== undefined) void browser.sidePanel?.open({ tabId: target.tabId }).catch(() => undefined);
+    if (target?.surface === 'panel' && target.tabId !== undefined) {
+      const tabId = target.tabId;
+      // Where the panel is not on everywhere (the sidebar is chosen), a PDF's tab gets it first, in this same task.
+      if (!target.panelEverywhere) void browser.sidePanel?.setOptions({ tabId, path: 'sidepanel.html', enabled: true }).catch(() => undefined);
+      void browser.sidePanel?.open({ tabId }).catch(() => undefined);
+    }
     setBusy(true);
     try {
       const result = await sendRequest({ type: 'summarise.activeTab', ...(target?.surface && { surface: target.surface }) });

@@ -62,10 +62,13 @@ export function createPrecis(platform: Platform, self: Self) {
   let cache: ResponseCache | undefined;
   let runner: JobRunner | undefined;
   // Where "Summarise page" opens, as last read: the side panel must be opened synchronously in the
-  // gesture, before any storage read could answer. Read at start and kept current; until the first
-  // read (a worker woken by the click itself), the default (the sidebar) applies to web pages.
-  let opensIn: Preferences['summariseOpensIn'] = 'sidebar';
+  // gesture, before any storage read could answer. Read at start and kept current; undefined until
+  // the first read answers (a worker woken by the shortcut itself).
+  let opensIn: Preferences['summariseOpensIn'] | undefined;
   const applyPreferences = (prefs: Preferences) => {
+    // The browser keeps the choice too (the panel on everywhere or not): a worker woken by a gesture
+    // before it has read anything can try the panel, and the browser shows it only if chosen.
+    if (prefs.summariseOpensIn !== opensIn) platform.setPanelEverywhere?.(prefs.summariseOpensIn === 'sidepanel');
     opensIn = prefs.summariseOpensIn;
     client?.setOptions(clientOptions(prefs));
     cache?.setPolicy(cachePolicy(prefs));
@@ -160,9 +163,15 @@ export function createPrecis(platform: Platform, self: Self) {
   }
 
   /** The surface for `tab`, opened at once where it is the side panel: call before any await. */
-  function openSurface(tab: TabRef | undefined, choice = opensIn): Surface {
-    const surface = surfaceFor(tab?.url, choice);
-    if (surface === 'panel' && tab?.id !== undefined) platform.openPanel?.(tab.id);
+  /** Undefined when only the user's choice could tell and it is not known yet (then tried blind). */
+  function openSurface(tab: TabRef | undefined, choice = opensIn): Surface | undefined {
+    // PDFs and pages no content script may enter need the panel whatever the choice.
+    const needsPanel = surfaceFor(tab?.url, 'sidebar') === 'panel';
+    const surface = needsPanel ? 'panel' : choice && surfaceFor(tab?.url, choice);
+    if (tab?.id === undefined) return surface;
+    if (needsPanel) platform.openPanel?.(tab.id, { thisTab: choice !== 'sidepanel' });
+    else if (surface === 'panel') platform.openPanel?.(tab.id);
+    else if (!surface) platform.openPanel?.(tab.id, { ifChosen: true });
     return surface;
   }
 
@@ -297,7 +306,7 @@ export function createPrecis(platform: Platform, self: Self) {
       const origin = originOfMenuItem(String(menuItemId));
       if (!origin) return Promise.resolve(undefined);
       // The item's id says where it opens: a click that woke the worker has read no preferences yet.
-      return summariseTab(tab, { origin, surface: openSurface(tab, menuOpensIn(String(menuItemId))) });
+      return summariseTab(tab, { origin, surface: openSurface(tab, menuOpensIn(String(menuItemId)))! });
     },
 
     /** The keyboard shortcut (Firefox passes no tab to commands listeners). */
@@ -307,7 +316,7 @@ export function createPrecis(platform: Platform, self: Self) {
       const opened = tab && openSurface(tab);
       return (async () => {
         const target = tab ?? (await tabs.active());
-        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn) });
+        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn ?? (await preferences.get()).summariseOpensIn) });
       })();
     },
 

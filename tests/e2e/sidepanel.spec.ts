@@ -253,6 +253,40 @@ pdfServer('a menu click on a stopped worker opens the side panel the options cho
   await expect(page.locator('precis-sidebar')).toHaveCount(0);
 });
 
+pdfServer('the browser keeps the choice: a blind try at the panel, as a shortcut on a stopped worker makes, shows it only when the side panel is chosen', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const worker = await extension.worker();
+  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id as number, page.url());
+  // A real click in an extension page stands in for the shortcut's gesture (automation has none in the worker).
+  const tryPanel = async () => {
+    const library = await extension.openExtensionPage('library.html');
+    await page.bringToFront();
+    await library.evaluate((id) => {
+      const button = document.createElement('button');
+      button.textContent = 'Try the panel';
+      button.onclick = () => void chrome.sidePanel.open({ tabId: id }).then(() => (document.title = 'opened'), () => (document.title = 'refused'));
+      document.body.prepend(button);
+    }, tabId);
+    await library.getByRole('button', { name: 'Try the panel' }).click();
+    await expect(library).toHaveTitle(/opened|refused/);
+    const outcome = await library.title();
+    await library.close();
+    return outcome;
+  };
+  const opened = () => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length as number);
+
+  // The sidebar is chosen (the default): the panel is not on everywhere, and the try shows nothing.
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  expect(await tryPanel()).toBe('refused');
+  expect(await opened()).toBe(0);
+
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(true);
+  expect(await tryPanel()).toBe('opened');
+  await expect.poll(opened).toBe(1);
+});
+
 pdfServer('the popup opens the real side panel in its own click, also when the worker was stopped', async ({ extension, mock, site }) => {
   mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });

@@ -2,7 +2,7 @@
 // inside the gesture, what the panel shows per tab, and a PDF read page by page (pdf.js in Node
 // stands in for the offscreen document) and summarised with page citations.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PdfReader } from '../../../lib/pdf/collect';
 import { servePdf } from '../../../lib/pdf/serve';
 import { chineseFact, chinesePdf, hasCjkFont, scannedPdf, textPdf } from '../../support/pdfs';
@@ -142,6 +142,39 @@ describe('the side panel', () => {
     await changed;
     void precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
     expect(opened).toEqual([2]);
+  });
+
+  it.each(['sidepanel', 'sidebar'] as const)('a shortcut that wakes the worker (%s chosen) tries the panel at once, and the summary goes where the choice says', async (choice) => {
+    const { env, tabs } = await setUp({});
+    await env.platform.local.set('preferences', { summariseOpensIn: choice });
+    const opens: unknown[] = [];
+    env.platform.openPanel = (tabId, opts) => void opens.push({ tabId, ...opts });
+    // Chrome hands a command nothing of ours: the worker cannot know the choice in the gesture, so it
+    // tries the panel blind; the browser shows it only where the panel is on everywhere (chosen).
+    const cold = createPrecis(env.platform, self);
+    const outcome = cold.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 2, ifChosen: true }]);
+    expect(await outcome).toMatchObject({ ok: true });
+    expect(tabs[1]!.sidebarShown).toBe(choice === 'sidebar' ? 1 : 0);
+  });
+
+  it('keeps the choice in the browser: the panel is on everywhere only while the side panel is chosen', async () => {
+    const { env, tabs } = await setUp({}, [tab(1, 'https://papers.example/report.pdf'), tab(2, 'https://news.example/trains', article('Night trains are back in Europe.'))]);
+    const everywhere: boolean[] = [];
+    const opens: unknown[] = [];
+    env.platform.setPanelEverywhere = (on) => void everywhere.push(on);
+    env.platform.openPanel = (tabId, opts) => void opens.push({ tabId, ...opts });
+    const precis = createPrecis(env.platform, self);
+    await vi.waitFor(() => expect(everywhere).toEqual([false]));
+    // With the sidebar chosen, a PDF gets the panel for its own tab; a web page gets no blind try once the choice is known.
+    await precis.onCommand('summarise-page', { id: 1, url: tabs[0]!.url });
+    await precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 1, thisTab: true }]);
+    await env.platform.local.set('preferences', { summariseOpensIn: 'sidepanel' });
+    await precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' }, oldValue: {} } });
+    await vi.waitFor(() => expect(everywhere).toEqual([false, true]));
+    await precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 1, thisTab: true }, { tabId: 2 }]);
   });
 
   it('shows why a built-in page cannot be read', async () => {
