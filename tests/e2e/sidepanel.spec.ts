@@ -337,6 +337,21 @@ async function openLocalPdf(extension: Extension, file: string) {
   return { panel, tabId, click: () => extension.summariseFromMenu(local) };
 }
 
+pdfServer('with the sidebar chosen, the popup still opens the real side panel for a PDF, for its own tab', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, reply: 'unused' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const scan = await extension.context.newPage();
+  await scan.goto(`${pdfs.url}/scan.pdf`);
+  const panel = await openPanel(extension, scan);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  await scan.bringToFront();
+  const popup = await extension.openPopupWindow();
+  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await expect(panel.getByRole('alert')).toContainText('This PDF has no text to read');
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
 for (const [locale, heading, help] of [
   ['en-US', 'Precis cannot open local files', 'Allow access to file URLs'],
   ['zh-CN', 'Precis 无法打开本地文件', '允许访问文件网址'],
