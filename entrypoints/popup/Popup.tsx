@@ -42,13 +42,15 @@ export function Popup() {
     })().catch(() => setTarget({}));
   }, []);
 
+  /** Within the click, no await before it: the browser opens the side panel only inside the gesture. */
+  function openPanel(tabId: number): Promise<void> {
+    // Where the panel is not on everywhere (the sidebar is chosen), this tab gets it first, in this same task.
+    if (!target?.panelEverywhere) void browser.sidePanel?.setOptions({ tabId, path: 'sidepanel.html', enabled: true }).catch(() => undefined);
+    return browser.sidePanel?.open({ tabId }).catch(() => undefined) ?? Promise.resolve();
+  }
+
   async function summarise() {
-    if (target?.surface === 'panel' && target.tabId !== undefined) {
-      const tabId = target.tabId;
-      // Where the panel is not on everywhere (the sidebar is chosen), a PDF's tab gets it first, in this same task.
-      if (!target.panelEverywhere) void browser.sidePanel?.setOptions({ tabId, path: 'sidepanel.html', enabled: true }).catch(() => undefined);
-      void browser.sidePanel?.open({ tabId }).catch(() => undefined);
-    }
+    if (target?.surface === 'panel' && target.tabId !== undefined) void openPanel(target.tabId);
     setBusy(true);
     try {
       const result = await sendRequest({ type: 'summarise.activeTab', ...(target?.surface && { surface: target.surface }) });
@@ -71,6 +73,12 @@ export function Popup() {
         <button type="button" className="quiet" onClick={() => void browser.tabs.create({ url: browser.runtime.getURL('/library.html') }).then(() => window.close())}>
           {t('libraryOpen')}
         </button>
+        {/* The side panel's own tools ("Summarise a PDF file…", the library link) on any tab, whatever "Summarise page" opens. */}
+        {browser.sidePanel && target?.tabId !== undefined && (
+          <button type="button" className="quiet" onClick={() => void openPanel(target.tabId!).then(() => window.close())}>
+            {t('openSidePanel')}
+          </button>
+        )}
         <button type="button" className="quiet" onClick={() => void browser.runtime.openOptionsPage()} aria-label={t('openOptions')} title={t('openOptions')}>
           ⚙
         </button>

@@ -337,6 +337,17 @@ async function openLocalPdf(extension: Extension, file: string) {
   return { panel, tabId, click: () => extension.summariseFromMenu(local) };
 }
 
+pdfServer('the popup’s "Side panel" opens the real side panel on a web page while the sidebar is chosen', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  await page.bringToFront();
+  const popup = await extension.openPopupWindow();
+  await popup.getByRole('button', { name: 'Side panel' }).click();
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
 pdfServer('with the sidebar chosen, the popup still opens the real side panel for a PDF, for its own tab', async ({ extension, mock, pdfs }) => {
   mock.set({ apiKey: key, reply: 'unused' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
