@@ -2,7 +2,7 @@ export const en = {
   appName: 'Precis',
   libraryTitle: 'Library',
   libraryOpen: 'Library',
-  openSidePanel: 'Side panel',
+  openSidePanel: 'Open the side panel',
   libraryLead: 'Every summary and chat, newest first.',
   librarySearch: 'Search titles, addresses and text',
   libraryKind: 'Kind',

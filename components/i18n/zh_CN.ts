@@ -4,7 +4,7 @@ export const zh_CN: Record<MessageKey, string> = {
   appName: 'Precis',
   libraryTitle: '资料库',
   libraryOpen: '资料库',
-  openSidePanel: '侧边面板',
+  openSidePanel: '打开侧边面板',
   libraryLead: '所有摘要和对话，最新的在前。',
   librarySearch: '搜索标题、网址和正文',
   libraryKind: '类型',

@@ -337,14 +337,14 @@ async function openLocalPdf(extension: Extension, file: string) {
   return { panel, tabId, click: () => extension.summariseFromMenu(local) };
 }
 
-pdfServer('the popup’s "Side panel" opens the real side panel on a web page while the sidebar is chosen', async ({ extension, site }) => {
+pdfServer('the popup’s side panel button opens the real side panel on a web page while the sidebar is chosen', async ({ extension, site }) => {
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
   const worker = await extension.worker();
   await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
   await page.bringToFront();
   const popup = await extension.openPopupWindow();
-  await popup.getByRole('button', { name: 'Side panel' }).click();
+  await popup.getByRole('button', { name: 'Open the side panel' }).click();
   await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
 });
 
