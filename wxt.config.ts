@@ -40,9 +40,9 @@ export default defineConfig({
     // added by WXT for entrypoints/sidepanel/ (Firefox: sidebar_action, no permission).
     permissions: ['activeTab', 'scripting', 'contextMenus', 'storage', 'alarms', 'declarativeNetRequestWithHostAccess', ...(browser === 'firefox' ? [] : ['offscreen'])],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
-    // e2e: fixture pages and the mock LLM on 127.0.0.1, and the real host names the tests serve
+    // e2e: fixture pages and the mock LLM on 127.0.0.1, local files (as activeTab grants a file:// tab), and the real host names the tests serve
     // themselves (tests/support/fake-youtube.ts, fake-sites.ts). demo (`npm run demo`, never shipped): any page and API.
-    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*', 'https://www.youtube.com/*', ...e2eSiteHosts.map((host) => `https://${host}/*`)] : mode === 'demo' ? ['<all_urls>'] : [],
+    host_permissions: mode === 'e2e' ? ['http://127.0.0.1/*', ...(browser === 'firefox' ? [] : ['file:///*']), 'https://www.youtube.com/*', ...e2eSiteHosts.map((host) => `https://${host}/*`)] : mode === 'demo' ? ['<all_urls>'] : [],
     ...(browser === 'firefox' && {
       // Firefox MV3 needs an id; 142 is the first release (desktop and Android) with every key we use.
       browser_specific_settings: {

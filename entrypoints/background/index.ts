@@ -34,12 +34,13 @@ export default defineBackground(() => {
     // Automation cannot click a context-menu item: e2e tests and the demo call the very handlers the clicks call.
     // Nor can it make a gesture: each call counts as one, and every side panel opening records
     // whether it came while the handler was still running synchronously (inside the gesture).
-    const panelOpens: Array<{ tabId: number; inGesture: boolean }> = [];
+    // A blind try (before the choice is known) is marked: the browser shows it only where chosen.
+    const panelOpens: Array<{ tabId: number; inGesture: boolean; ifChosen?: true }> = [];
     let inGesture = false;
     const openPanel = platform.openPanel;
-    platform.openPanel = (tabId) => {
-      panelOpens.push({ tabId, inGesture });
-      openPanel?.(tabId);
+    platform.openPanel = (tabId, opts) => {
+      panelOpens.push({ tabId, inGesture, ...(opts?.ifChosen && { ifChosen: true as const }) });
+      openPanel?.(tabId, opts);
     };
     const gesture = <T,>(handler: () => T): T => {
       inGesture = true;
@@ -49,6 +50,16 @@ export default defineBackground(() => {
         inGesture = false;
       }
     };
+    // The menu items' ids as last built, kept where Chrome keeps the items themselves (across worker
+    // restarts): a test clicks the item that exists, as a user does.
+    const setMenu = platform.setMenu;
+    platform.setMenu = async (items) => {
+      await setMenu(items);
+      await browser.storage.session.set({ precisTestMenuIds: items.map((item) => item.id) });
+    };
+    // The side panel really opening: only a real gesture (a click in an extension page) can do it here.
+    const realPanelOpens: Array<{ windowId: number }> = [];
+    browser.sidePanel?.onOpened?.addListener(({ windowId }) => void realPanelOpens.push({ windowId }));
     const onMenuClicked = (info: { menuItemId: string | number }, tab?: Parameters<typeof precis.onMenuClicked>[1]) => gesture(() => precis.onMenuClicked(info.menuItemId, tab));
     const onCommand = (command: string, tab?: Parameters<typeof precis.onCommand>[1]) => gesture(() => precis.onCommand(command, tab));
     // What views send, counted, so tests can see that a view at rest sends nothing.
@@ -56,7 +67,7 @@ export default defineBackground(() => {
     browser.runtime.onMessage.addListener(() => void traffic.messages++);
     browser.runtime.onConnect.addListener(() => void traffic.ports++);
     Object.assign(globalThis, {
-      precisTest: { onMenuClicked, onCommand, panelOpens, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
+      precisTest: { onMenuClicked, onCommand, panelOpens, realPanelOpens, summariseTab: precis.summariseTab, saveSettings: precis.saveSettings, browser, traffic },
     });
   }
 });

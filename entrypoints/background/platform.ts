@@ -35,6 +35,9 @@ let counter: Promise<TokenCounter> | undefined;
 type MenuContext = Browser.contextMenus.ContextType;
 type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
 
+/** The side panel's page (the manifest's default_path). */
+const panelPath = 'sidepanel.html';
+
 /** The page that runs pdf.js: a service worker cannot (no DOM, no workers of its own in every Chrome). */
 const offscreenPath = '/offscreen.html';
 let offscreenReady: Promise<void> | undefined;
@@ -119,10 +122,20 @@ export function browserPlatform(): Platform {
       await browser.declarativeNetRequest.updateDynamicRules(localOriginRuleUpdate(baseUrl, extensionHost));
     },
     readPdf,
-    openPanel(tabId) {
+    openPanel(tabId, opts = {}) {
       // Called within the gesture; what it returns settles later, and a refusal changes nothing we can do.
-      if (browser.sidePanel) void browser.sidePanel.open({ tabId }).catch(() => {});
-      else void (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction?.open().catch(() => {});
+      if (browser.sidePanel) {
+        // Both calls leave in this same task, in order: the tab's panel is on before it is opened.
+        if (opts.thisTab) void browser.sidePanel.setOptions({ tabId, path: panelPath, enabled: true }).catch(() => {});
+        void browser.sidePanel.open({ tabId }).catch(() => {});
+      } else if (!opts.ifChosen) {
+        // Firefox's sidebar has no "off everywhere" to refuse a blind try: only a known choice opens it.
+        void (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction?.open().catch(() => {});
+      }
+    },
+    setPanelEverywhere(on) {
+      // Off, the panel shows only on tabs it was opened for (PDFs), and a blind open() is refused.
+      void browser.sidePanel?.setOptions({ path: panelPath, enabled: on }).catch(() => {});
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),

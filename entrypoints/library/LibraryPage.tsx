@@ -35,6 +35,7 @@ function EntryRow({ entry, selected, onOpen }: { entry: LibraryEntry; selected: 
         </span>
         <span className="entry-meta">
           {entry.site && <span>{entry.site}</span>}
+          {entry.file && <span>{t('libraryLocalFile')}</span>}
           <time dateTime={new Date(entry.at).toISOString()}>{dateOf(entry.at)}</time>
         </span>
         {entry.preview && <span className="entry-preview">{entry.preview}</span>}
@@ -66,6 +67,7 @@ function Reader({ item, onDeleted }: { item: LibraryItem; onDeleted: () => void 
             {t('librarySource', { url: item.url })}
           </a>
         )}
+        {item.file && <span data-testid="source-file">{t('libraryPickedFile', { name: item.file })}</span>}
         <span>
           <time dateTime={new Date(item.at).toISOString()}>{dateOf(item.at)}</time>
           {item.model && ` · ${t('libraryModel', { model: item.model })}`}

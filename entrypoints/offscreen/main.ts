@@ -1,7 +1,7 @@
 // The one place pdf.js runs: Chrome's offscreen document (a service worker has no document), or a
 // frame in Firefox's background page. The background connects on the PDF port, names a file, and
 // gets its text back page by page.
-import { getDocument, GlobalWorkerOptions } from 'pdfjs-dist';
+import { getDocument, GlobalWorkerOptions, PDFWorker } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { browser } from 'wxt/browser';
 import { pdfPortName, type PdfPortRequest } from '../../lib/pdf/port';
@@ -13,7 +13,11 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 
 // Character maps let pdf.js turn the CID fonts of Chinese, Japanese and Korean PDFs into text.
 const cMapUrl = browser.runtime.getURL(`/${cmapsDir}/` as '/offscreen.html');
-const pdfjs: PdfJs = { getDocument: (src) => getDocument({ ...src, cMapUrl, cMapPacked: true }) };
+// One pdf.js worker for every file: starting one (loading and parsing its megabyte of code) took a
+// good part of the time to a PDF's first token. pdf.js leaves a worker it was given alive when a
+// document is destroyed.
+let worker: PDFWorker | undefined;
+const pdfjs: PdfJs = { getDocument: (src) => getDocument({ ...src, cMapUrl, cMapPacked: true, worker: (worker ??= new PDFWorker({ verbosity: 0 })) }) };
 
 /** fetch() has no file: scheme; XMLHttpRequest reads local files when the user allowed file access. */
 async function fetchAny(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {

@@ -12,7 +12,7 @@ import { copiesOfPage, createActivityLog, deleteAllData, exportUserData } from '
 import { createVault } from '../security/vault';
 import { createChat } from './chat';
 import { classifySender, answer, jobPortRequest, panelPortTab, type Handlers, type KnownSender, type RawSender, type Self } from './doors';
-import { menuItems, originOfMenuItem, promptsChanged, summariseCommand } from './menus';
+import { menuChanged, menuItems, menuOpensIn, originOfMenuItem, summariseCommand } from './menus';
 import { createOnDeviceRelay } from './on-device-relay';
 import { ownsJob } from './ownership';
 import { createPageAccess } from './page-access';
@@ -50,7 +50,10 @@ export function createPrecis(platform: Platform, self: Self) {
   // rebuild that read the prompts before a change must not replace the menu built after it.
   let menusBuilt = Promise.resolve();
   const rebuildMenus = () =>
-    (menusBuilt = menusBuilt.then(async () => platform.setMenu(menuItems((await preferences.get()).customPrompts))).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
+    (menusBuilt = menusBuilt.then(async () => {
+      const prefs = await preferences.get();
+      await platform.setMenu(menuItems(prefs.customPrompts, prefs.summariseOpensIn));
+    }).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
 
   // Long-lived services, created on first use; each picks up the stored preferences when it is,
   // and every change after. None holds state that must outlive the worker: jobs and the cache
@@ -59,15 +62,25 @@ export function createPrecis(platform: Platform, self: Self) {
   let cache: ResponseCache | undefined;
   let runner: JobRunner | undefined;
   // Where "Summarise page" opens, as last read: the side panel must be opened synchronously in the
-  // gesture, before any storage read could answer. Read at start and kept current; until the first
-  // read (a worker woken by the click itself), the default (the sidebar) applies to web pages.
-  let opensIn: Preferences['summariseOpensIn'] = 'sidebar';
+  // gesture, before any storage read could answer. Read at start and kept current; undefined until
+  // the first read answers (a worker woken by the shortcut itself).
+  let opensIn: Preferences['summariseOpensIn'] | undefined;
   const applyPreferences = (prefs: Preferences) => {
+    // The browser keeps the choice too (the panel on everywhere or not): a worker woken by a gesture
+    // before it has read anything can try the panel, and the browser shows it only if chosen.
+    if (prefs.summariseOpensIn !== opensIn) platform.setPanelEverywhere?.(prefs.summariseOpensIn === 'sidepanel');
     opensIn = prefs.summariseOpensIn;
     client?.setOptions(clientOptions(prefs));
     cache?.setPolicy(cachePolicy(prefs));
   };
-  const withStoredPreferences = <T>(service: T): T => (void preferences.get().then(applyPreferences), service);
+  // A read that started before a change arrived must not undo it: storage.managed, read with the
+  // preferences, may answer seconds after the worker starts, long after the user's change.
+  let changesSeen = 0;
+  const applyStoredPreferences = () => {
+    const before = changesSeen;
+    return preferences.get().then((prefs) => void (before === changesSeen && applyPreferences(prefs)));
+  };
+  const withStoredPreferences = <T>(service: T): T => (void applyStoredPreferences().catch(() => {}), service);
   const llm = () =>
     (client ??= withStoredPreferences(
       createLlmClient({
@@ -77,7 +90,7 @@ export function createPrecis(platform: Platform, self: Self) {
         countTokens: requestTokenCounter(platform.loadCounter),
       }),
     ));
-  void preferences.get().then(applyPreferences, () => {});
+  void applyStoredPreferences().catch(() => {});
   const responseCache = () => (cache ??= withStoredPreferences(createResponseCache({ db })));
   const activity = createActivityLog({ db });
   const jobs = () =>
@@ -150,9 +163,15 @@ export function createPrecis(platform: Platform, self: Self) {
   }
 
   /** The surface for `tab`, opened at once where it is the side panel: call before any await. */
-  function openSurface(tab: TabRef | undefined): Surface {
-    const surface = surfaceFor(tab?.url, opensIn);
-    if (surface === 'panel' && tab?.id !== undefined) platform.openPanel?.(tab.id);
+  /** Undefined when only the user's choice could tell and it is not known yet (then tried blind). */
+  function openSurface(tab: TabRef | undefined, choice = opensIn): Surface | undefined {
+    // PDFs and pages no content script may enter need the panel whatever the choice.
+    const needsPanel = surfaceFor(tab?.url, 'sidebar') === 'panel';
+    const surface = needsPanel ? 'panel' : choice && surfaceFor(tab?.url, choice);
+    if (tab?.id === undefined) return surface;
+    if (needsPanel) platform.openPanel?.(tab.id, { thisTab: choice !== 'sidepanel' });
+    else if (surface === 'panel') platform.openPanel?.(tab.id);
+    else if (!surface) platform.openPanel?.(tab.id, { ifChosen: true });
     return surface;
   }
 
@@ -322,7 +341,8 @@ export function createPrecis(platform: Platform, self: Self) {
     onMenuClicked(menuItemId: string | number, tab?: TabRef) {
       const origin = originOfMenuItem(String(menuItemId));
       if (!origin) return Promise.resolve(undefined);
-      return summariseTab(tab, { origin, surface: openSurface(tab) });
+      // The item's id says where it opens: a click that woke the worker has read no preferences yet.
+      return summariseTab(tab, { origin, surface: openSurface(tab, menuOpensIn(String(menuItemId)))! });
     },
 
     /** The keyboard shortcut (Firefox passes no tab to commands listeners). */
@@ -332,7 +352,7 @@ export function createPrecis(platform: Platform, self: Self) {
       const opened = tab && openSurface(tab);
       return (async () => {
         const target = tab ?? (await tabs.active());
-        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn) });
+        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn ?? (await preferences.get()).summariseOpensIn) });
       })();
     },
 
@@ -353,8 +373,11 @@ export function createPrecis(platform: Platform, self: Self) {
       const change = changes[preferencesKey];
       if (!change) return;
       const [next, prev] = [readPreferences(change.newValue), readPreferences(change.oldValue)];
+      changesSeen++;
       applyPreferences(next);
-      if (promptsChanged(prev.customPrompts, next.customPrompts)) await rebuildMenus();
+      // Read again for what the change alone does not carry (the policy's retention).
+      void applyStoredPreferences().catch(() => {});
+      if (menuChanged(prev, next)) await rebuildMenus();
     },
 
     /** The hourly alarm. */

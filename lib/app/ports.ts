@@ -66,9 +66,18 @@ export interface Platform {
   readPdf: PdfReader;
   /**
    * Opens the side panel in `tabId`'s window. Synchronous on purpose: the browser allows it only
-   * within the user's gesture, so it is called before anything is awaited.
+   * within the user's gesture, so it is called before anything is awaited. `thisTab`: the page needs
+   * the panel whatever the user chose (a PDF), so it is shown for this tab even where it is not
+   * everywhere. `ifChosen`: a blind try before the choice is known; it shows only where the panel
+   * is on everywhere (see `setPanelEverywhere`).
    */
-  openPanel?(tabId: number): void;
+  openPanel?(tabId: number, opts?: { thisTab?: boolean; ifChosen?: boolean }): void;
+  /**
+   * Whether the side panel is on for every tab: the user's choice of surface, kept by the browser
+   * across worker restarts (Chrome), where a worker that wakes in a gesture can use it without
+   * reading anything.
+   */
+  setPanelEverywhere?(on: boolean): void;
   /** Keeps the worker alive while `busy()` says jobs are streaming. */
   keepAliveWhile(busy: () => boolean): void;
   now?: () => number;

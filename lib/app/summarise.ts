@@ -45,6 +45,8 @@ export interface PdfTarget {
   url: string;
   /** Shown as the title until the summary is done (a picked file's name). */
   name?: string;
+  /** A file picked on this computer, not an address: the library names it rather than linking it. */
+  file?: boolean;
 }
 
 /** The template for this run: a custom prompt's, the user's own summary template, or the built-in one. */
@@ -115,7 +117,7 @@ export function createSummarise(deps: SummariseDeps) {
       title: target.name ?? fileNameOf(target.url),
       origin,
       regenerate: opts.regenerate,
-      source: { kind: 'page', tabId: tab.id, url: target.url, format: 'pdf' },
+      source: { kind: 'page', tabId: tab.id, url: target.url, format: 'pdf', ...(target.file && { file: target.name ?? fileNameOf(target.url) }) },
       run: async (io) => {
         const doc = await collectPdf(deps.readPdf, target.url, { signal: io.signal, onProgress: (done, total) => io.onProgress({ phase: 'read', done, total }) });
         const page = readablePage(pdfPageContent(doc));
@@ -190,7 +192,7 @@ export function createSummarise(deps: SummariseDeps) {
     },
 
     /** A PDF file the user picked in the side panel of `tab`, shown there. */
-    summarisePdfFile: (tab: TabRef & { id: number }, target: PdfTarget, opts: SummariseOptions = {}) => startPdf(tab, target, opts),
+    summarisePdfFile: (tab: TabRef & { id: number }, target: Omit<PdfTarget, 'file'>, opts: SummariseOptions = {}) => startPdf(tab, { ...target, file: true }, opts),
 
     /**
      * The same summary again, for a job a dead worker left unfinished: only while its tab still
@@ -203,7 +205,7 @@ export function createSummarise(deps: SummariseDeps) {
       const tab = await deps.tabs.get(source.tabId);
       if (!tab?.url || pageKey(tab.url) !== pageKey(source.url)) return undefined;
       const origin = record.origin ?? {};
-      if (source.format === 'pdf') return pdfJobFor({ ...tab, id: source.tabId }, { url: source.url, name: record.title }, { origin });
+      if (source.format === 'pdf') return pdfJobFor({ ...tab, id: source.tabId }, { url: source.url, name: record.title, ...(source.file && { file: true }) }, { origin });
       const found = await read(tab, origin);
       if (!found || (origin.selection && found.page.source !== 'selection')) return undefined;
       return jobFor(found.tab, readablePage(found.page, { cite: !!found.page.extraction }), { origin });

@@ -21,8 +21,11 @@ export interface JobRecord extends JobView {
 
 /** A summary of the page in a tab, or the answer to a conversation's last question. */
 export type JobSource =
-  /** `format: 'pdf'`: the PDF at `url` (the tab's, or a file the user picked in the side panel). */
-  | { kind: 'page'; tabId: number; url: string; format?: 'pdf' }
+  /**
+   * `format: 'pdf'`: the PDF at `url` (the tab's, or a file the user picked in the side panel).
+   * `file`: the picked file's name; its `url` is a blob: that dies with the panel that made it.
+   */
+  | { kind: 'page'; tabId: number; url: string; format?: 'pdf'; file?: string }
   /** `followUpOf`: the page whose sidebar thread this is (its owner), as on the conversation. */
   | { kind: 'conversation'; conversationId: string; followUpOf?: string };
 

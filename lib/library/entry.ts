@@ -13,6 +13,8 @@ export interface LibraryEntry {
   kind: LibraryKind;
   title: string;
   url?: string;
+  /** A PDF picked on this computer: its file name, in place of an address (its blob: URL is gone). */
+  file?: string;
   /** The URL's host name: what the site filter offers. */
   site?: string;
   /** When it was written (summary) or last continued (chat), epoch ms: the list's order. */
@@ -64,13 +66,26 @@ export function isLibrarySummary(job: JobRecord): boolean {
   return job.kind === 'summary' && job.status === 'done' && job.text.trim() !== '';
 }
 
+/**
+ * The name of the picked file a summary was made of. Its blob: URL lived only as long as the side
+ * panel that made it, so a link would be dead; records from before `file` was kept have the name as
+ * their title.
+ */
+function pickedFile(job: JobRecord): string | undefined {
+  const source = job.source?.kind === 'page' ? job.source : undefined;
+  if (!source) return undefined;
+  return source.file ?? (source.url.startsWith('blob:') ? job.title || 'PDF' : undefined);
+}
+
 export function summaryItem(job: JobRecord): LibraryItem {
-  const url = job.source?.kind === 'page' ? job.source.url : undefined;
+  const file = pickedFile(job);
+  const url = job.source?.kind === 'page' && !file ? job.source.url : undefined;
   return {
     id: entryId('summary', job.id),
     kind: 'summary',
-    title: job.title || url || '',
+    title: job.title || file || url || '',
     ...(url && { url }),
+    ...(file && { file }),
     ...(siteOf(url) && { site: siteOf(url) }),
     at: job.createdAt,
     ...(job.usage?.model && { model: job.usage.model }),

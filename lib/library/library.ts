@@ -44,7 +44,7 @@ const newestFirst = (a: LibraryItem, b: LibraryItem) => b.at - a.at;
  * A summary shown again from the cache (or asked for again with the same answer) is one entry, not
  * one per showing: same page, same text. Chats are each their own.
  */
-const summaryKey = (i: LibraryItem) => (i.kind === 'summary' ? `${i.url ?? ''}\n${i.body}` : undefined);
+const summaryKey = (i: LibraryItem) => (i.kind === 'summary' ? `${i.url ?? i.file ?? ''}\n${i.body}` : undefined);
 
 /** The newest of each set of same summaries; `items` is newest first. */
 function once(items: LibraryItem[]): LibraryItem[] {

@@ -1,4 +1,5 @@
-// Library entries as Markdown files: YAML front matter (title, url, date, model) and the text.
+// Library entries as Markdown files: YAML front matter (title, url or a picked file's name, date,
+// model) and the text.
 import type { LibraryItem } from './entry';
 
 /**
@@ -15,6 +16,7 @@ export function toMarkdown(item: LibraryItem): string {
     '---',
     `title: ${yamlString(item.title)}`,
     ...(item.url ? [`url: ${yamlString(item.url)}`] : []),
+    ...(item.file ? [`file: ${yamlString(item.file)}`] : []),
     // An ISO timestamp is a plain YAML scalar that needs no quoting.
     `date: ${new Date(item.at).toISOString()}`,
     ...(item.model ? [`model: ${yamlString(item.model)}`] : []),

@@ -17,7 +17,7 @@ export interface SearchFields {
 }
 
 function fieldsOf(item: LibraryItem): SearchFields {
-  return { words: indexWords(item.title, item.url, item.body), listedAt: item.at, ...(item.site && { site: item.site }) };
+  return { words: indexWords(item.title, item.url ?? item.file, item.body), listedAt: item.at, ...(item.site && { site: item.site }) };
 }
 
 export const jobSearchFields = (job: JobRecord): SearchFields | undefined => (isLibrarySummary(job) ? fieldsOf(summaryItem(job)) : undefined);

@@ -8,6 +8,7 @@ import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { longReport } from './pages/generate';
 import { lastPolicyKey } from '../../lib/app/policy-source';
+import { menuOpensIn, originOfMenuItem } from '../../lib/app/menus';
 import { installPolicy } from './policy';
 
 // Functions passed to `worker.evaluate` run inside the extension's service worker.
@@ -105,6 +106,8 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
     // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
     // unless they install a policy: those take the first-start path and wait for the real one.
     if (!managedPolicy) await (await worker()).evaluate(([key]) => chrome.storage.local.set({ [key]: {} }), [lastPolicyKey] as const);
+    /** The context menu's item ids as the background last built them (recorded by the e2e build). */
+    const menuIds = async () => (await (await worker()).evaluate(async () => (await chrome.storage.session.get('precisTestMenuIds')).precisTestMenuIds as string[] | undefined)) ?? [];
     const extension: Extension = {
       id,
       context,
@@ -115,12 +118,15 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
       summariseFromMenu: (page) => extension.menu(page, 'summarise-page'),
       async menu(page, menuItemId) {
         await page.bringToFront();
+        // The item Chrome holds for what the test names: its id also says where it opens.
+        const same = JSON.stringify(originOfMenuItem(menuItemId));
+        const id = (await menuIds()).find((built) => JSON.stringify(originOfMenuItem(built)) === same) ?? menuItemId;
         return (await worker()).evaluate(
           async ([pageUrl, id]) => {
             const [tab] = await chrome.tabs.query({ url: pageUrl });
             return (globalThis as any).precisTest.onMenuClicked({ menuItemId: id }, tab);
           },
-          [page.url(), menuItemId] as const,
+          [page.url(), id] as const,
         );
       },
       async shortcut(page) {
@@ -134,6 +140,9 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
         const options = await extension.openExtensionPage('options.html');
         await options.evaluate((p) => chrome.runtime.sendMessage({ type: 'prefs.save', patch: p }), patch);
         await options.close();
+        // The menu is rebuilt for a new choice of surface: clicks after this find the new items.
+        const opensIn = patch.summariseOpensIn;
+        if (opensIn) await expect.poll(async () => (await menuIds()).some((id) => menuOpensIn(id) === opensIn)).toBe(true);
       },
       async stopWorker(page) {
         const cdp = await context.newCDPSession(page);

@@ -4,8 +4,9 @@
 // the real panel inside the gesture is checked through precisTest's record of each opening.
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { corpusPdfs, corruptPdf, hasCorpus, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
+import { chineseFact, chinesePdf, corpusPdfs, corruptPdf, hasCjkFont, hasCorpus, noCjkFont, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
 import { highlighted, unitOf, userPrompt } from './citation-helpers';
@@ -27,6 +28,7 @@ const pdfServer = test.extend<object, { pdfs: { url: string } }>({
         '/survey-5.pdf': await textPdf(5),
         '/scan.pdf': await scannedPdf(3),
         '/corrupt.pdf': corruptPdf(),
+        ...(hasCjkFont && { '/cn/report.pdf': await chinesePdf(3, { title: '铁路调查报告', linesPerPage: 6 }) }),
       });
       await use(server);
       await server.close();
@@ -177,6 +179,22 @@ pdfServer('page citations open their page in the PDF’s tab and show its openin
   await expect.poll(() => viewerPage(pdf), { timeout: 15_000 }).toBe('3');
 });
 
+pdfServer('a PDF in Chinese is read in Chinese by pdf.js in the browser, page by page, and summarised', async ({ extension, mock, pdfs }) => {
+  pdfServer.skip(!hasCjkFont, noCjkFont);
+  mock.set({ apiKey: key, reply: '报告统计了夜间列车（第 2 页）。' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
+  const pdf = await extension.context.newPage();
+  await pdf.goto(`${pdfs.url}/cn/report.pdf`);
+  const panel = await openPanel(extension, pdf);
+  await extension.summariseFromMenu(pdf);
+  await expect(panel.getByTestId('answer')).toHaveText('报告统计了夜间列车（第 2 页）。');
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+  const prompt = mock.completions()[0]!.body.messages.map((m: { content: string }) => m.content).join('\n');
+  expect(prompt).toContain('[p. 2]\n第2页');
+  expect(prompt).toContain(chineseFact(3, 6));
+  expect(prompt).toContain('铁路调查报告');
+});
+
 pdfServer('a scanned PDF and a damaged one get their own messages; a PDF at an address without ".pdf" is read as one', async ({ extension, mock, pdfs }) => {
   mock.set({ apiKey: key, reply: 'unused' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
@@ -257,6 +275,195 @@ pdfServer('a chip in the side panel highlights its passage in the tab, and closi
   expect(await page.evaluate(() => CSS.highlights.size)).toBe(0);
 });
 
+/**
+ * Stops the service worker, as Chrome does an idle one. Playwright keeps the same Worker, and the
+ * next evaluate in it starts a fresh worker: the mark left here tells whether it did.
+ */
+async function stopWorker(extension: Extension, page: Page) {
+  await (await extension.worker()).evaluate(() => ((globalThis as any).precisBeforeStop = true));
+  const cdp = await extension.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  const stopped = new Promise<void>((resolve) =>
+    cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+      if (versions.some((v) => v.scriptURL.startsWith(`chrome-extension://${extension.id}/`) && v.runningStatus === 'stopped')) resolve();
+    }),
+  );
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await stopped;
+  await cdp.detach();
+}
+
+pdfServer('a menu click on a stopped worker opens the side panel the options chose, inside the gesture', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  const tabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
+  const worker = await extension.worker();
+  const ids = await worker.evaluate(async () => (await chrome.storage.session.get('precisTestMenuIds')).precisTestMenuIds as string[]);
+  const tab = await worker.evaluate((id) => chrome.tabs.get(id), tabId);
+  await stopWorker(extension, page);
+
+  // Automation cannot click the menu, so something else starts the worker (the panel asks it a
+  // question) and the click follows at once: the item Chrome kept says where it opens, whatever the
+  // new worker has read by then (that it needs nothing read is tested on the core).
+  void panel.evaluate(() => chrome.runtime.sendMessage({ type: 'settings.get' }));
+  const click = await worker.evaluate(
+    async ([id, clicked]) => {
+      const fresh = !(globalThis as any).precisBeforeStop;
+      return { fresh, outcome: await (globalThis as any).precisTest.onMenuClicked({ menuItemId: id }, clicked) };
+    },
+    [ids.find((id) => id.endsWith('summarise-page'))!, tab] as const,
+  );
+  expect(click).toMatchObject({ fresh: true, outcome: { ok: true } });
+  expect(await panelOpens(extension)).toEqual([{ tabId, inGesture: true }]);
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  await expect(page.locator('precis-sidebar')).toHaveCount(0);
+});
+
+pdfServer('the browser keeps the choice: a blind try at the panel, as a shortcut on a stopped worker makes, shows it only when the side panel is chosen', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const worker = await extension.worker();
+  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url }))[0].id as number, page.url());
+  // A real click in an extension page stands in for the shortcut's gesture (automation has none in the worker).
+  const tryPanel = async () => {
+    const library = await extension.openExtensionPage('library.html');
+    await page.bringToFront();
+    await library.evaluate((id) => {
+      const button = document.createElement('button');
+      button.textContent = 'Try the panel';
+      button.onclick = () => void chrome.sidePanel.open({ tabId: id }).then(() => (document.title = 'opened'), () => (document.title = 'refused'));
+      document.body.prepend(button);
+    }, tabId);
+    await library.getByRole('button', { name: 'Try the panel' }).click();
+    await expect(library).toHaveTitle(/opened|refused/);
+    const outcome = await library.title();
+    await library.close();
+    return outcome;
+  };
+  const opened = () => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length as number);
+
+  // The sidebar is chosen (the default): the panel is not on everywhere, and the try shows nothing.
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  expect(await tryPanel()).toBe('refused');
+  expect(await opened()).toBe(0);
+
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(true);
+  expect(await tryPanel()).toBe('opened');
+  await expect.poll(opened).toBe(1);
+});
+
+pdfServer('the popup opens the real side panel in its own click, also when the worker was stopped', async ({ extension, mock, site }) => {
+  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const panel = await openPanel(extension, page);
+  await stopWorker(extension, page);
+
+  // The popup, opened without the worker (from the panel's page, an extension page), wakes it itself.
+  await page.bringToFront();
+  const [popup] = await Promise.all([
+    extension.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/popup.html') }),
+    panel.evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
+  ]);
+  // A real click: Chrome opens the real side panel only inside a real gesture.
+  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
+  await expect(page.locator('precis-sidebar')).toHaveCount(0);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
+/**
+ * Sets "Allow access to file URLs" for Precis on chrome://extensions, as a user does. Chrome reloads
+ * the extension for it; the new worker is waited for. (An unpacked extension loaded from the command
+ * line, as here, starts with it on.)
+ */
+async function allowFileAccess(extension: Extension, allowed: boolean) {
+  const page = await extension.context.newPage();
+  await page.goto(`chrome://extensions/?id=${extension.id}`);
+  const toggle = page.locator('#allow-on-file-urls');
+  if ((await toggle.evaluate((el) => (el as HTMLInputElement).checked)) !== allowed) {
+    const restarted = extension.context.waitForEvent('serviceworker');
+    await toggle.click();
+    await restarted;
+  }
+  await page.close();
+}
+
+/** A generated PDF opened from a file:// address (the e2e build's file:/// host permission stands in for activeTab), the side panel beside it. */
+async function openLocalPdf(extension: Extension, file: string) {
+  await writeFile(file, await textPdf(2, { title: 'Local report' }));
+  const local = await extension.context.newPage();
+  await local.goto(pathToFileURL(file).href);
+  const panel = await openPanel(extension, local);
+  const tabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
+  return { panel, tabId, click: () => extension.summariseFromMenu(local) };
+}
+
+pdfServer('the popup’s side panel button opens the real side panel on a web page while the sidebar is chosen', async ({ extension, site }) => {
+  const page = await extension.context.newPage();
+  await page.goto(`${site.url}/article.html`);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  await page.bringToFront();
+  const popup = await extension.openPopupWindow();
+  await popup.getByRole('button', { name: 'Open the side panel' }).click();
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
+pdfServer('with the sidebar chosen, the popup still opens the real side panel for a PDF, for its own tab', async ({ extension, mock, pdfs }) => {
+  mock.set({ apiKey: key, reply: 'unused' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const scan = await extension.context.newPage();
+  await scan.goto(`${pdfs.url}/scan.pdf`);
+  const panel = await openPanel(extension, scan);
+  const worker = await extension.worker();
+  await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
+  await scan.bringToFront();
+  const popup = await extension.openPopupWindow();
+  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await expect(panel.getByRole('alert')).toContainText('This PDF has no text to read');
+  await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
+});
+
+for (const [locale, heading, help] of [
+  ['en-US', 'Precis cannot open local files', 'Allow access to file URLs'],
+  ['zh-CN', 'Precis 无法打开本地文件', '允许访问文件网址'],
+] as const) {
+  pdfServer.describe(`file:// in ${locale}`, () => {
+    pdfServer.use({ locale });
+    pdfServer(`a PDF opened from a file:// address, with file access off, says how to allow it (${locale})`, async ({ extension, mock }, testInfo) => {
+      await allowFileAccess(extension, false);
+      mock.set({ apiKey: key, reply: 'unused' });
+      await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+      const { panel, tabId, click } = await openLocalPdf(extension, testInfo.outputPath('Local report.pdf'));
+      await click();
+      await expect(panel.getByRole('alert')).toContainText(heading);
+      await expect(panel.getByRole('alert')).toContainText(help);
+      expect(await panelOpens(extension)).toEqual([{ tabId, inGesture: true }]);
+      expect(mock.completions()).toHaveLength(0);
+    });
+  });
+}
+
+pdfServer('a PDF opened from a file:// address is summarised while file access is on', async ({ extension, mock }, testInfo) => {
+  await allowFileAccess(extension, true);
+  mock.set({ apiKey: key, reply: 'The local report counts trains (p. 2).' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  const { panel, click } = await openLocalPdf(extension, testInfo.outputPath('Local report.pdf'));
+  await click();
+  await expect(panel.getByTestId('answer')).toHaveText('The local report counts trains (p. 2).');
+  await expect(panel.locator('header .title')).toHaveText('Local report.pdf');
+  expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('[p. 2]\\nPage 2');
+});
+
 pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel, for the tab it shows', async ({ extension, mock, site }, testInfo) => {
   mock.set({ apiKey: key, reply: 'The minutes record two decisions (p. 2).' });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'gpt-4o-mini', apiKey: key });
@@ -284,6 +491,16 @@ pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel
   await panel.getByTestId('answer').getByRole('button', { name: 'Open page 2 of the PDF' }).click();
   await expect(panel.getByRole('status').filter({ hasText: 'pick it again to see page 2' })).toBeVisible();
   expect(extension.context.pages().some((p) => p.url().startsWith('blob:'))).toBe(false);
+  // The library names the file; a link to its blob: URL would lead nowhere once the panel is gone.
+  await panel.close();
+  const library = await extension.openExtensionPage('library.html');
+  const entry = library.getByTestId('library-entry').filter({ hasText: 'Minutes 2026.pdf' });
+  await expect(entry).toContainText('File on this computer');
+  await entry.click();
+  await expect(library.getByTestId('source-file')).toHaveText('From a file on this computer: Minutes 2026.pdf');
+  await expect(library.getByTestId('library-reader')).toContainText('The minutes record two decisions');
+  await expect(library.getByTestId('source-link')).toHaveCount(0);
+  await expect(library.locator('a[href^="blob:"]')).toHaveCount(0);
 });
 
 for (const [locale, suffix] of [

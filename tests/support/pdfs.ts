@@ -3,6 +3,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import fontkit from '@pdf-lib/fontkit';
+import { readFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 /**
@@ -69,3 +71,34 @@ export async function scannedPdf(pages: number): Promise<Uint8Array> {
 
 /** A header that promises a PDF, then nothing a reader can use. */
 export const corruptPdf = (): Uint8Array => new TextEncoder().encode('%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\nthis file was cut off here');
+
+/** Debian's fonts-wqy-microhei (.ci/run installs it): a CJK font to write Chinese PDFs with. */
+export const cjkFont = process.env.PRECIS_CJK_FONT ?? '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
+export const hasCjkFont = existsSync(cjkFont);
+export const noCjkFont = `no CJK font at ${cjkFont} (apt-get install fonts-wqy-microhei, or PRECIS_CJK_FONT)`;
+
+const cities = ['北京', '上海', '广州', '成都', '西安', '武汉', '杭州', '昆明'];
+
+/**
+ * `pages` pages in Simplified Chinese, the font embedded (subset) as pdf.js finds it in real CJK
+ * PDFs: page n says "第n页" and facts only it holds. The font file is a collection (.ttc): fontkit
+ * is asked for its first face by name, since pdf-lib takes one font.
+ */
+export async function chinesePdf(pages: number, opts: { title?: string; linesPerPage?: number } = {}): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  if (opts.title) doc.setTitle(opts.title);
+  doc.registerFontkit({ create: (bytes: Uint8Array) => fontkit.create(bytes, 'WenQuanYiMicroHei') } as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  const font = await doc.embedFont(await readFile(cjkFont), { subset: true });
+  const lines = opts.linesPerPage ?? 20;
+  for (let n = 1; n <= pages; n++) {
+    const page = doc.addPage([595, 842]);
+    page.drawText(chineseHeading(n), { x: 50, y: 800, size: 14, font });
+    for (let i = 0; i < lines; i++) page.drawText(chineseFact(n, i + 1), { x: 50, y: 770 - i * 24, size: 10, font });
+  }
+  return doc.save();
+}
+
+export const chineseHeading = (page: number) => `第${page}页：铁路调查报告第${Math.ceil(page / 10)}章`;
+/** Line `line` of page `page`: a sentence of 20-odd ideographs and a few digits. */
+export const chineseFact = (page: number, line: number) =>
+  `事实${page}.${line}：从${cities[(page + line) % cities.length]}到${cities[(page * 3 + line) % cities.length]}的夜间列车每周运行${(page * 37 + line * 11) % 97}次。`;

@@ -19,9 +19,11 @@ describe('the shipped manifest', () => {
   }
 
   it('adds host access only to the test and demo builds', () => {
-    // The e2e build: 127.0.0.1 and the real host names the tests serve themselves (fake-youtube, fake-sites).
+    // The e2e build: 127.0.0.1, local files (the file:// PDFs activeTab would grant), and the real
+    // host names the tests serve themselves (fake-youtube, fake-sites).
     expect(manifestFor('chrome', 'e2e').host_permissions).toEqual([
       'http://127.0.0.1/*',
+      'file:///*',
       'https://www.youtube.com/*',
       ...['news.ycombinator.com', 'old.reddit.com', 'www.reddit.com', 'github.com', 'en.wikipedia.org', 'x.com', 'stackoverflow.com'].map((host) => `https://${host}/*`),
     ]);

@@ -2,14 +2,16 @@
 // inside the gesture, what the panel shows per tab, and a PDF read page by page (pdf.js in Node
 // stands in for the offscreen document) and summarised with page citations.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PdfReader } from '../../../lib/pdf/collect';
 import { servePdf } from '../../../lib/pdf/serve';
-import { scannedPdf, textPdf } from '../../support/pdfs';
+import { chineseFact, chinesePdf, hasCjkFont, scannedPdf, textPdf } from '../../support/pdfs';
 import { loadPdfJs } from '../../support/pdfjs-node';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { follow, saveProviderAt, setUpCore } from './core-harness';
-import { article, self, tab } from './fake-platform';
+import { article, pageSender, self, tab } from './fake-platform';
+import { createPrecis } from '../../../lib/app/core';
+import { menuOpensIn, originOfMenuItem } from '../../../lib/app/menus';
 
 let mock: MockLlm;
 beforeAll(async () => {
@@ -75,6 +77,15 @@ describe('a PDF in a tab', () => {
     expect(j).toMatchObject({ status: 'error', error: { kind: 'pdf_scanned' } });
     expect(mock.completions()).toHaveLength(0);
   });
+  it.skipIf(!hasCjkFont)('summarises a PDF in Chinese from its Chinese text, page numbers and title kept', async () => {
+    const { precis } = await setUp({ 'https://papers.example/report.pdf': await chinesePdf(2, { title: '铁路调查报告', linesPerPage: 4 }) });
+    const { jobId } = (await precis.onMenuClicked('summarise-page', { id: 1, url: 'https://papers.example/report.pdf' })) as { jobId: string };
+    expect(await follow(precis, jobId)).toMatchObject({ status: 'done', progress: { phase: 'read', done: 2, total: 2 } });
+    const prompt = mock.completions()[0]!.body.messages.map((m: { content: string }) => m.content).join('\n');
+    expect(prompt).toContain(`[p. 2]\n第2页`);
+    expect(prompt).toContain(chineseFact(2, 4));
+    expect(prompt).toContain('铁路调查报告');
+  });
 });
 
 describe('the side panel', () => {
@@ -95,6 +106,77 @@ describe('the side panel', () => {
     expect(await value({ type: 'panel.content', tabId: 1 })).toBeUndefined();
   });
 
+  it('opens from a menu click that wakes the worker, before the preferences are read, once the menu was built for the panel', async () => {
+    const { precis, value, env, tabs } = await setUp({});
+    await value({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } });
+    // The running worker learns of the change and rebuilds the menu with ids that carry it.
+    await precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' } } });
+    const pageItem = env.menus.at(-1)!.find((item) => JSON.stringify(originOfMenuItem(item.id)) === '{}')!;
+    expect(menuOpensIn(pageItem.id)).toBe('sidepanel');
+
+    // A worker that starts for the click: a fresh core, its handler called at once, as Chrome does.
+    const opened: number[] = [];
+    env.platform.openPanel = (tabId) => void opened.push(tabId);
+    const cold = createPrecis(env.platform, self);
+    const outcome = cold.onMenuClicked(pageItem.id, { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([2]);
+    const { jobId } = (await outcome) as { jobId: string };
+    expect(tabs[1]!.sidebarShown).toBe(0);
+    expect(await cold.handleMessage({ type: 'panel.content', tabId: 2 }, pageSender)).toEqual({ ok: true, value: { jobId } });
+  });
+
+  it('keeps a change of surface when the worker’s first read of the preferences answers after it', async () => {
+    const { env, tabs } = await setUp({});
+    // storage.managed answers seconds after a worker starts: the first read is still out when the user changes the option.
+    const waiting: Array<() => void> = [];
+    let answered = false;
+    env.platform.managed = () => (answered ? Promise.resolve({}) : new Promise((resolve) => waiting.push(() => resolve({}))));
+    const opened: number[] = [];
+    env.platform.openPanel = (tabId) => void opened.push(tabId);
+    const precis = createPrecis(env.platform, self);
+    await env.platform.local.set('preferences', { summariseOpensIn: 'sidepanel' });
+    const changed = precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' } } });
+    answered = true;
+    // The later reads may well be answered first (from the policy last read): the oldest comes last.
+    for (const answer of waiting.reverse()) answer();
+    await changed;
+    void precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opened).toEqual([2]);
+  });
+
+  it.each(['sidepanel', 'sidebar'] as const)('a shortcut that wakes the worker (%s chosen) tries the panel at once, and the summary goes where the choice says', async (choice) => {
+    const { env, tabs } = await setUp({});
+    await env.platform.local.set('preferences', { summariseOpensIn: choice });
+    const opens: unknown[] = [];
+    env.platform.openPanel = (tabId, opts) => void opens.push({ tabId, ...opts });
+    // Chrome hands a command nothing of ours: the worker cannot know the choice in the gesture, so it
+    // tries the panel blind; the browser shows it only where the panel is on everywhere (chosen).
+    const cold = createPrecis(env.platform, self);
+    const outcome = cold.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 2, ifChosen: true }]);
+    expect(await outcome).toMatchObject({ ok: true });
+    expect(tabs[1]!.sidebarShown).toBe(choice === 'sidebar' ? 1 : 0);
+  });
+
+  it('keeps the choice in the browser: the panel is on everywhere only while the side panel is chosen', async () => {
+    const { env, tabs } = await setUp({}, [tab(1, 'https://papers.example/report.pdf'), tab(2, 'https://news.example/trains', article('Night trains are back in Europe.'))]);
+    const everywhere: boolean[] = [];
+    const opens: unknown[] = [];
+    env.platform.setPanelEverywhere = (on) => void everywhere.push(on);
+    env.platform.openPanel = (tabId, opts) => void opens.push({ tabId, ...opts });
+    const precis = createPrecis(env.platform, self);
+    await vi.waitFor(() => expect(everywhere).toEqual([false]));
+    // With the sidebar chosen, a PDF gets the panel for its own tab; a web page gets no blind try once the choice is known.
+    await precis.onCommand('summarise-page', { id: 1, url: tabs[0]!.url });
+    await precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 1, thisTab: true }]);
+    await env.platform.local.set('preferences', { summariseOpensIn: 'sidepanel' });
+    await precis.onLocalStorageChanged({ preferences: { newValue: { summariseOpensIn: 'sidepanel' }, oldValue: {} } });
+    await vi.waitFor(() => expect(everywhere).toEqual([false, true]));
+    await precis.onCommand('summarise-page', { id: 2, url: tabs[1]!.url });
+    expect(opens).toEqual([{ tabId: 1, thisTab: true }, { tabId: 2 }]);
+  });
+
   it('shows why a built-in page cannot be read', async () => {
     const { precis, value, opened } = await setUp({}, [tab(5, 'chrome://settings/')]);
     expect(await precis.onMenuClicked('summarise-page', { id: 5, url: 'chrome://settings/' })).toMatchObject({ ok: false, kind: 'restricted_page' });
@@ -108,6 +190,11 @@ describe('the side panel', () => {
     const reply = await ask({ type: 'summarise.pdfFile', tabId: 2, url: `blob:${self.pagesOrigin}file-1`, name: 'Minutes.pdf' });
     const { jobId } = (reply as { ok: true; value: { jobId: string } }).value;
     expect(await follow(precis, jobId)).toMatchObject({ status: 'done', title: 'Minutes.pdf' });
+    // In the library it is the file by its name: its blob: URL died with the panel, so no link to it.
+    const [entry] = ((await ask({ type: 'library.list' })) as { ok: true; value: { entries: Array<Record<string, unknown>> } }).value.entries;
+    expect(entry).toMatchObject({ title: 'Minutes.pdf', file: 'Minutes.pdf' });
+    expect(entry).not.toHaveProperty('url');
+    expect(entry).not.toHaveProperty('site');
   });
 });
 

@@ -163,6 +163,24 @@ describe('library entries', () => {
     const item = summaryItem(summary('m', 1, 'T', undefined, '## Key points\n- **Fast** trains\n1. `Cheap` fares'));
     expect(item.preview).toBe('Key points Fast trains Cheap fares');
   });
+
+  it('name a picked PDF file instead of linking its dead blob: URL, stored before the name was kept too', async () => {
+    db = openDb(`library-${Math.random()}`);
+    const jobs = dexieJobStore(db);
+    const blob = 'blob:chrome-extension://abc/7f3e';
+    await jobs.put(summary('f1', 10, 'Minutes 2026.pdf', undefined, 'Two decisions were taken.', { source: { kind: 'page', tabId: 3, url: blob, format: 'pdf', file: 'Minutes 2026.pdf' } }));
+    await jobs.put(summary('f0', 5, 'Old scan.pdf', undefined, 'An older file summary.', { source: { kind: 'page', tabId: 3, url: `${blob}0`, format: 'pdf' } }));
+    const library = createLibrary(db);
+    const { entries } = await library.list({});
+    expect(entries.map((e) => [e.title, e.file, e.url, e.site])).toEqual([
+      ['Minutes 2026.pdf', 'Minutes 2026.pdf', undefined, undefined],
+      ['Old scan.pdf', 'Old scan.pdf', undefined, undefined],
+    ]);
+    expect((await library.list({ text: 'minutes' })).entries.map((e) => e.id)).toEqual(['summary:f1']);
+    const file = await library.markdown('summary:f1');
+    expect(file!.markdown).not.toContain('blob:');
+    expect(load(/^---\n([\s\S]*?)\n---/.exec(file!.markdown)![1]!)).toMatchObject({ title: 'Minutes 2026.pdf', file: 'Minutes 2026.pdf' });
+  });
 });
 
 describe('library search by a short prefix', () => {
