@@ -41,8 +41,8 @@ export interface Firefox {
   openTab(url: string): Promise<string>;
   /** An extension page (`options.html`) in a new selected tab, opened from the browser's chrome; its handle. */
   openExtensionPage(path: string): Promise<string>;
-  /** Right-clicks the current tab, which shows `url`, and chooses Precis's item `menuItemId` in the menu. */
-  menu(url: string, menuItemId?: string): Promise<void>;
+  /** Right-clicks the current tab, which shows `url`, and chooses Precis's item labelled `label` in the menu. */
+  menu(url: string, label?: string): Promise<void>;
   /** Makes the tab `handle` current for commands (its top document); `select` also shows it. */
   use(handle: string, opts?: { select?: boolean }): Promise<void>;
   /** Makes the in-page sidebar of the tab `handle` current for commands, once it is there. */
@@ -179,7 +179,7 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
         await waitFor(async () => (await m.url()).endsWith(path) && (await m.execute(() => document.readyState === 'complete')), `${path} to load`);
         return current;
       },
-      async menu(url, menuItemId = 'summarise-page') {
+      async menu(url, label = 'Summarise page') {
         await m.switchToFrame(null);
         const shown = await m.url();
         if (shown !== url) throw new Error(`menu: the current tab shows ${shown}, not ${url}`);
@@ -197,17 +197,21 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
           ],
         });
         await m.command('WebDriver:ReleaseActions');
-        const itemId = `${addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-_${menuItemId}`;
+        const idPrefix = `${addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-`;
         await waitFor(
           () =>
-            m.inChrome((id: string) => {
-              const menu = document.getElementById('contentAreaContextMenu') as any;
-              const item = document.getElementById(id);
-              if (menu.state !== 'open' || !item || (item as any).hidden) return false;
-              menu.activateItem(item);
-              return true;
-            }, itemId),
-          `the context menu with "${menuItemId}"`,
+            m.inChrome(
+              (prefix: string, text: string) => {
+                const menu = document.getElementById('contentAreaContextMenu') as any;
+                const item = [...menu.querySelectorAll('menuitem')].find((i: any) => i.id.startsWith(prefix) && i.getAttribute('label') === text && !i.hidden);
+                if (menu.state !== 'open' || !item) return false;
+                menu.activateItem(item);
+                return true;
+              },
+              idPrefix,
+              label,
+            ),
+          `the context menu with "${label}"`,
         );
       },
       async use(handle, { select = false } = {}) {
