@@ -55,20 +55,29 @@ export function CitedAnswer({ jobId, text, units, tabId, source }: CitedAnswerPr
   const [quote, setQuote] = useState<Quote>();
   const [notice, setNotice] = useState<string>();
 
-  /** What a target cites, in words: asked once per target, then remembered. */
+  /**
+   * What a target cites, in words: asked once per target of this job, then remembered. A failed
+   * or empty answer is not remembered (the worker may be starting, the reader not yet there).
+   */
   function quoteOf({ kind, n }: Target): Promise<string> {
-    const key = `${kind}:${n}`;
+    const key = `${jobId}:${kind}:${n}`;
     let pending = quotes.current.get(key);
     if (!pending) {
-      const asked =
+      const asked: Promise<string | undefined> =
         kind === 'unit'
-          ? sendRequest({ type: 'citation.quote', jobId, unit: n, ...forTab }).then((text) => text ?? t('citeMissing'))
+          ? sendRequest({ type: 'citation.quote', jobId, unit: n, ...forTab })
           : kind === 'page' && source
-            ? sendRequest({ type: 'pdf.quote', jobId: source.jobId, page: n }).then((text) => text || t('pdfPageNoText', { page: n }))
+            ? sendRequest({ type: 'pdf.quote', jobId: source.jobId, page: n }).then((text) => text ?? undefined)
             : source
-              ? sendRequest({ type: 'video.quote', jobId: source.jobId, seconds: n, ...forTab }).then((text) => text ?? t('videoQuoteMissing'))
-              : Promise.resolve(t('videoQuoteMissing'));
-      pending = asked.catch(() => (kind === 'unit' ? t('citeMissing') : kind === 'page' ? t('pdfPageNoText', { page: n }) : t('videoQuoteMissing')));
+              ? sendRequest({ type: 'video.quote', jobId: source.jobId, seconds: n, ...forTab })
+              : Promise.resolve(undefined);
+      const missing = kind === 'unit' ? t('citeMissing') : kind === 'page' ? t('pdfPageNoText', { page: n }) : t('videoQuoteMissing');
+      pending = asked
+        .catch(() => undefined)
+        .then((text) => {
+          if (!text) quotes.current.delete(key);
+          return text || missing;
+        });
       quotes.current.set(key, pending);
     }
     return pending;

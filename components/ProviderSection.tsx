@@ -13,15 +13,15 @@ type Notice = { ok: true; text: string } | ({ ok: false } & ErrorView);
 type HeaderRow = { name: string; value: string };
 
 /**
- * The API's host as a host-permission pattern: asked for at save time, not at install. Without its
- * port: Firefox does not count a pattern with a port as covered by the host's grant (it prompted for
- * `http://127.0.0.1:41765/*` with `http://127.0.0.1/*` granted), and in Chrome the portless
- * pattern covers every port anyway.
+ * The API's origin as a host-permission pattern: asked for at save time, not at install. Firefox
+ * does not count a pattern with a port as covered by its host's grant (it prompted for
+ * `http://127.0.0.1:41765/*` with `http://127.0.0.1/*` granted, and Save waited on the prompt), so
+ * there the port is left out; Chrome keeps it, and with it access to that one local service only.
  */
 function originPattern(baseUrl: string): string | undefined {
   try {
     const url = new URL(baseUrl);
-    return `${url.protocol}//${url.hostname}/*`;
+    return `${url.protocol}//${import.meta.env.FIREFOX ? url.hostname : url.host}/*`;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { cachedAge } from './cachedAge';
 import { CitedAnswer, CoverageLine, type CitedSource } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
@@ -56,7 +56,8 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
   const again = (job: JobView, regenerate: boolean) =>
     void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }), ...forTab });
   // A video's times play it from there; a video without a transcript can have its description summarised.
-  const seek = (seconds: number) => void sendRequest({ type: 'video.seek', seconds, ...forTab });
+  // Stable, so that memoised follow-up turns do not render again with every render of this view.
+  const seek = useCallback((seconds: number) => void sendRequest({ type: 'video.seek', seconds, ...(tabId !== undefined && { tabId }) }), [tabId]);
   const summariseDescription = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false, origin: { videoDescription: true }, ...forTab });
 
   async function forget(jobId: string) {

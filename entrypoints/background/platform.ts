@@ -186,23 +186,25 @@ export const asPortLike = (port: Browser.runtime.Port): PortLike => ({
  * Sends a tab to `url`. Chrome's PDF viewer opens at the page an address names (#page=N) only when
  * it loads, and a change of fragment alone is no load: the tab is loaded again once its address is
  * the new one (reloading before would load the old one). The file comes back from the cache.
+ * Firefox's viewer follows the fragment itself: no reload there.
  */
 async function openAddress(tabId: number, url: string): Promise<void> {
   const before = (await browser.tabs.get(tabId)).url;
-  if (before?.split('#')[0] !== url.split('#')[0]) return void (await browser.tabs.update(tabId, { url }));
+  if (import.meta.env.FIREFOX || before?.split('#')[0] !== url.split('#')[0]) return void (await browser.tabs.update(tabId, { url }));
   if (before === url) return browser.tabs.reload(tabId);
-  const committed = new Promise<void>((resolve) => {
-    const done = () => {
+  const committed = new Promise<boolean>((resolve) => {
+    const done = (arrived: boolean) => {
       browser.tabs.onUpdated.removeListener(onUpdated);
       clearTimeout(timer);
-      resolve();
+      resolve(arrived);
     };
-    const onUpdated = (id: number, change: { url?: string }) => id === tabId && change.url === url && done();
+    const onUpdated = (id: number, change: { url?: string }) => id === tabId && change.url === url && done(true);
     // A browser that reports no change of address (the fragment alone) must not hang the click.
-    const timer = setTimeout(done, 2_000);
+    const timer = setTimeout(() => done(false), 2_000);
     browser.tabs.onUpdated.addListener(onUpdated);
   });
   await browser.tabs.update(tabId, { url });
-  await committed;
-  await browser.tabs.reload(tabId);
+  // Reloaded only at the new address: a reload before it would load the old page, or cancel the move.
+  if (await committed) await browser.tabs.reload(tabId);
+  else if ((await browser.tabs.get(tabId).catch(() => undefined))?.url === url) await browser.tabs.reload(tabId);
 }

@@ -60,7 +60,6 @@ export async function answer(handlers: Handlers, raw: unknown, sender: Sender): 
   }
 }
 
-/** The id a `job:<id>` port asks to follow, if the port is one and its sender is ours. */
 /** The tab a side panel's port (`panel:<tabId>`, from one of our pages only) says the panel shows. */
 export function panelPortTab(port: Pick<PortLike, 'name'>, sender: Sender): number | undefined {
   if (sender.kind !== 'page' || !port.name.startsWith(panelPortPrefix)) return undefined;
@@ -68,6 +67,7 @@ export function panelPortTab(port: Pick<PortLike, 'name'>, sender: Sender): numb
   return Number.isInteger(tabId) && tabId >= 0 ? tabId : undefined;
 }
 
+/** The id a `job:<id>` port asks to follow, if the port is one and its sender is ours. */
 export function jobPortRequest(port: Pick<PortLike, 'name'>, sender: Sender): string | undefined {
   if (sender.kind === 'stranger' || !port.name.startsWith(jobPortPrefix)) return undefined;
   return port.name.slice(jobPortPrefix.length) || undefined;

@@ -1,6 +1,16 @@
 // Reaching into a tab: the content scripts we inject on demand (activeTab + scripting), the page
 // text the reader extracts, and the sidebar (or side panel) the background shows.
 import { pageKey } from '../chat/conversation';
+
+/**
+ * The page a summary stays shown for: the same address at another fragment (#section, or the
+ * #page=N a PDF's page citation opened) is the same page; a hash route (#/mail/2, #!/item) of a
+ * single-page app is another.
+ */
+export function shownPage(url: string): string {
+  const hash = url.indexOf('#');
+  return hash >= 0 && /^#[/!]/.test(url.slice(hash)) ? url : pageKey(url);
+}
 import { appErrors, type ErrorView } from '../errors';
 import { z } from 'zod';
 import { pageContent, type PageContent } from '../extract/page-content';
@@ -81,8 +91,7 @@ export function createPageAccess(tabs: Tabs, session: KeyValueArea) {
     /** What the sidebar in `tab` shows, while the tab still shows the page it was shown for. */
     async shownIn(tab: TabRef & { id: number }): Promise<SidebarContent | undefined> {
       const shown = (await session.get(shownKey(tab.id))) as (SidebarContent & { url?: string }) | undefined;
-      // The same page at another fragment (#section, a PDF's #page=N a page citation opened) still shows its summary.
-      if (!shown || !shown.url || !tab.url || pageKey(shown.url) !== pageKey(tab.url)) return undefined;
+      if (!shown || !shown.url || !tab.url || shownPage(shown.url) !== shownPage(tab.url)) return undefined;
       const { url: _, ...content } = shown;
       return content;
     },

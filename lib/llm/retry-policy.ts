@@ -164,9 +164,9 @@ const RETRY_RULES: readonly Rule[] = [
   },
   {
     name: 'paced',
-    when: 'a 429 without retry-after while admission paces to a rate',
+    when: 'a 429 without retry-after (each one sets or lowers the pace, so this is every such 429)',
     then: 'retry when admitted',
-    why: "the pacer already slowed down for this refusal and holds the retry to the rate; a backoff on top only leaves the bucket idle (up to seconds at the end of a run)",
+    why: "the pacer already slowed down for this refusal (×0.8 or less per refusal) and holds the retry to the rate, which bounds the load as the budget would; a backoff on top only leaves the bucket idle (up to seconds at the end of a run)",
     applies: (s) => pacedRefusal(s),
   },
   {

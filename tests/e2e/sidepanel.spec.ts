@@ -273,6 +273,15 @@ pdfServer('a chip in the side panel highlights its passage in the tab, and closi
   // Nothing stays painted on the page with no panel to say why.
   await expect.poll(() => highlighted(page)).toBeUndefined();
   expect(await page.evaluate(() => CSS.highlights.size)).toBe(0);
+
+  // Again, with the worker stopped between the click and the close (as Chrome stops an idle one,
+  // and the panel's port with it): the panel itself tells the tab.
+  const again = await openPanel(extension, page);
+  await again.getByTestId('answer').locator('button.cite').click();
+  await expect.poll(async () => (await highlighted(page))?.text ?? '').toContain('ministers from six countries signed');
+  await stopWorker(extension, page);
+  await again.close();
+  await expect.poll(() => highlighted(page)).toBeUndefined();
 });
 
 /**

@@ -137,137 +137,141 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
   },
   firefox: async ({ firefoxColorScheme }, use, testInfo) => {
     const session = await launchFirefox(addonDir, { colorScheme: firefoxColorScheme });
-    const m = session.marionette;
-    // Installing opens the welcome page; the harness keeps it as its way into the event page.
-    const welcome = `${addonOrigin}/welcome.html`;
-    const driver = await waitFor(async () => {
-      for (const handle of await m.handles()) {
-        await m.switchToWindow(handle, { focus: false });
-        if ((await m.url()) === welcome) return handle;
-      }
-      return undefined;
-    }, 'the welcome page that install opens');
-    let current = driver;
+    // Whatever fails before or after the test, Firefox and its profile go.
+    try {
+      const m = session.marionette;
+      // Installing opens the welcome page; the harness keeps it as its way into the event page.
+      const welcome = `${addonOrigin}/welcome.html`;
+      const driver = await waitFor(async () => {
+        for (const handle of await m.handles()) {
+          await m.switchToWindow(handle, { focus: false });
+          if ((await m.url()) === welcome) return handle;
+        }
+        return undefined;
+      }, 'the welcome page that install opens');
+      let current = driver;
 
-    const firefox: Firefox = {
-      marionette: m,
-      welcome: driver,
-      async background(fn, ...args) {
-        const back = current;
-        await m.switchToWindow(driver, { focus: false });
-        try {
-          return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
-            return browser.runtime.getBackgroundPage().then((page) => fn(page.precisTest, browser, ...args));`, [args]);
-        } finally {
-          await m.switchToWindow(back, { focus: false });
-        }
-      },
-      configure: (settings) => firefox.background((precis, _browser, s) => precis.saveSettings(s), { presetId: 'custom', ...settings }),
-      async openTab(url) {
-        current = await m.newTab();
-        await m.navigate(url);
-        return current;
-      },
-      async openExtensionPage(path) {
-        const before = new Set(await m.handles());
-        await m.inChrome((url: string) => {
-          const w = window as any;
-          w.gBrowser.selectedTab = w.gBrowser.addTab(url, { triggeringPrincipal: w.Services.scriptSecurityManager.getSystemPrincipal() });
-        }, `${addonOrigin}/${path}`);
-        current = await waitFor(async () => (await m.handles()).find((h) => !before.has(h)), `the tab of ${path}`);
-        await m.switchToWindow(current);
-        await waitFor(async () => (await m.url()).endsWith(path) && (await m.execute(() => document.readyState === 'complete')), `${path} to load`);
-        return current;
-      },
-      async menu(url, label = 'Summarise page') {
-        await m.switchToFrame(null);
-        const shown = await m.url();
-        if (shown !== url) throw new Error(`menu: the current tab shows ${shown}, not ${url}`);
-        // A real right-click on the page, then a real choice of the item: Firefox makes the
-        // activeTab grant and counts the user gesture as it does for a user.
-        const target = await m.execute(() => document.body as unknown as ElementRef);
-        await m.command('WebDriver:PerformActions', {
-          actions: [
-            {
-              type: 'pointer',
-              id: 'mouse',
-              parameters: { pointerType: 'mouse' },
-              actions: [{ type: 'pointerMove', origin: target, x: 0, y: 0 }, { type: 'pointerDown', button: 2 }, { type: 'pointerUp', button: 2 }],
-            },
-          ],
-        });
-        await m.command('WebDriver:ReleaseActions');
-        const idPrefix = `${addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-`;
-        await waitFor(
-          () =>
-            m.inChrome(
-              (prefix: string, text: string) => {
-                const menu = document.getElementById('contentAreaContextMenu') as any;
-                const item = [...menu.querySelectorAll('menuitem')].find((i: any) => i.id.startsWith(prefix) && i.getAttribute('label') === text && !i.hidden);
-                if (menu.state !== 'open' || !item) return false;
-                menu.activateItem(item);
-                return true;
+      const firefox: Firefox = {
+        marionette: m,
+        welcome: driver,
+        async background(fn, ...args) {
+          const back = current;
+          await m.switchToWindow(driver, { focus: false });
+          try {
+            return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
+              return browser.runtime.getBackgroundPage().then((page) => fn(page.precisTest, browser, ...args));`, [args]);
+          } finally {
+            await m.switchToWindow(back, { focus: false });
+          }
+        },
+        configure: (settings) => firefox.background((precis, _browser, s) => precis.saveSettings(s), { presetId: 'custom', ...settings }),
+        async openTab(url) {
+          current = await m.newTab();
+          await m.navigate(url);
+          return current;
+        },
+        async openExtensionPage(path) {
+          const before = new Set(await m.handles());
+          await m.inChrome((url: string) => {
+            const w = window as any;
+            w.gBrowser.selectedTab = w.gBrowser.addTab(url, { triggeringPrincipal: w.Services.scriptSecurityManager.getSystemPrincipal() });
+          }, `${addonOrigin}/${path}`);
+          current = await waitFor(async () => (await m.handles()).find((h) => !before.has(h)), `the tab of ${path}`);
+          await m.switchToWindow(current);
+          await waitFor(async () => (await m.url()).endsWith(path) && (await m.execute(() => document.readyState === 'complete')), `${path} to load`);
+          return current;
+        },
+        async menu(url, label = 'Summarise page') {
+          await m.switchToFrame(null);
+          const shown = await m.url();
+          if (shown !== url) throw new Error(`menu: the current tab shows ${shown}, not ${url}`);
+          // A real right-click on the page, then a real choice of the item: Firefox makes the
+          // activeTab grant and counts the user gesture as it does for a user.
+          const target = await m.execute(() => document.body as unknown as ElementRef);
+          await m.command('WebDriver:PerformActions', {
+            actions: [
+              {
+                type: 'pointer',
+                id: 'mouse',
+                parameters: { pointerType: 'mouse' },
+                actions: [{ type: 'pointerMove', origin: target, x: 0, y: 0 }, { type: 'pointerDown', button: 2 }, { type: 'pointerUp', button: 2 }],
               },
-              idPrefix,
-              label,
-            ),
-          `the context menu with "${label}"`,
-        );
-      },
-      async use(handle, { select = false } = {}) {
-        current = handle;
-        await m.switchToWindow(handle, { focus: select });
-      },
-      async useSidebar(handle) {
-        await firefox.use(handle);
-        // The frame's host has an open shadow root in the e2e build (closed in a real one).
-        const frame = await waitFor(async () => {
-          await m.switchToFrame(null);
-          if (!(await m.execute(() => !!document.querySelector('precis-sidebar')))) return undefined;
-          return m.find('iframe', await m.shadowRoot(await m.find('precis-sidebar')));
-        }, 'the sidebar');
-        await m.switchToFrame(frame);
-        await waitFor(() => m.execute(() => document.readyState === 'complete' && !!document.querySelector('aside')), 'the sidebar to render');
-      },
-      stopBackground: () =>
-        m.inChrome(async (id: string) => {
-          const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-          await ExtensionParent.GlobalManager.getExtension(id).terminateBackground();
-        }, addonId),
-      async screenshot(name, { window = false } = {}) {
-        await mkdir(screenshotDir, { recursive: true });
-        if (!window) {
-          await m.switchToFrame(null);
-          await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
-          return;
-        }
-        await m.setContext('chrome');
-        try {
-          await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
-        } finally {
-          await m.setContext('content');
-        }
-      },
-      async inSidePanel(fn, ...args) {
-        const back = current;
-        await m.switchToWindow(driver, { focus: false });
-        try {
-          // The panel's document is another extension view, reachable from an extension page.
-          return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
-            const [view] = browser.extension.getViews({ type: 'sidebar' });
-            return view && view.document.readyState === 'complete' ? fn(view.document, ...args) : undefined;`, [args]);
-        } finally {
-          await m.switchToWindow(back, { focus: false });
-        }
-      },
-    };
-    await use(firefox);
-    if (testInfo.status !== testInfo.expectedStatus) {
-      await m.switchToWindow(current).catch(() => {});
-      const shot = await m.screenshot().catch(() => undefined);
-      if (shot) await testInfo.attach('screenshot', { body: shot, contentType: 'image/png' });
+            ],
+          });
+          await m.command('WebDriver:ReleaseActions');
+          const idPrefix = `${addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-`;
+          await waitFor(
+            () =>
+              m.inChrome(
+                (prefix: string, text: string) => {
+                  const menu = document.getElementById('contentAreaContextMenu') as any;
+                  const item = [...menu.querySelectorAll('menuitem')].find((i: any) => i.id.startsWith(prefix) && i.getAttribute('label') === text && !i.hidden);
+                  if (menu.state !== 'open' || !item) return false;
+                  menu.activateItem(item);
+                  return true;
+                },
+                idPrefix,
+                label,
+              ),
+            `the context menu with "${label}"`,
+          );
+        },
+        async use(handle, { select = false } = {}) {
+          current = handle;
+          await m.switchToWindow(handle, { focus: select });
+        },
+        async useSidebar(handle) {
+          await firefox.use(handle);
+          // The frame's host has an open shadow root in the e2e build (closed in a real one).
+          const frame = await waitFor(async () => {
+            await m.switchToFrame(null);
+            if (!(await m.execute(() => !!document.querySelector('precis-sidebar')))) return undefined;
+            return m.find('iframe', await m.shadowRoot(await m.find('precis-sidebar')));
+          }, 'the sidebar');
+          await m.switchToFrame(frame);
+          await waitFor(() => m.execute(() => document.readyState === 'complete' && !!document.querySelector('aside')), 'the sidebar to render');
+        },
+        stopBackground: () =>
+          m.inChrome(async (id: string) => {
+            const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+            await ExtensionParent.GlobalManager.getExtension(id).terminateBackground();
+          }, addonId),
+        async screenshot(name, { window = false } = {}) {
+          await mkdir(screenshotDir, { recursive: true });
+          if (!window) {
+            await m.switchToFrame(null);
+            await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
+            return;
+          }
+          await m.setContext('chrome');
+          try {
+            await writeFile(resolve(screenshotDir, `${name}.png`), await m.screenshot());
+          } finally {
+            await m.setContext('content');
+          }
+        },
+        async inSidePanel(fn, ...args) {
+          const back = current;
+          await m.switchToWindow(driver, { focus: false });
+          try {
+            // The panel's document is another extension view, reachable from an extension page.
+            return await m.executeScript(`const [fn, args] = [${fn.toString()}, arguments[0]];
+              const [view] = browser.extension.getViews({ type: 'sidebar' });
+              return view && view.document.readyState === 'complete' ? fn(view.document, ...args) : undefined;`, [args]);
+          } finally {
+            await m.switchToWindow(back, { focus: false });
+          }
+        },
+      };
+      await use(firefox);
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await m.switchToWindow(current).catch(() => {});
+        const shot = await m.screenshot().catch(() => undefined);
+        if (shot) await testInfo.attach('screenshot', { body: shot, contentType: 'image/png' });
+      }
+    } finally {
+      await session.close();
     }
-    await session.close();
   },
 });
 

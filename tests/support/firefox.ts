@@ -44,6 +44,8 @@ function preferences(locale: string, colorScheme: 'light' | 'dark'): Record<stri
   };
 }
 
+const launchTimeoutMs = 20_000;
+
 export interface FirefoxSession {
   marionette: Marionette;
   /** The handle of the window the session started in (a blank tab). */
@@ -64,29 +66,38 @@ export async function launchFirefox(addonDir: string, { locale = 'en-US', colorS
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const cleanUp = () => rmSync(profile, { recursive: true, force: true, maxRetries: 3 });
+  let marionette: Marionette | undefined;
   try {
     const portFile = join(profile, 'MarionetteActivePort');
     const port = await new Promise<number>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`Firefox exited (${code}) before Marionette listened`)));
-      const poll = () => (existsSync(portFile) && readFileSync(portFile, 'utf8').trim() ? resolve(Number(readFileSync(portFile, 'utf8'))) : setTimeout(poll, 50));
+      const deadline = Date.now() + launchTimeoutMs;
+      const poll = () => {
+        if (child.exitCode !== null) return reject(new Error(`Firefox exited (${child.exitCode}) before Marionette listened`));
+        if (Date.now() > deadline) return reject(new Error(`Marionette did not listen within ${launchTimeoutMs} ms`));
+        const written = existsSync(portFile) ? readFileSync(portFile, 'utf8').trim() : '';
+        if (written) resolve(Number(written));
+        else setTimeout(poll, 50);
+      };
       poll();
     });
-    const marionette = await Marionette.connect(port);
+    marionette = await Marionette.connect(port);
     await marionette.installAddon(addonDir);
     const firstHandle = await marionette.handle();
+    const session = marionette;
     return {
-      marionette,
+      marionette: session,
       firstHandle,
       async close() {
         // A Firefox that hangs does not answer Quit: it is killed after a while.
-        await Promise.race([marionette.quit(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+        await Promise.race([session.quit(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
         if (child.exitCode === null) child.kill('SIGKILL');
         await exited;
         cleanUp();
       },
     };
   } catch (err) {
-    child.kill();
+    marionette?.close();
+    child.kill('SIGKILL');
     await exited;
     cleanUp();
     throw err;

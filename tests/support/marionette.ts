@@ -32,9 +32,14 @@ export class Marionette {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void; name: string }>();
 
+  private closed = false;
+
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk) => this.receive(chunk));
+    // A socket error is followed by 'close', which settles what waits.
+    socket.on('error', () => undefined);
     socket.on('close', () => {
+      this.closed = true;
       for (const { reject, name } of this.pending.values()) reject(new MarionetteError(name, 'closed', 'Firefox closed the connection'));
       this.pending.clear();
     });
@@ -43,8 +48,12 @@ export class Marionette {
   static async connect(port: number): Promise<Marionette> {
     const socket = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
+      const failed = (err: Error) => reject(err);
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        socket.off('error', failed);
+        resolve();
+      });
     });
     const client = new Marionette(socket);
     await client.command('WebDriver:NewSession', { capabilities: { alwaysMatch: { 'moz:webdriverClick': true } } });
@@ -72,6 +81,7 @@ export class Marionette {
   }
 
   command<T = unknown>(name: string, params: Record<string, unknown> = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new MarionetteError(name, 'closed', 'Firefox closed the connection'));
     const id = ++this.nextId;
     const frame = JSON.stringify([0, id, name, params]);
     return new Promise<T>((resolve, reject) => {
@@ -177,6 +187,9 @@ export class Marionette {
   }
   async quit() {
     await this.command('Marionette:Quit', { flags: ['eForceQuit'] }).catch(() => {});
+    this.close();
+  }
+  close() {
     this.socket.destroy();
   }
 }
