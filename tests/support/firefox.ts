@@ -48,8 +48,6 @@ const launchTimeoutMs = 20_000;
 
 export interface FirefoxSession {
   marionette: Marionette;
-  /** The handle of the window the session started in (a blank tab). */
-  firstHandle: string;
   close(): Promise<void>;
 }
 
@@ -82,11 +80,9 @@ export async function launchFirefox(addonDir: string, { locale = 'en-US', colorS
     });
     marionette = await Marionette.connect(port);
     await marionette.installAddon(addonDir);
-    const firstHandle = await marionette.handle();
     const session = marionette;
     return {
       marionette: session,
-      firstHandle,
       async close() {
         // A Firefox that hangs does not answer Quit: it is killed after a while.
         await Promise.race([session.quit(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

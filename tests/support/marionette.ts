@@ -132,9 +132,6 @@ export class Marionette {
   handles() {
     return this.value<string[]>('WebDriver:GetWindowHandles');
   }
-  handle() {
-    return this.value<string>('WebDriver:GetWindowHandle');
-  }
   /** Commands go to that tab from now on; `focus: false` leaves the selected tab as it is. */
   switchToWindow(handle: string, { focus = true }: { focus?: boolean } = {}) {
     return this.command('WebDriver:SwitchToWindow', { handle, focus });
@@ -172,15 +169,9 @@ export class Marionette {
   clear(element: ElementRef) {
     return this.command('WebDriver:ElementClear', { id: element[elementKey] });
   }
-  text(element: ElementRef) {
-    return this.value<string>('WebDriver:GetElementText', { id: element[elementKey] });
-  }
   /** The current context's PNG screenshot. */
   async screenshot(): Promise<Buffer> {
     return Buffer.from(await this.value<string>('WebDriver:TakeScreenshot', { full: false, hash: false }), 'base64');
-  }
-  setTimeouts(timeouts: { script?: number; implicit?: number; pageLoad?: number }) {
-    return this.command('WebDriver:SetTimeouts', timeouts);
   }
   installAddon(path: string) {
     return this.value<string>('Addon:Install', { path, temporary: true });
@@ -194,4 +185,4 @@ export class Marionette {
   }
 }
 
-export const Keys = { enter: '\uE007', escape: '\uE00C' } as const;
+export const Keys = { enter: '\uE007' } as const;
