@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { createLlmClient, type ClientOptions, type LlmClient } from '../../lib/llm';
 import { simTokens, startSimLlm, type SimBehaviour, type SimStats } from './sim-llm';
 import { VirtualClock } from './virtual-clock';
+import { seededRandom } from '../../bench/lib/prose';
 
 export interface SimLoad {
   behaviour: SimBehaviour;
@@ -35,17 +36,8 @@ export interface SimOutcome {
   clock: VirtualClock;
 }
 
-/** Mulberry32: a seeded stream, so a run repeats exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded stream (mulberry32), so a run repeats exactly. */
+export const seeded = seededRandom;
 
 export async function simLoad(plan: SimLoad): Promise<SimOutcome> {
   const clock = new VirtualClock();
