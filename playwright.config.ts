@@ -1,19 +1,20 @@
 import { defineConfig } from '@playwright/test';
 
-// Each test launches its own Chromium with the built extension: on a 2-core machine one worker
-// is faster than two fighting for the CPU, and it keeps timing-sensitive tests honest.
+// Each test launches its own browser with the built extension, on a 2-core machine: two at a time.
+// The managed-policy tests install a policy every Chromium on the machine reads, so they run alone,
+// after the rest. Firefox ESR runs the core paths (tests/firefox); Chromium runs every e2e spec.
 export default defineConfig({
-  // Chromium runs every e2e spec; Firefox ESR runs the core paths (tests/firefox), in one run and one summary.
   projects: [
-    { name: 'chromium', testDir: 'tests/e2e' },
-    { name: 'firefox', testDir: 'tests/firefox' },
+    { name: 'chromium', testDir: 'tests/e2e', testIgnore: 'managed-policy.spec.ts' },
+    { name: 'firefox', testDir: 'tests/firefox', workers: 1 },
+    { name: 'chromium-policy', testDir: 'tests/e2e', testMatch: 'managed-policy.spec.ts', dependencies: ['chromium', 'firefox'], workers: 1 },
   ],
   globalSetup: './tests/e2e/global-setup.ts',
-  workers: 1,
+  workers: 2,
   retries: 0,
-  // Per test, fixtures included (a Chromium launch, the first-run tab): room for a loaded 2-core machine.
+  // Per test, fixtures included (a browser launch, the first-run tab): room for a loaded 2-core machine.
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list']],
   use: { trace: 'retain-on-failure' },
 });

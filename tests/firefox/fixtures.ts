@@ -145,7 +145,8 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
       const driver = await waitFor(async () => {
         for (const handle of await m.handles()) {
           await m.switchToWindow(handle, { focus: false });
-          if ((await m.url()) === welcome) return handle;
+          // Its address is set before its document has loaded: the extension's globals come with the document.
+          if ((await m.url()) === welcome && (await m.execute(() => document.readyState === 'complete' && typeof (globalThis as any).browser === 'object'))) return handle;
         }
         return undefined;
       }, 'the welcome page that install opens');
