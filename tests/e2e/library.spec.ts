@@ -126,6 +126,8 @@ test('the popup opens the library, which rests once loaded and has no serious ac
   await expect(library).toHaveURL(`chrome-extension://${extension.id}/library.html`);
   await library.getByTestId('library-entry').first().click();
   await expect(library.getByTestId('library-reader')).toBeVisible();
+  // Loaded means its Markdown too, asked for when the reader opens (Copy and Export wait for it).
+  await expect(library.getByRole('button', { name: 'Export .md' })).toBeEnabled();
   const rest = await extension.activityAtRest(library);
   expect(rest, JSON.stringify(rest)).toEqual({ messages: 0, ports: 0, mutations: 0 });
   await expectNoSeriousViolations(library);
