@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CitedSource } from './CitedAnswer';
 import { AssistantTurn } from './ChatView';
 import { ErrorPanel } from './ErrorPanel';
@@ -11,20 +11,12 @@ import type { Conversation } from '../lib/chat/conversation';
  * Questions about the page under its summary: a thread that starts from the summary and belongs
  * to the page, so it is there again whenever the page's summary is (a reload, a cached repeat).
  * `tabId`: in the side panel, the tab whose page it is (the sidebar's is the tab it sits in).
- * `video`: the page is a video, whose times in the answers play it from there and show what is said;
- * `pdf`: a PDF, whose page citations in the answers open the page.
+ * `source`: the summary's video, whose times in the answers play it from there and show what is
+ * said, or its PDF, whose page citations open the page. Stable while the summary is the same: each
+ * turn is memoised on it.
  */
-export function FollowUp({ summaryJobId, tabId, video, pdf }: { summaryJobId: string; tabId?: number; video?: CitedSource['video']; pdf?: CitedSource['pdf'] }) {
+export function FollowUp({ summaryJobId, tabId, source }: { summaryJobId: string; tabId?: number; source?: CitedSource }) {
   const [conversation, setConversation] = useState<Conversation>();
-  // Stable while the summary is the same: each turn is memoised on it.
-  const seconds = video?.seconds;
-  const onTime = video?.onTime;
-  const [pages, picked] = [pdf?.pages, pdf?.picked];
-  const source = useMemo<CitedSource | undefined>(
-    () =>
-      onTime ? { jobId: summaryJobId, video: { seconds, onTime } } : pages ? { jobId: summaryJobId, pdf: { pages, ...(picked && { picked }) } } : undefined,
-    [summaryJobId, seconds, onTime, pages, picked],
-  );
 
   useEffect(() => {
     let current = true;

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { cachedAge } from './cachedAge';
 import { CitedAnswer, CoverageLine, type CitedSource } from './CitedAnswer';
 import { CopyButton } from './CopyButton';
@@ -25,13 +25,6 @@ const openOptions = () => void sendRequest({ type: 'options.open' });
 const resumable = (job: JobView) =>
   job.status === 'interrupted' || job.status === 'stopped' || (job.status === 'error' && !!job.error && actionsFor(job.error.kind).includes('retry'));
 
-/** The PDF or video a summary cites, for its page citations and times. */
-const sourceOf = (job: JobView, onTime: (seconds: number) => void): CitedSource => ({
-  jobId: job.id,
-  ...(job.pdf && { pdf: job.pdf }),
-  ...(job.video && { video: { seconds: job.videoRef?.seconds, onTime } }),
-});
-
 interface SummaryViewProps {
   content: SidebarContent;
   /** The side panel: the tab it shows (the sidebar's frame acts for the tab it sits in). */
@@ -56,8 +49,17 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
   const again = (job: JobView, regenerate: boolean) =>
     void sendRequest({ type: 'summarise.thisTab', regenerate, ...(job.origin && { origin: job.origin }), ...forTab });
   // A video's times play it from there; a video without a transcript can have its description summarised.
-  // Stable, so that memoised follow-up turns do not render again with every render of this view.
+  // Stable, like the source below: memoised follow-up turns do not render again with every render of this view.
   const seek = useCallback((seconds: number) => void sendRequest({ type: 'video.seek', seconds, ...(tabId !== undefined && { tabId }) }), [tabId]);
+  // The PDF or video the summary (and its follow-ups) cite, for page citations and times.
+  const [jobId, isVideo, seconds, pages, picked] = [job?.id, !!job?.video, job?.videoRef?.seconds, job?.pdf?.pages, job?.pdf?.picked];
+  const source = useMemo<CitedSource | undefined>(
+    () =>
+      jobId === undefined || !(isVideo || pages)
+        ? undefined
+        : { jobId, ...(pages && { pdf: { pages, ...(picked && { picked }) } }), ...(isVideo && { video: { seconds, onTime: seek } }) },
+    [jobId, isVideo, seconds, pages, picked, seek],
+  );
   const summariseDescription = () => void sendRequest({ type: 'summarise.thisTab', regenerate: false, origin: { videoDescription: true }, ...forTab });
 
   async function forget(jobId: string) {
@@ -103,7 +105,7 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
         {job?.text && (
           <div className="answer" data-testid="answer">
             {job.citations || job.video || job.pdf ? (
-              <CitedAnswer jobId={job.id} text={job.text} units={job.citations?.units} {...forTab} source={sourceOf(job, seek)} />
+              <CitedAnswer jobId={job.id} text={job.text} units={job.citations?.units} {...forTab} {...(source && { source })} />
             ) : (
               <Markdown text={job.text} />
             )}
@@ -112,7 +114,7 @@ export function SummaryView({ content, tabId, onClose }: SummaryViewProps) {
         {job?.status === 'done' && job.coverage && <CoverageLine coverage={job.coverage} locale={languageTag()} />}
         {job?.status === 'done' && <UsageLine usage={job.usage} />}
         {error && <ErrorPanel error={error} onOpenOptions={openOptions} onSummariseDescription={summariseDescription} />}
-        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(job.video && { video: { seconds: job.videoRef?.seconds, onTime: seek } })} {...(job.pdf && { pdf: job.pdf })} />}
+        {job?.status === 'done' && !job.offline && <FollowUp key={job.id} summaryJobId={job.id} {...forTab} {...(source && { source })} />}
         {job && forgotten === job.id && (
           <p className="notice" role="status">
             {t('forgotten')}

@@ -11,6 +11,8 @@ import type { TokenCounter } from '../../lib/extract/tokens';
 import { localOriginRuleUpdate } from '../../lib/providers';
 import { dexieDeviceKeyStore } from '../../lib/security/device-key-store';
 import { appErrors } from '../../lib/errors';
+import { sidePanelPage } from '../../lib/app/surface';
+import { pageKey } from '../../lib/chat/conversation';
 import type { PdfReader } from '../../lib/pdf/collect';
 import { pdfPortName, type PdfPortMessage, type PdfPortRequest } from '../../lib/pdf/port';
 
@@ -34,9 +36,6 @@ let counter: Promise<TokenCounter> | undefined;
 
 type MenuContext = Browser.contextMenus.ContextType;
 type MessageName = Parameters<typeof browser.i18n.getMessage>[0];
-
-/** The side panel's page (the manifest's default_path). */
-const panelPath = 'sidepanel.html';
 
 /** The page that runs pdf.js: a service worker cannot (no DOM, no workers of its own in every Chrome). */
 const offscreenPath = '/offscreen.html';
@@ -126,7 +125,7 @@ export function browserPlatform(): Platform {
       // Called within the gesture; what it returns settles later, and a refusal changes nothing we can do.
       if (browser.sidePanel) {
         // Both calls leave in this same task, in order: the tab's panel is on before it is opened.
-        if (opts.thisTab) void browser.sidePanel.setOptions({ tabId, path: panelPath, enabled: true }).catch(() => {});
+        if (opts.thisTab) void browser.sidePanel.setOptions({ tabId, path: sidePanelPage, enabled: true }).catch(() => {});
         void browser.sidePanel.open({ tabId }).catch(() => {});
       } else if (!opts.ifChosen) {
         // Firefox's sidebar has no "off everywhere" to refuse a blind try: only a known choice opens it.
@@ -135,7 +134,7 @@ export function browserPlatform(): Platform {
     },
     setPanelEverywhere(on) {
       // Off, the panel shows only on tabs it was opened for (PDFs), and a blind open() is refused.
-      void browser.sidePanel?.setOptions({ path: panelPath, enabled: on }).catch(() => {});
+      void browser.sidePanel?.setOptions({ path: sidePanelPage, enabled: on }).catch(() => {});
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
@@ -190,7 +189,7 @@ export const asPortLike = (port: Browser.runtime.Port): PortLike => ({
  */
 async function openAddress(tabId: number, url: string): Promise<void> {
   const before = (await browser.tabs.get(tabId)).url;
-  if (import.meta.env.FIREFOX || before?.split('#')[0] !== url.split('#')[0]) return void (await browser.tabs.update(tabId, { url }));
+  if (import.meta.env.FIREFOX || !before || pageKey(before) !== pageKey(url)) return void (await browser.tabs.update(tabId, { url }));
   if (before === url) return browser.tabs.reload(tabId);
   const committed = new Promise<boolean>((resolve) => {
     const done = (arrived: boolean) => {

@@ -6,7 +6,7 @@ import { t } from '../../components/i18n';
 import { sendRequest } from '../../components/sendRequest';
 import { useSummariseShortcut } from '../../components/shortcut';
 import type { SummariseOutcome } from '../../lib/app/protocol';
-import { surfaceFor, type Surface } from '../../lib/app/surface';
+import { sidePanelPage, surfaceFor, type Surface } from '../../lib/app/surface';
 
 /** Until a provider is saved: what works already (the offline summary) and the way to set one up. */
 function SetupGuide() {
@@ -45,7 +45,7 @@ export function Popup() {
   /** Within the click, no await before it: the browser opens the side panel only inside the gesture. */
   function openPanel(tabId: number): Promise<void> {
     // Where the panel is not on everywhere (the sidebar is chosen), this tab gets it first, in this same task.
-    if (!target?.panelEverywhere) void browser.sidePanel?.setOptions({ tabId, path: 'sidepanel.html', enabled: true }).catch(() => undefined);
+    if (!target?.panelEverywhere) void browser.sidePanel?.setOptions({ tabId, path: sidePanelPage, enabled: true }).catch(() => undefined);
     return browser.sidePanel?.open({ tabId }).catch(() => undefined) ?? Promise.resolve();
   }
 

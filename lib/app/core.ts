@@ -1,6 +1,7 @@
 // The application: every use case, built from the platform the background hands in. The background
 // is browser adapters plus one call to `createPrecis`; everything a user can do is one hop from here.
 import { createResponseCache, DEFAULT_PRICES, withCache, type ResponseCache } from '../cache';
+import { pageKey } from '../chat/conversation';
 import { conversationStore } from '../chat/store';
 import { appErrors, describeError, isAppError } from '../errors';
 import { dexieJobStore } from '../db';
@@ -219,8 +220,8 @@ export function createPrecis(platform: Platform, self: Self) {
     const found = await pdfJob(req.jobId, req.page, sender);
     const tab = await actingTab(sender, req.tabId);
     if (!found || tab?.id === undefined || found.source.tabId !== tab.id || found.job.pdf?.picked) return false;
-    const file = found.source.url.split('#')[0]!;
-    if (tab.url?.split('#')[0] !== file) return false;
+    const file = pageKey(found.source.url);
+    if (!tab.url || pageKey(tab.url) !== file) return false;
     await tabs.navigate(tab.id, `${file}#page=${req.page}`);
     return true;
   }

@@ -7,6 +7,9 @@ import { canRunOn } from './page-access';
 
 export type Surface = 'sidebar' | 'panel';
 
+/** The side panel's page (the manifest's default_path), which a tab's panel is set to show. */
+export const sidePanelPage = 'sidepanel.html';
+
 /** PDFs and pages no content script may enter get the side panel; other pages, the user's choice. */
 export function surfaceFor(url: string | undefined, opensIn: Preferences['summariseOpensIn']): Surface {
   if (isPdfUrl(url) || !canRunOn(url)) return 'panel';
