@@ -252,7 +252,7 @@ export class Admission {
     if (outcome.type === 'success') {
       if (this.breaker.view(now) !== 'closed') this.aimd.onRecovery();
       const described = limits !== undefined && [limits.requests, limits.tokens].some((w) => w.remaining !== undefined || w.limit !== undefined);
-      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0, described) || changed;
+      changed = this.aimd.onSuccess(limits?.requests.remaining === 0 || limits?.tokens.remaining === 0, described, now - sent.at) || changed;
       changed = this.breaker.onSuccess() || changed;
       this.pacer.admitted(sent, limits, now);
     } else if (outcome.type === 'cancelled') {

@@ -10,12 +10,15 @@ const CONSECUTIVE_503_LOSS = 3;
 /** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
 export const INITIAL_WINDOW = 2;
 /**
- * Against a server that has never described its limit, a third per round trip: the first wave of
- * 429s is what was sent in the round trip after its bucket ran dry, and a gentler ramp overshoots
- * less (half a window a round trip cost 5–15 refusals at a maximum of 50).
+ * Against a server that has never described its limit, slow start grows the window by about e
+ * every this many ms, whatever the round trip. The first wave of 429s is what goes out in the
+ * round trip after the bucket runs dry, about burst × round trip / this: a fixed share per round
+ * trip (a third) overshot most at short round trips, where the bucket's refill was never the
+ * constraint, and was slowest at long ones, where it was (simulated sweep, issue #13).
  */
+const SILENT_GROWTH_MS = 600;
+/** Until a round trip has been timed. */
 const SILENT_SUCCESSES_PER_STEP = 3;
-
 export class AimdLimit {
   private successes = 0;
   private consecutive503 = 0;
@@ -27,6 +30,8 @@ export class AimdLimit {
   private value: number;
   /** Some answer described the rate limit: the pacer holds requests to it, so the window may grow faster. */
   private described = false;
+  /** Round trip of recent successes (ms), smoothed; 0 until one is timed. */
+  private rttMs = 0;
 
   constructor(private max: number) {
     this.value = clamp(INITIAL_WINDOW, max);
@@ -54,9 +59,10 @@ export class AimdLimit {
 
   /**
    * A success. `atCapacity`: the server said its rate-limit window is empty, so growing would only
-   * buy a 429; such a success does not count towards the next increase.
+   * buy a 429; such a success does not count towards the next increase. `rttMs`: how long it took.
    */
-  onSuccess(atCapacity = false, described = false): boolean {
+  onSuccess(atCapacity = false, described = false, rttMs = 0): boolean {
+    if (rttMs > 0) this.rttMs = this.rttMs === 0 ? rttMs : 0.8 * this.rttMs + 0.2 * rttMs;
     this.consecutive503 = 0;
     this.described ||= described;
     if (atCapacity) {
@@ -64,12 +70,11 @@ export class AimdLimit {
       this.recovering = false;
       return false;
     }
-    // Half a window per round trip (a third if the server never described its limit): against a
-    // server that only says no with a 429, everything sent in the round trip before the first one
-    // comes back is refused too, so the ramp overshoots less.
+    // Half a window per round trip once the server has described its limit (the pacer then holds
+    // requests to it); against a silent one, a pace set in time (SILENT_GROWTH_MS).
     if (this.slowStart) {
       this.successes += 1;
-      if (this.successes < (this.recovering ? 1 : this.described ? 2 : SILENT_SUCCESSES_PER_STEP)) return false;
+      if (this.successes < (this.recovering ? 1 : this.described ? 2 : this.silentSuccessesPerStep())) return false;
       this.successes = 0;
       return this.grow();
     }
@@ -123,6 +128,10 @@ export class AimdLimit {
   /** Any outcome that is neither a success nor a 503 breaks a run of 503s. */
   onOther(): void {
     this.consecutive503 = 0;
+  }
+
+  private silentSuccessesPerStep(): number {
+    return this.rttMs === 0 ? SILENT_SUCCESSES_PER_STEP : Math.max(2, Math.ceil(SILENT_GROWTH_MS / this.rttMs));
   }
 
   private grow(): boolean {

@@ -60,10 +60,12 @@ describe('Pacer, on a fake clock against a simulated bucket', () => {
 
   it.each(['429-only', 'none'] as const)('follows a limit that drops and rises mid-run (%s)', (dialect) => {
     const down = simulate({ ...base, count: 400, dialect, change: { atMs: 4_000, ratePerSec: 10 } });
-    // Sampled each second: the estimate settles near 20, then near 10 once the drop is seen.
+    // Sampled each second: the estimate settles near 20, then near 10 once the drop is seen. Over
+    // the last 10 s, the median: a sample may fall on a probe, which raises it for a moment.
     expect(down.samples[3]).toBeGreaterThan(16);
-    expect(down.samples.at(-1)).toBeLessThan(12.5);
-    expect(down.samples.at(-1)).toBeGreaterThan(8);
+    const settled = down.samples.slice(-10).map(Number).sort((a, b) => a - b)[5];
+    expect(settled).toBeLessThan(12.5);
+    expect(settled).toBeGreaterThan(8);
     const up = simulate({ ...base, count: 300, dialect, change: { atMs: 3_000, ratePerSec: 40 } });
     expect(up.samples.at(-1)).toBeGreaterThan(26);
   });

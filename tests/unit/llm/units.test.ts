@@ -122,7 +122,18 @@ describe('AIMD limit', () => {
     expect(limit.current).toBe(8);
   });
 
-  it('against a server that never described its limit, slow start grows by a third per round trip', () => {
+  it('against a server that never described its limit, slow start grows at a pace set in time, not per round trip', () => {
+    // About e-fold each 600 ms: at 50 ms round trips, one more per 12 successes (a window sends
+    // ~20 round trips a second); at 200 ms, one per 3; untimed, one per 3.
+    const successesToGrow = (rttMs: number) => {
+      const limit = new AimdLimit(50);
+      let n = 0;
+      while (!limit.onSuccess(false, false, rttMs)) n += 1;
+      return n + 1;
+    };
+    expect(successesToGrow(50)).toBe(12);
+    expect(successesToGrow(200)).toBe(3);
+    expect(successesToGrow(1_000)).toBe(2);
     const limit = new AimdLimit(50);
     expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, false, true]);
     expect(limit.current).toBe(3);
