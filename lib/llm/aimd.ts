@@ -17,6 +17,12 @@ export const INITIAL_WINDOW = 2;
  * constraint, and was slowest at long ones, where it was (simulated sweep, issue #13).
  */
 const SILENT_GROWTH_MS = 600;
+/**
+ * Once the server has described its limit the pacer holds requests to it, so the window may grow
+ * faster: about e-fold each this many ms, doubling per round trip at most. Half a window per round
+ * trip, whatever its length, left a 180 ms server's bucket full and unused for the first second.
+ */
+const DESCRIBED_GROWTH_MS = 150;
 /** Until a round trip has been timed. */
 const SILENT_SUCCESSES_PER_STEP = 3;
 export class AimdLimit {
@@ -70,11 +76,11 @@ export class AimdLimit {
       this.recovering = false;
       return false;
     }
-    // Half a window per round trip once the server has described its limit (the pacer then holds
-    // requests to it); against a silent one, a pace set in time (SILENT_GROWTH_MS).
+    // A pace set in time: slower against a silent server (SILENT_GROWTH_MS) than against one that
+    // described its limit (DESCRIBED_GROWTH_MS).
     if (this.slowStart) {
       this.successes += 1;
-      if (this.successes < (this.recovering ? 1 : this.described ? 2 : this.silentSuccessesPerStep())) return false;
+      if (this.successes < (this.recovering ? 1 : this.successesPerStep())) return false;
       this.successes = 0;
       return this.grow();
     }
@@ -130,8 +136,9 @@ export class AimdLimit {
     this.consecutive503 = 0;
   }
 
-  private silentSuccessesPerStep(): number {
-    return this.rttMs === 0 ? SILENT_SUCCESSES_PER_STEP : Math.max(2, Math.ceil(SILENT_GROWTH_MS / this.rttMs));
+  private successesPerStep(): number {
+    if (this.rttMs === 0) return this.described ? 2 : SILENT_SUCCESSES_PER_STEP;
+    return this.described ? Math.ceil(DESCRIBED_GROWTH_MS / this.rttMs) : Math.max(2, Math.ceil(SILENT_GROWTH_MS / this.rttMs));
   }
 
   private grow(): boolean {

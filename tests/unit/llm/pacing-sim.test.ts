@@ -50,6 +50,25 @@ describe('against a server that names no limit (virtual clock)', () => {
     }
   });
 
+  it('slow start paces its growth in time: at short round trips a large burst no longer drains into a wave of 429s', async () => {
+    // Sweep points (bench seeds 1000 #2, 1003 #2) where growing a third per round trip sent 9–12
+    // requests into the round trip after the bucket ran dry: 13% and 10% 429s.
+    for (const [dialect, p] of [
+      ['429-only', { ratePerSec: 15, burst: 11, latencyMs: 95, count: 67, seed: 10001 }],
+      ['none', { ratePerSec: 23, burst: 18, latencyMs: 114, count: 119, seed: 10031 }],
+    ] as const) {
+      const o = await simLoad({
+        seed: p.seed,
+        count: p.count,
+        options: { maxConcurrency: 50 },
+        behaviour: { latencyMs: p.latencyMs, jitterMs: p.latencyMs / 10, dialect, rateLimit: { ratePerSec: p.ratePerSec, burst: p.burst } },
+      });
+      expect(o.ok).toBe(p.count);
+      expect(refused(o)).toBeLessThanOrEqual(0.08 * p.count);
+      expect(o.elapsedMs).toBeLessThanOrEqual((dialect === 'none' ? 1.25 : 1.1) * minMs(p.count, p.burst, p.ratePerSec, p.latencyMs));
+    }
+  });
+
   it('three clients on one key that answers only 429s: within 1.3× the minimum of the combined load, at most 25% 429s', async () => {
     // Seeds where the old pacer took ×1.44–1.50 (a client that fell behind finished alone, regrowing every 2 s).
     for (const seed of [782449, 782451, 782455]) {
@@ -75,6 +94,42 @@ describe('against a server that names no limit (virtual clock)', () => {
     expect(o.ok).toBe(100);
     expect(refused(o)).toBeLessThanOrEqual(5);
     expect(o.elapsedMs).toBeLessThanOrEqual(1.1 * minMs(100, 10, 20, 100));
+  });
+
+  it('described limits at long round trips: the window grows fast enough that the bucket is not left full (OpenAI, Anthropic, Azure)', async () => {
+    // Bench seeds 1005 #3 and 1002 #3: half a window per round trip took ×1.11 (OpenAI) of the
+    // minimum at 176 ms; with `remaining` alone (Azure), pacing at exactly what the server had
+    // admitted held a pace too low for good: ×1.20 at 175 ms.
+    for (const [dialect, p] of [
+      ['openai', { ratePerSec: 29, burst: 9, latencyMs: 176, count: 69, seed: 10052 }],
+      ['anthropic', { ratePerSec: 29, burst: 9, latencyMs: 176, count: 69, seed: 10052 }],
+      ['azure', { ratePerSec: 28, burst: 6, latencyMs: 175, count: 85, seed: 10022 }],
+    ] as const) {
+      const o = await simLoad({
+        seed: p.seed,
+        count: p.count,
+        options: { maxConcurrency: 50 },
+        behaviour: { latencyMs: p.latencyMs, jitterMs: p.latencyMs / 10, dialect, rateLimit: { ratePerSec: p.ratePerSec, burst: p.burst } },
+      });
+      expect(o.ok).toBe(p.count);
+      expect(refused(o)).toBeLessThanOrEqual(0.1 * p.count);
+      expect(o.elapsedMs, dialect).toBeLessThanOrEqual(1.1 * minMs(p.count, p.burst, p.ratePerSec, p.latencyMs));
+    }
+  });
+
+  it('with `remaining` alone (Azure), a rate learned from its 429s is not probed past: no 429 every few hundred ms', async () => {
+    // Bench seed 1007 #3: the refill read from rounded `remaining` ran 5% fast, and probes raised
+    // it further: 17 of 70 requests refused, one every 130–200 ms.
+    const p = { ratePerSec: 15, burst: 17, latencyMs: 63, count: 70 };
+    const o = await simLoad({
+      seed: 10072,
+      count: p.count,
+      options: { maxConcurrency: 50 },
+      behaviour: { latencyMs: p.latencyMs, jitterMs: p.latencyMs / 10, dialect: 'azure', rateLimit: { ratePerSec: p.ratePerSec, burst: p.burst } },
+    });
+    expect(o.ok).toBe(p.count);
+    expect(refused(o)).toBeLessThanOrEqual(0.1 * p.count);
+    expect(o.elapsedMs).toBeLessThanOrEqual(1.1 * minMs(p.count, p.burst, p.ratePerSec, p.latencyMs));
   });
 
   it('a 5 s outage: done within a second of its end, at most 2 upstream 503s a second', async () => {

@@ -134,6 +134,17 @@ describe('AIMD limit', () => {
     expect(successesToGrow(50)).toBe(12);
     expect(successesToGrow(200)).toBe(3);
     expect(successesToGrow(1_000)).toBe(2);
+    // Once the server describes its limit (the pacer holds requests to it): about e-fold each
+    // 150 ms, doubling per round trip at most.
+    const describedToGrow = (rttMs: number) => {
+      const limit = new AimdLimit(50);
+      let n = 0;
+      while (!limit.onSuccess(false, true, rttMs)) n += 1;
+      return n + 1;
+    };
+    expect(describedToGrow(50)).toBe(3);
+    expect(describedToGrow(100)).toBe(2);
+    expect(describedToGrow(180)).toBe(1);
     const limit = new AimdLimit(50);
     expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, false, true]);
     expect(limit.current).toBe(3);
