@@ -75,11 +75,11 @@ export function Popup() {
         </button>
         {/* The side panel's own tools ("Summarise a PDF file…", the library link) on any tab, whatever "Summarise page" opens. */}
         {browser.sidePanel && target?.tabId !== undefined && (
-          <button type="button" className="quiet" onClick={() => void openPanel(target.tabId!).then(() => window.close())} aria-label={t('openSidePanel')} title={t('openSidePanel')}>
+          <button type="button" className="quiet icon" onClick={() => void openPanel(target.tabId!).then(() => window.close())} aria-label={t('openSidePanel')} title={t('openSidePanel')}>
             ◨
           </button>
         )}
-        <button type="button" className="quiet" onClick={() => void browser.runtime.openOptionsPage()} aria-label={t('openOptions')} title={t('openOptions')}>
+        <button type="button" className="quiet icon" onClick={() => void browser.runtime.openOptionsPage()} aria-label={t('openOptions')} title={t('openOptions')}>
           ⚙
         </button>
       </header>

@@ -95,7 +95,7 @@ test('the popup guides to setup until a provider is saved, and its summary butto
   // The offline summary needs no provider, guide or not.
   await popup.close();
   popup = await extension.openPopupWindow();
-  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await popup.getByRole('button', { name: 'Summarise page' }).click();
   await expect(sidebar(page).getByText('Offline summary.')).toBeVisible();
   expect(mock.completions()).toHaveLength(0);
 
@@ -110,7 +110,7 @@ test('the popup guides to setup until a provider is saved, and its summary butto
   await saveProviderInOptions(welcome, { baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
 
   popup = await openPopup(extension);
-  await expect(popup.getByRole('button', { name: 'Summarise this page' })).toBeVisible();
+  await expect(popup.getByRole('button', { name: 'Summarise page' })).toBeVisible();
   await expect(popup.getByRole('region', { name: 'No model set up yet' })).toHaveCount(0);
 });
 

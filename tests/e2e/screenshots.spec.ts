@@ -7,7 +7,7 @@ const outDir = process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-results/screensho
 const key = 'sk-test-screenshot-9f3a';
 
 for (const [locale, suffix, strings] of [
-  ['en-US', '', { save: 'Save', title: 'Precis settings', summarise: 'Summarise this page', done: 'Done', copy: 'Copy', question: 'Why are night trains coming back?' }],
+  ['en-US', '', { save: 'Save', title: 'Precis settings', summarise: 'Summarise page', done: 'Done', copy: 'Copy', question: 'Why are night trains coming back?' }],
   ['zh-CN', '-zh', { save: '保存', title: 'Precis 设置', summarise: '总结此页面', done: '完成', copy: '复制', question: '夜间列车为什么回来了？' }],
 ] as const) {
   test.describe(`${locale} UI`, () => {
@@ -39,6 +39,12 @@ for (const [locale, suffix, strings] of [
       const popup = await extension.openExtensionPage('popup.html');
       await popup.setViewportSize({ width: 420, height: 580 });
       await expect(popup.getByRole('button', { name: strings.summarise })).toBeVisible();
+      // The header's controls share one line: each is as tall as the primary button, none wraps its label.
+      const heights = await popup.locator('.popup-header button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().height)));
+      const tops = await popup.locator('.popup-header button').evaluateAll((buttons) => buttons.map((b) => Math.round(b.getBoundingClientRect().top)));
+      expect(heights.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(heights).size, `header button heights ${heights.join(', ')}`).toBe(1);
+      expect(new Set(tops).size).toBe(1);
       const box = popup.getByRole('textbox');
       await box.fill(strings.question);
       await box.press('Enter');

@@ -254,7 +254,7 @@ pdfServer('the side panel follows the active tab, and "Summarise page" opens it 
   await third.bringToFront();
   await expect(panel.getByText('Nothing summarised in this tab yet')).toBeVisible();
   const popup = await extension.openPopupWindow();
-  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await popup.getByRole('button', { name: 'Summarise page' }).click();
   await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
   await expect(third.locator('precis-sidebar')).toHaveCount(0);
 });
@@ -382,7 +382,7 @@ pdfServer('the popup opens the real side panel in its own click, also when the w
     panel.evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('popup.html'), type: 'popup' })),
   ]);
   // A real click: Chrome opens the real side panel only inside a real gesture.
-  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await popup.getByRole('button', { name: 'Summarise page' }).click();
   await expect(panel.getByTestId('answer')).toHaveText('Summary of the trains article.');
   await expect(page.locator('precis-sidebar')).toHaveCount(0);
   const worker = await extension.worker();
@@ -437,7 +437,7 @@ pdfServer('with the sidebar chosen, the popup still opens the real side panel fo
   await expect.poll(() => worker.evaluate(async () => (await chrome.sidePanel.getOptions({})).enabled)).toBe(false);
   await scan.bringToFront();
   const popup = await extension.openPopupWindow();
-  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await popup.getByRole('button', { name: 'Summarise page' }).click();
   await expect(panel.getByRole('alert')).toContainText('This PDF has no text to read');
   await expect.poll(() => worker.evaluate(() => (globalThis as any).precisTest.realPanelOpens.length)).toBe(1);
 });

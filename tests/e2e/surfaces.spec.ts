@@ -20,7 +20,7 @@ test("the popup's button summarises the tab the user is looking at", async ({ ex
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
   const popup = await extension.openPopupWindow();
-  await popup.getByRole('button', { name: 'Summarise this page' }).click();
+  await popup.getByRole('button', { name: 'Summarise page' }).click();
   await expect(sidebar(page).getByTestId('answer')).toHaveText('Summary from the popup.');
   expect(JSON.stringify(mock.completions()[0]!.body.messages)).toContain('sleeper trains');
 });

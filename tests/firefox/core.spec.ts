@@ -56,6 +56,21 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   const followUp = mock.completions()[1]!.body.messages;
   expect(followUp.at(-1).content).toBe('Which line is busiest?');
   expect(JSON.stringify(followUp)).toContain('night29');
+
+  // At rest, the finished sidebar sends no message and changes nothing.
+  await m.execute(() => {
+    const w = window as unknown as { precisMutations: number };
+    w.precisMutations = 0;
+    new MutationObserver((records) => (w.precisMutations += records.length)).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const traffic = () => firefox.background((precis) => ({ ...precis.traffic }));
+  const before = await traffic();
+  // The measurement is the window itself: a view at rest does nothing in it.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const after = await traffic();
+  await firefox.useSidebar(page);
+  const mutations = await m.execute(() => (window as unknown as { precisMutations: number }).precisMutations);
+  expect({ messages: after.messages - before.messages, ports: after.ports - before.ports, mutations }).toEqual({ messages: 0, ports: 0, mutations: 0 });
 });
 
 test('a repeat summary comes from the cache, without a request', async ({ firefox, mock, site }) => {

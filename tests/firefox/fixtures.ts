@@ -18,6 +18,8 @@ const screenshotDir = resolve('test-results/screenshots');
 /** What the e2e build's event page exposes (entrypoints/background/index.ts) that these tests use. */
 export interface PrecisTest {
   saveSettings(settings: Record<string, unknown>): Promise<void>;
+  /** Messages and ports the event page has received since it started. */
+  traffic: { messages: number; ports: number };
 }
 
 export interface Settings {
