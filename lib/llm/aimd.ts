@@ -1,7 +1,7 @@
-// Loss-based adaptive concurrency. It starts small and grows by half each round trip (one more per
-// two successes: slow start) until the first sign of a limit, then grows by one per full window of
-// successes and halves on a loss (a run of 503s, a timeout). Starting at the maximum sent a whole
-// wave into a server that had not answered once: a full burst of 429s, or of 503s in an outage.
+// Loss-based adaptive concurrency. It starts small and grows at a pace set in time (slow start)
+// until the first sign of a limit, then grows by one per full window of successes and halves on a
+// loss (a run of 503s, a timeout). Starting at the maximum sent a whole wave into a server that had
+// not answered once: a full burst of 429s, or of 503s in an outage.
 // Latency is no signal for LLMs: it follows answer length. A 429 is the pacer's business (it
 // owns the rate); here it only ends slow start. A success that says the window is empty
 // (remaining 0) is like an ECN mark: no cut, but no growth either.
@@ -25,6 +25,7 @@ const SILENT_GROWTH_MS = 600;
 const DESCRIBED_GROWTH_MS = 150;
 /** Until a round trip has been timed. */
 const SILENT_SUCCESSES_PER_STEP = 3;
+
 export class AimdLimit {
   private successes = 0;
   private consecutive503 = 0;

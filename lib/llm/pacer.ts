@@ -141,7 +141,7 @@ class Bucket {
   /** While guessing: recent refusals, each the start of spans that bound the rate (rate-bounds.ts). */
   private anchors: Sent[] = [];
   private bounds: Bounds = { lo: 0, hi: Number.POSITIVE_INFINITY };
-  /** Some answer said what was left of this window. */
+  /** The latest answer said what was left of this window. */
   private described = false;
   /** Answers that said what was left, in send order, to compare each with the next. */
   private reports: { seq: number; at: number; remaining: number }[] = [];
@@ -222,7 +222,10 @@ class Bucket {
   admitted(sent: Sent, report: WindowReport, log: Ledger, now: number): void {
     const { remaining, limit, resetMs } = report;
     // A server that stopped describing the window (a gateway in front changed?): what it said is now only a guess to probe from.
-    if (remaining === undefined && limit === undefined && (this.source === 'headers' || this.source === 'remaining')) this.source = 'learned';
+    if (remaining === undefined && limit === undefined) {
+      if (this.source === 'headers' || this.source === 'remaining') this.source = 'learned';
+      this.described = false;
+    }
     if (limit !== undefined) this.capacity = limit;
     if (remaining !== undefined && limit !== undefined && resetMs !== undefined && resetMs > 0 && remaining < limit) {
       // `remaining` is rounded down, so limit − remaining overstates what the reset refills by up
@@ -280,6 +283,8 @@ class Bucket {
         this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
         this.foreign = this.foreign.filter((x) => next.at - x.at <= FOREIGN_HORIZON_MS);
       } else if (this.source !== 'learned' && Math.max(prev.remaining, next.remaining) + 1 < this.highestRemaining) {
+        // (A rate learned from spans between 429s is exact to a unit over the span; this one, read
+        // from rounded `remaining`, ran 5% fast and drew a 429 every few hundred ms: it yields.)
         // Both below the most it ever had left: the window was not full, nothing it refilled went to waste.
         this.refills.push({ at: next.at, spanMs, units: next.remaining - prev.remaining + ours });
         this.refills = this.refills.filter((x) => next.at - x.at <= HORIZON_MS);
@@ -433,7 +438,7 @@ class Bucket {
   private probe(now: number): void {
     // A window that says what is left needs no probe: pacing under its rate shows as `remaining`
     // climbing, and the mirror takes that at the next answer; each probe was a 429.
-    if (this.rate === undefined || this.source === 'headers' || this.source === 'remaining' || this.described) return;
+    if (this.rate === undefined || this.described) return;
     const guess = this.source === 'guess';
     // Quiet probes come sooner as well as bigger: the capacity others left is taken back in a second or two.
     const every = guess ? this.rttMs() : Math.max(this.rttMs(), PROBE_LEARNED_EVERY_MS / 2 ** Math.min(this.quietProbes, 1));
