@@ -510,6 +510,8 @@ pdfServer('"Summarise a PDF file…" reads a local file picked in the side panel
   await expect(library.getByTestId('library-reader')).toContainText('The minutes record two decisions');
   await expect(library.getByTestId('source-link')).toHaveCount(0);
   await expect(library.locator('a[href^="blob:"]')).toHaveCount(0);
+  // Still no tab of the file, now that the library has loaded and rendered since that click.
+  expect(extension.context.pages().some((p) => p.url().startsWith('blob:'))).toBe(false);
 });
 
 for (const [locale, suffix] of [
