@@ -7,7 +7,11 @@
 // (remaining 0) is like an ECN mark: no cut, but no growth either.
 
 const CONSECUTIVE_503_LOSS = 3;
-/** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
+/**
+ * The first wave: enough to learn something, few enough that an outage or a spent quota costs
+ * little. The first success rules both out, so it grows the window at once; at a long round trip
+ * a window of 2 left a silent server's bucket full for several more (simulated sweep).
+ */
 export const INITIAL_WINDOW = 2;
 /**
  * Against a server that has never described its limit, slow start grows the window by about e
@@ -16,7 +20,7 @@ export const INITIAL_WINDOW = 2;
  * trip (a third) overshot most at short round trips, where the bucket's refill was never the
  * constraint, and was slowest at long ones, where it was (simulated sweep, issue #13).
  */
-const SILENT_GROWTH_MS = 600;
+const SILENT_GROWTH_MS = 1_000;
 /**
  * Once the server has described its limit the pacer holds requests to it, so the window may grow
  * faster: about e-fold each this many ms, doubling per round trip at most. Half a window per round
@@ -39,6 +43,8 @@ export class AimdLimit {
   private described = false;
   /** Round trip of recent successes (ms), smoothed; 0 until one is timed. */
   private rttMs = 0;
+  /** A success has come back: the server is up and the key has quota. */
+  private answered = false;
 
   constructor(private max: number) {
     this.value = clamp(INITIAL_WINDOW, max);
@@ -80,6 +86,11 @@ export class AimdLimit {
     // A pace set in time: slower against a silent server (SILENT_GROWTH_MS) than against one that
     // described its limit (DESCRIBED_GROWTH_MS).
     if (this.slowStart) {
+      if (!this.answered) {
+        this.answered = true;
+        // Against a silent server only: one that describes its limit grows fast enough anyway.
+        if (!this.described && !this.recovering) return this.grow();
+      }
       this.successes += 1;
       if (this.successes < (this.recovering ? 1 : this.successesPerStep())) return false;
       this.successes = 0;

@@ -123,16 +123,18 @@ describe('AIMD limit', () => {
   });
 
   it('against a server that never described its limit, slow start grows at a pace set in time, not per round trip', () => {
-    // About e-fold each 600 ms: at 50 ms round trips, one more per 12 successes (a window sends
-    // ~20 round trips a second); at 200 ms, one per 3; untimed, one per 3.
+    // The first success grows the window at once (the server is up, the key has quota). Then about
+    // e-fold each second: at 50 ms round trips, one more per 20 successes (a window sends ~20
+    // round trips a second); at 200 ms, one per 5; at a second or more, one per 2.
     const successesToGrow = (rttMs: number) => {
       const limit = new AimdLimit(50);
+      expect(limit.onSuccess(false, false, rttMs)).toBe(true);
       let n = 0;
       while (!limit.onSuccess(false, false, rttMs)) n += 1;
       return n + 1;
     };
-    expect(successesToGrow(50)).toBe(12);
-    expect(successesToGrow(200)).toBe(3);
+    expect(successesToGrow(50)).toBe(20);
+    expect(successesToGrow(200)).toBe(5);
     expect(successesToGrow(1_000)).toBe(2);
     // Once the server describes its limit (the pacer holds requests to it): about e-fold each
     // 150 ms, doubling per round trip at most.
@@ -145,12 +147,13 @@ describe('AIMD limit', () => {
     expect(describedToGrow(50)).toBe(3);
     expect(describedToGrow(100)).toBe(2);
     expect(describedToGrow(180)).toBe(1);
+    // Untimed: the first success, then one more per three.
     const limit = new AimdLimit(50);
-    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([false, false, true]);
-    expect(limit.current).toBe(3);
+    expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([true, false, false, true]);
+    expect(limit.current).toBe(4);
     // One answer with rate headers: the pacer holds requests to the limit, so half per round trip.
     expect([limit.onSuccess(false, true), limit.onSuccess()]).toEqual([false, true]);
-    expect(limit.current).toBe(4);
+    expect(limit.current).toBe(5);
   });
 
   it('a 429 ends slow start without a cut: the pacer owns the rate', () => {
