@@ -56,11 +56,12 @@ test('the sidebar can be resized from its edge, remembers its width, and Escape 
   await expect.poll(async () => (await panel.boundingBox())!.width).toBe(520);
 
   await panel.getByRole('button', { name: 'Copy' }).focus();
-  // Key down only: the sidebar closes on keydown, taking its frame with it, and a key-up sent
-  // into that removed frame can leave Playwright's press waiting forever (seen once in CI).
-  await page.keyboard.down('Escape');
+  // The key goes down without waiting for the browser to acknowledge it: the sidebar closes on
+  // keydown, taking the focused frame with it, and Playwright can wait forever for an answer from
+  // that removed frame (a key-up did, once in CI; then the key-down itself, once). What the test
+  // waits on is what a user sees: the sidebar gone.
+  void page.keyboard.down('Escape').catch(() => undefined);
   await expect(sidebar(page).locator('aside')).toHaveCount(0);
-  await page.keyboard.up('Escape');
 });
 
 test('follow-ups stay with the page: closed and summarised again (from the cache), or reloaded, the thread is back', async ({ extension, mock, site }) => {
