@@ -3,7 +3,8 @@
 // structures, one of which renders itself again; on a long page read in parts; and offline.
 import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { highlighted, unitOf, userPrompt } from './citation-helpers';
-import { askFollowUp, expect, sidebar, test } from './fixtures';
+import { askFollowUp, expect, sidebar, test, type Extension } from './fixtures';
+import type { MockLlm } from '../support/mock-llm';
 
 const key = 'sk-test-citations';
 
@@ -88,7 +89,8 @@ test('cited units become chips that show their passage, after the page re-render
   expect(await highlighted(page)).toBeUndefined();
 });
 
-test('on an article, each chip highlights the paragraph it cites', async ({ extension, mock, site }) => {
+/** A provider whose summary cites two paragraphs of the trains article, by their units. */
+async function citeTwoParagraphs(extension: Extension, mock: MockLlm) {
   mock.set({
     apiKey: key,
     reply: ({ messages }) => {
@@ -97,6 +99,10 @@ test('on an article, each chip highlights the paragraph it cites', async ({ exte
     },
   });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+}
+
+test('on an article, each chip highlights the paragraph it cites', async ({ extension, mock, site }) => {
+  await citeTwoParagraphs(extension, mock);
   const page = await extension.context.newPage();
   await page.setViewportSize({ width: 900, height: 300 });
   await page.goto(`${site.url}/article.html`);
@@ -109,14 +115,7 @@ test('on an article, each chip highlights the paragraph it cites', async ({ exte
 });
 
 test('closing the sidebar takes the highlight with it, by its close button or by Escape', async ({ extension, mock, site }) => {
-  mock.set({
-    apiKey: key,
-    reply: ({ messages }) => {
-      const prompt = userPrompt(messages);
-      return `- Operators need subsidies ¶${unitOf(prompt, 'Running a night train is expensive')}\n- Six countries signed ¶${unitOf(prompt, 'ministers from six countries')}`;
-    },
-  });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await citeTwoParagraphs(extension, mock);
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
   const closings: [string, () => Promise<void>][] = [

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
 import { chineseFact, chinesePdf, corpusPdfs, corruptPdf, hasCjkFont, hasCorpus, noCjkFont, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
+import type { MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
 import { highlighted, unitOf, userPrompt } from './citation-helpers';
@@ -46,6 +47,16 @@ async function openPanel(extension: Extension, activeTab: Page): Promise<Page> {
   ]);
   await expect(panel.locator('main.panel')).toHaveAttribute('data-tab', /\d+/);
   return panel;
+}
+
+/** A provider, the side panel chosen in the preferences, the trains article in a tab and the panel open beside it. */
+async function articleInSidePanel(extension: Extension, mock: MockLlm, siteUrl: string): Promise<{ page: Page; panel: Page }> {
+  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
+  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(`${siteUrl}/article.html`);
+  return { page, panel: await openPanel(extension, page) };
 }
 
 /** Each side panel opening the background asked for, with whether it came inside the gesture. */
@@ -303,12 +314,7 @@ async function stopWorker(extension: Extension, page: Page) {
 }
 
 pdfServer('a menu click on a stopped worker opens the side panel the options chose, inside the gesture', async ({ extension, mock, site }) => {
-  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
-  const page = await extension.context.newPage();
-  await page.goto(`${site.url}/article.html`);
-  const panel = await openPanel(extension, page);
+  const { page, panel } = await articleInSidePanel(extension, mock, site.url);
   const tabId = Number(await panel.locator('main.panel').getAttribute('data-tab'));
   const worker = await extension.worker();
   const ids = await worker.evaluate(async () => (await chrome.storage.session.get('precisTestMenuIds')).precisTestMenuIds as string[]);
@@ -367,12 +373,7 @@ pdfServer('the browser keeps the choice: a blind try at the panel, as a shortcut
 });
 
 pdfServer('the popup opens the real side panel in its own click, also when the worker was stopped', async ({ extension, mock, site }) => {
-  mock.set({ apiKey: key, reply: 'Summary of the trains article.' });
-  await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
-  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
-  const page = await extension.context.newPage();
-  await page.goto(`${site.url}/article.html`);
-  const panel = await openPanel(extension, page);
+  const { page, panel } = await articleInSidePanel(extension, mock, site.url);
   await stopWorker(extension, page);
 
   // The popup, opened without the worker (from the panel's page, an extension page), wakes it itself.
