@@ -14,6 +14,12 @@ const CONSECUTIVE_503_LOSS = 3;
  */
 export const INITIAL_WINDOW = 2;
 /**
+ * ...so the first success doubles it, as TCP's slow start would over that round trip. One more
+ * (to 3) left a silent server's bucket full at long round trips: ×1.10–1.23 of the minimum at
+ * 150–200 ms, where the bucket's refill is wasted until the window carries rate × round trip.
+ */
+const FIRST_SUCCESS_GROWTH = INITIAL_WINDOW;
+/**
  * Against a server that has never described its limit, slow start grows the window by about e
  * every this many ms, whatever the round trip. The first wave of 429s is what goes out in the
  * round trip after the bucket runs dry, about burst × round trip / this: a fixed share per round
@@ -89,7 +95,7 @@ export class AimdLimit {
       if (!this.answered) {
         this.answered = true;
         // Against a silent server only: one that describes its limit grows fast enough anyway.
-        if (!this.described && !this.recovering) return this.grow();
+        if (!this.described && !this.recovering) return this.grow(FIRST_SUCCESS_GROWTH);
       }
       this.successes += 1;
       if (this.successes < (this.recovering ? 1 : this.successesPerStep())) return false;
@@ -153,9 +159,9 @@ export class AimdLimit {
     return this.described ? Math.ceil(DESCRIBED_GROWTH_MS / this.rttMs) : Math.max(2, Math.ceil(SILENT_GROWTH_MS / this.rttMs));
   }
 
-  private grow(): boolean {
+  private grow(by = 1): boolean {
     if (this.value >= this.max) return false;
-    this.value += 1;
+    this.value = Math.min(this.max, this.value + by);
     return true;
   }
 }

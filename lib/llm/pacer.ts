@@ -64,6 +64,13 @@ const GUESS_MIN_SPAN_MS = 500;
 const GUESS_BACKOFF = 0.8;
 /** While guessing with no refusal to bound the rate from above, probes raise the pace by e^(this per ms). */
 const GUESS_RAMP_PER_MS = 1 / 1_000;
+/**
+ * ...but never past this multiple of what the server has admitted on average since the bucket was
+ * last seen empty. Paced under the rate, the bucket keeps what we did not
+ * take, and the refusal that ends the ramp comes only once that is spent: by then an unchecked ramp
+ * ran far above the rate, and the round trip before we hear of it sent a second wave of 429s.
+ */
+const GUESS_RAMP_MAX_OVER_ADMITTED = 1.7;
 /** Inside the bounds the verdicts set (rate-bounds.ts), pace this far up from the lower one: the middle (0.3 left the bucket to fill at high latency). */
 const GUESS_SPLIT = 0.5;
 const MAX_ANCHORS = 20;
@@ -141,6 +148,9 @@ class Bucket {
   /** While guessing: recent refusals, each the start of spans that bound the rate (rate-bounds.ts). */
   private anchors: Sent[] = [];
   private bounds: Bounds = { lo: 0, hi: Number.POSITIVE_INFINITY };
+  /** The newest refusal, however old: the ramp stays within reach of what was admitted since. */
+  private lastRefused: Sent | undefined;
+  private rampCeiling = Number.POSITIVE_INFINITY;
   /** The latest answer said what was left of this window. */
   private described = false;
   /** Answers that said what was left, in send order, to compare each with the next. */
@@ -313,6 +323,7 @@ class Bucket {
   refused(sent: Sent, wait: ServerWait | undefined, log: Ledger, now: number): void {
     const need = Math.min(sent.units[this.name], this.capacity);
     const exact = wait?.exact === true;
+    if (this.lastRefused === undefined || sent.seq > this.lastRefused.seq) this.lastRefused = sent;
     // Known before this refusal added its guess: a rate learned or told outranks a rounded wait.
     const trusted = this.source === 'learned' || this.source === 'headers' || this.source === 'remaining';
     if (exact) {
@@ -377,12 +388,16 @@ class Bucket {
     this.anchors = this.anchors.filter((a) => now - a.at <= ANCHOR_MEMORY_MS);
     // A server that says what is left (Azure) is followed by that, not by bounds.
     if (this.source !== 'guess' || this.rate === undefined || this.described) return;
+    const verdicts = (from: number) => log.verdictsAfter(from, this.name);
+    const anchors = (list: Sent[]) => list.map((a) => ({ seq: a.seq, at: a.at, units: a.units[this.name], refused: true }));
+    // What the server admitted on average since it was last seen empty (the ledger must still hold all of it).
+    const last = this.lastRefused;
+    const admitted = last !== undefined && now - last.at <= HORIZON_MS ? rateBounds(anchors([last]), verdicts(last.seq)).lo : 0;
+    this.rampCeiling = admitted > 0 ? GUESS_RAMP_MAX_OVER_ADMITTED * admitted : Number.POSITIVE_INFINITY;
     if (this.anchors.length === 0) {
       this.bounds = { lo: 0, hi: Number.POSITIVE_INFINITY };
       return;
     }
-    const verdicts = (from: number) => log.verdictsAfter(from, this.name);
-    const anchors = (list: Sent[]) => list.map((a) => ({ seq: a.seq, at: a.at, units: a.units[this.name], refused: true }));
     let b = rateBounds(anchors(this.anchors), verdicts(this.anchors[0]!.seq));
     if (b.lo >= b.hi) {
       // The bucket filled up in between (we paced well under its rate): only the newest refusal holds.
@@ -457,7 +472,7 @@ class Bucket {
       const { lo, hi } = this.bounds;
       // One round trip's raise at most: time spent held by a long wait is no evidence of a faster rate.
       const ramped = this.rate * Math.exp(GUESS_RAMP_PER_MS * Math.min(now - since, 2 * this.rttMs()));
-      this.rate = Math.max(this.rate, Math.min(ramped, lo + GUESS_SPLIT * (hi - lo)));
+      this.rate = Math.max(this.rate, Math.min(ramped, lo + GUESS_SPLIT * (hi - lo), this.rampCeiling));
     } else {
       this.rate *= 1 + (PROBE_LEARNED_GAIN - 1) * 2 ** Math.min(this.quietProbes, 4);
     }

@@ -53,17 +53,17 @@ describe('adaptive concurrency (AIMD)', () => {
     const runs = [1, 2, 3, 4, 5].map((i) => client.complete(ask(String(i))));
     await settle();
     expect(m.calls).toHaveLength(INITIAL_WINDOW);
-    // The first success: the server is up and the key has quota, so one more at once.
+    // The first success: the server is up and the key has quota, so the window doubles at once.
     m.pending[0]!.resolve(jsonResponse(200, completionJson('ok')));
     await settle();
-    expect(client.stats().concurrency).toBe(3);
+    expect(client.stats().concurrency).toBe(2 * INITIAL_WINDOW);
     // Then, from a server that never described its limit, one more per few successes (a pace set in time).
     m.pending[1]!.resolve(jsonResponse(200, completionJson('ok')));
     await settle();
-    expect(client.stats().concurrency).toBe(3);
+    expect(client.stats().concurrency).toBe(2 * INITIAL_WINDOW);
     m.pending[2]!.resolve(jsonResponse(429, {}, { 'retry-after-ms': '5' }));
     await settle();
-    expect(client.stats().concurrency).toBe(3);
+    expect(client.stats().concurrency).toBe(2 * INITIAL_WINDOW);
     let finished = false;
     void Promise.all(runs).then(() => (finished = true));
     while (!finished) {
@@ -77,8 +77,8 @@ describe('adaptive concurrency (AIMD)', () => {
       await vi.advanceTimersByTimeAsync(10);
     }
     await Promise.all(runs);
-    // Past slow start: one more per full window of successes (3 more at limit 3: requests 4, 5 and the retry of 3).
-    expect(client.stats().concurrency).toBe(4);
+    // Past slow start: one more per full window of successes (at limit 4: requests 2, 4, 5 and the retry of 3).
+    expect(client.stats().concurrency).toBe(2 * INITIAL_WINDOW + 1);
   });
 
   it('grows by half per round trip once an answer describes the limit (the pacer then holds requests to it)', async () => {
@@ -364,8 +364,8 @@ describe('persisted admission state', () => {
     for (const bad of [{ version: 99 }, 'junk', { version: 1, concurrency: 0, pausedUntil: 0, breaker: {} }]) {
       const { client } = setup([() => jsonResponse(200, completionJson('ok'))], { stateStore: memoryStore(bad).store });
       expect((await client.complete(ask())).text).toBe('ok');
-      // Slow start from the initial window, one more for the first success: nothing was taken from the junk.
-      expect(client.stats().concurrency).toBe(INITIAL_WINDOW + 1);
+      // Slow start from the initial window, doubled by the first success: nothing was taken from the junk.
+      expect(client.stats().concurrency).toBe(2 * INITIAL_WINDOW);
     }
     const failing = {
       load: () => Promise.reject(new Error('storage gone')),

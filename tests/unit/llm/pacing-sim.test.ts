@@ -72,6 +72,17 @@ describe('against a server that names no limit (virtual clock)', () => {
       await expectTargetsMet(dialect, p);
   });
 
+  it('a silent server at long round trips: the first success doubles the window, and the ramp after the first refusal stays near what was admitted', async () => {
+    // Sweep points (bench seeds 3010 #0, 2010 #2). The first: a window grown by one at the first
+    // success left the bucket full for a second: ×1.19. The second: a first guess well under the
+    // rate ramped unchecked to twice it before the refusal came back, a second wave: ×1.14.
+    for (const [dialect, p] of [
+      ['429-only', { ratePerSec: 30, burst: 17, latencyMs: 183, count: 99, seed: 30100 }],
+      ['http-date', { ratePerSec: 27, burst: 7, latencyMs: 178, count: 81, seed: 20102 }],
+    ] as const)
+      await expectTargetsMet(dialect, p);
+  });
+
   it('three clients on one key that answers only 429s: within 1.3× the minimum of the combined load, at most 25% 429s', async () => {
     // Seeds where the old pacer took ×1.44–1.50 (a client that fell behind finished alone, regrowing every 2 s).
     for (const seed of [782449, 782451, 782455]) {

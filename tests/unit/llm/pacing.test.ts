@@ -34,8 +34,9 @@ describe('Pacer, on a fake clock against a simulated bucket', () => {
     const result = simulate({ ...base, dialect });
     expect(result.learned).toBeGreaterThan(20 * 0.9);
     expect(result.learned).toBeLessThan(20 * 1.15);
-    // The first wave (16 against a burst of 10) finds the limit; after that, a few per probe.
-    expect(result.refused).toBeLessThanOrEqual(15);
+    // The first wave (16 against a burst of 10) finds the limit; after that, a few per probe. A
+    // ramp that ran on past twice the rate, once the refusals that bounded it aged, made 15.
+    expect(result.refused).toBeLessThanOrEqual(12);
   });
 
   it('with only `remaining` (Azure), learns the rate from how it refills and holds when it is spent: few 429s', () => {

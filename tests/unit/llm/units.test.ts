@@ -123,7 +123,7 @@ describe('AIMD limit', () => {
   });
 
   it('against a server that never described its limit, slow start grows at a pace set in time, not per round trip', () => {
-    // The first success grows the window at once (the server is up, the key has quota). Then about
+    // The first success doubles the window at once (the server is up, the key has quota). Then about
     // e-fold each second: at 50 ms round trips, one more per 20 successes (a window sends ~20
     // round trips a second); at 200 ms, one per 5; at a second or more, one per 2.
     const successesToGrow = (rttMs: number, described = false) => {
@@ -143,13 +143,13 @@ describe('AIMD limit', () => {
     expect(describedToGrow(50)).toBe(3);
     expect(describedToGrow(100)).toBe(2);
     expect(describedToGrow(180)).toBe(1);
-    // Untimed: the first success, then one more per three.
+    // Untimed: the first success doubles the window, then one more per three.
     const limit = new AimdLimit(50);
     expect([limit.onSuccess(), limit.onSuccess(), limit.onSuccess(), limit.onSuccess()]).toEqual([true, false, false, true]);
-    expect(limit.current).toBe(4);
+    expect(limit.current).toBe(2 * INITIAL_WINDOW + 1);
     // One answer with rate headers: the pacer holds requests to the limit, so half per round trip.
     expect([limit.onSuccess(false, true), limit.onSuccess()]).toEqual([false, true]);
-    expect(limit.current).toBe(5);
+    expect(limit.current).toBe(2 * INITIAL_WINDOW + 2);
   });
 
   it('a 429 ends slow start without a cut: the pacer owns the rate', () => {
