@@ -7,7 +7,6 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { extractPage } from '../../lib/extract/page';
 import type { PageContent } from '../../lib/extract/page-content';
 import { isVideoPage, readVideo, VideoUnreadable } from '../../lib/extract/video/read-video';
-import { passageAt } from '../../lib/extract/video/transcript';
 import { onDevicePortPrefix, type OnDevicePortMessage, type TabRequest } from '../../lib/app/tab-protocol';
 import { createCitations, type Citations } from './citations';
 import { clearCitationHighlight } from './highlight';
@@ -31,17 +30,6 @@ async function streamOnDevice(token: string) {
   }
 }
 
-/** Transcripts read here, by video id: what a time in a summary shows when hovered. A few: YouTube navigates in place. */
-const transcripts = new Map<string, string>();
-const keptTranscripts = 3;
-
-function rememberTranscript(page: PageContent) {
-  if (page.source !== 'video' || !page.video) return;
-  transcripts.delete(page.video.id);
-  transcripts.set(page.video.id, page.text);
-  for (const old of transcripts.keys()) if (transcripts.size > keptTranscripts) transcripts.delete(old);
-}
-
 /** The page for a summary or a chat: a video's transcript on a video page, the page's text elsewhere. */
 async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, citations: Citations): Promise<PageContent | { unreadable: string }> {
   if (!isVideoPage(location.href) || (msg.useSelection && String(getSelection() ?? '').trim())) {
@@ -52,7 +40,7 @@ async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, cita
     return { ...page, extraction: citations.remember(page.text) };
   }
   try {
-    const video = await readVideo(
+    return await readVideo(
       {
         href: location.href,
         // Only the inline scripts that hold YouTube's data: serialising the whole page costs more.
@@ -70,8 +58,6 @@ async function readPage(msg: Extract<TabRequest, { type: 'page.extract' }>, cita
       },
       { descriptionOnly: msg.videoDescription },
     );
-    rememberTranscript(video);
-    return video;
   } catch (err) {
     if (err instanceof VideoUnreadable) return { unreadable: err.problem };
     throw err;
@@ -111,9 +97,6 @@ export default defineUnlistedScript({
       } else if (msg.type === 'citation.clear') {
         clearCitationHighlight();
         sendResponse(true);
-      } else if (msg.type === 'video.quote') {
-        const transcript = transcripts.get(msg.id);
-        sendResponse(transcript && passageAt(transcript, msg.seconds));
       } else if (msg.type === 'ondevice.ready') {
         void onDeviceReady(summarizerApi()).then(sendResponse);
         return true;

@@ -5,6 +5,7 @@ import { pageKey } from '../chat/conversation';
 import { conversationStore } from '../chat/store';
 import { appErrors, describeError, isAppError } from '../errors';
 import { dexieJobStore } from '../db';
+import { passageAt } from '../extract/video/transcript';
 import { createJobRunner, type JobRunner } from '../jobs/runner';
 import { createLibrary } from '../library/library';
 import { createLlmClient, type LlmClient } from '../llm';
@@ -274,8 +275,7 @@ export function createPrecis(platform: Platform, self: Self) {
       // Only a summary of this tab's video, and only where the video has that time (a live stream's length is 0: unknown).
       const past = video && video.seconds > 0 && req.seconds > video.seconds;
       if (tab?.id === undefined || !video || past || job.source?.kind !== 'page' || job.source.tabId !== tab.id) return undefined;
-      const quote = await tabs.send(tab.id, { type: 'video.quote', id: video.id, seconds: req.seconds }).catch(() => undefined);
-      return typeof quote === 'string' ? quote.slice(0, maxQuote) : undefined;
+      return passageAt(job.videoPassages ?? [], req.seconds);
     },
     'sidebar.content': (_, sender) => (sender.kind === 'tab' ? pages.shownIn(sender.tab) : undefined),
     'welcome.open': () => platform.openWelcome(),

@@ -4,6 +4,7 @@ import { pageKey } from '../chat/conversation';
 import { appErrors, describeError } from '../errors';
 import type { PageContent } from '../extract/page-content';
 import { languageCode } from '../extract/video/language';
+import { timedPassages } from '../extract/video/transcript';
 import type { TokenCounter } from '../extract/tokens';
 import { countWords } from '../extract/units';
 import type { SummaryOrigin } from '../jobs/job-view';
@@ -71,7 +72,7 @@ export function createSummarise(deps: SummariseDeps) {
     const base = {
       kind: 'summary' as const,
       ...(page.source === 'video' && { video: true }),
-      ...(page.source === 'video' && page.video && { videoRef: { id: page.video.id, seconds: page.video.seconds } }),
+      ...(page.source === 'video' && page.video && { videoRef: { id: page.video.id, seconds: page.video.seconds }, videoPassages: timedPassages(page.text) }),
       title: page.title || page.url,
       ...(page.title && page.dir ? { titleDir: page.dir } : {}),
       origin,

@@ -22,8 +22,6 @@ export type TabRequest =
   | { type: 'citation.show'; key: string; unit: number }
   /** The text of unit `unit` of the extraction named `key`, or undefined. */
   | { type: 'citation.quote'; key: string; unit: number }
-  /** What the video `id`'s transcript (as the reader read it) says at `seconds`, or undefined. */
-  | { type: 'video.quote'; id: string; seconds: number }
   /** Paint no citation highlight any more: the view that explained it has closed. */
   | { type: 'citation.clear' }
   /** Show the sidebar; its frame asks the background what to show (`sidebar.content`). */

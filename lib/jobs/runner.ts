@@ -4,6 +4,7 @@
 import type { ChatOptions, ChatRequest, ChatResult, ClientStatus, Usage } from '../llm/types';
 import type { JobPortMessage } from '../app/tab-protocol';
 import type { JobView } from './job-view';
+import type { TimedPassage } from '../extract/video/transcript';
 import { describeError } from '../errors';
 import { isLive } from './job-view';
 import type { Progress } from './map-reduce';
@@ -17,6 +18,8 @@ export interface JobRecord extends JobView {
   source?: JobSource;
   /** A PDF's pages' opening words, page n's at n − 1: a page citation's hover text (not sent with every view). */
   pageOpenings?: string[];
+  /** A video's transcript paragraphs: a time citation's hover text, kept here to outlive the tab's reader (a reload ends it). */
+  videoPassages?: TimedPassage[];
 }
 
 /** A summary of the page in a tab, or the answer to a conversation's last question. */
@@ -79,6 +82,7 @@ export interface StartJob {
   coverage?: JobRecord['coverage'];
   video?: boolean;
   videoRef?: JobRecord['videoRef'];
+  videoPassages?: JobRecord['videoPassages'];
   /** Bypass the cache and replace what it holds. */
   regenerate?: boolean;
   source?: JobSource;
@@ -96,7 +100,7 @@ interface LiveJob {
 }
 
 export function toJobView(record: JobRecord): JobView {
-  const { updatedAt: _u, requestHashes: _h, source: _s, pageOpenings: _p, ...view } = record;
+  const { updatedAt: _u, requestHashes: _h, source: _s, pageOpenings: _p, videoPassages: _v, ...view } = record;
   return view;
 }
 
@@ -215,6 +219,7 @@ export function createJobRunner(deps: JobRunnerDeps) {
       ...(input.coverage && { coverage: input.coverage }),
       ...(input.video && { video: true }),
       ...(input.videoRef && { videoRef: input.videoRef }),
+      ...(input.videoPassages && { videoPassages: input.videoPassages }),
       ...(input.source && { source: input.source }),
       status: 'queued',
       text: '',

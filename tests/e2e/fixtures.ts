@@ -212,6 +212,20 @@ export async function sidebarFrame(page: Page): Promise<Frame> {
   return page.frames().find((f) => f.url().endsWith('/sidebar-frame.html'))!;
 }
 
+/**
+ * The side panel's page in a window of its own, following the active tab of the normal window:
+ * automation cannot open the real panel (no gesture), and headless Chromium may not render one.
+ */
+export async function openPanel(extension: Extension, activeTab: Page): Promise<Page> {
+  await activeTab.bringToFront();
+  const [panel] = await Promise.all([
+    extension.context.waitForEvent('page'),
+    (await extension.worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('sidepanel.html'), type: 'popup', width: 420, height: 760 })),
+  ]);
+  await expect(panel.locator('main.panel')).toHaveAttribute('data-tab', /\d+/);
+  return panel;
+}
+
 /** Asks a follow-up in the sidebar as a user does; the thread, to wait for the answer in. */
 export async function askFollowUp(panel: Locator | FrameLocator, question: string): Promise<Locator> {
   const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });

@@ -11,7 +11,7 @@ import type { MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
 import { expectNoSeriousViolations } from './axe';
 import { highlighted, unitOf, userPrompt } from './citation-helpers';
-import { askFollowUp, expect, test, type Extension } from './fixtures';
+import { askFollowUp, expect, openPanel, test, type Extension } from './fixtures';
 
 declare const chrome: any;
 
@@ -37,17 +37,6 @@ const pdfServer = test.extend<object, { pdfs: { url: string } }>({
     { scope: 'worker' },
   ],
 });
-
-/** The side panel's page in a window of its own, following the active tab of the normal window. */
-async function openPanel(extension: Extension, activeTab: Page): Promise<Page> {
-  await activeTab.bringToFront();
-  const [panel] = await Promise.all([
-    extension.context.waitForEvent('page'),
-    (await extension.worker()).evaluate(() => chrome.windows.create({ url: chrome.runtime.getURL('sidepanel.html'), type: 'popup', width: 420, height: 760 })),
-  ]);
-  await expect(panel.locator('main.panel')).toHaveAttribute('data-tab', /\d+/);
-  return panel;
-}
 
 /** A provider, the side panel chosen in the preferences, the trains article in a tab and the panel open beside it. */
 async function articleInSidePanel(extension: Extension, mock: MockLlm, siteUrl: string): Promise<{ page: Page; panel: Page }> {

@@ -1,6 +1,6 @@
 // YouTube under its real host name (served by the tests, tests/support/fake-youtube.ts): a video is
 // summarised from its transcript, with times that play it from there; a video without one says so.
-import { askFollowUp, expect, sidebar, sidebarFrame, test } from './fixtures';
+import { askFollowUp, expect, openPanel, sidebar, sidebarFrame, test } from './fixtures';
 import type { FakeVideo } from '../support/youtube-pages';
 
 const key = 'sk-test-1234567890abcdef';
@@ -21,6 +21,24 @@ const trains: FakeVideo = {
 
 test.beforeEach(async ({ extension, mock }) => {
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
+});
+
+test('in the side panel, a time still shows what is said there after the video’s page reloads (the reader gone with it)', async ({ extension, mock, youtube }) => {
+  mock.set({ reply: '## Key points\n- Vienna–Paris runs three times a week [0:47].' });
+  await extension.setPreferences({ summariseOpensIn: 'sidepanel' });
+  const page = await extension.context.newPage();
+  await page.goto(youtube.add({ ...trains, id: 'nightTrain03' }));
+  const panel = await openPanel(extension, page);
+  await extension.summariseFromMenu(page);
+  await expect(panel.locator('[data-status=done]')).toBeVisible();
+
+  await page.reload();
+  await expect(page.locator('video')).toHaveCount(1);
+  // Nothing summarised again: the panel still shows the summary, and its time still quotes the transcript.
+  const time = panel.getByTestId('answer').getByRole('button', { name: 'Play the video from 0:47' });
+  await time.hover();
+  await expect(panel.getByTestId('cite-quote')).toHaveText('The Vienna to Paris line now runs three times a week.');
+  expect(mock.completions()).toHaveLength(1);
 });
 
 test('a video is summarised from its transcript; a time in the summary or a follow-up plays the video from there', async ({ extension, mock, youtube }) => {

@@ -30,17 +30,31 @@ export function transcriptText(segments: readonly Segment[], chapters: readonly 
 
 const timedParagraph = /^\[((?:\d{1,2}:)?\d{1,2}:\d{2})\] (.*)$/;
 
-/**
- * What a transcript made by `transcriptText` says at `seconds`: the paragraph being spoken then
- * (the last one starting at or before it), without its time. Undefined for a text with no times.
- */
-export function passageAt(transcript: string, seconds: number): string | undefined {
-  let passage: string | undefined;
+/** A transcript paragraph: when it starts (seconds) and what it says. */
+export interface TimedPassage {
+  at: number;
+  text: string;
+}
+
+/** What a time's hover shows of its paragraph at most (about half a minute of speech is less). */
+const passageChars = 400;
+
+/** The timed paragraphs of a transcript made by `transcriptText`: none for a text without times. */
+export function timedPassages(transcript: string): TimedPassage[] {
+  const out: TimedPassage[] = [];
   for (const block of transcript.split('\n\n')) {
     const m = timedParagraph.exec(block);
-    if (!m) continue;
-    if (parseTime(m[1]!) > seconds && passage !== undefined) break;
-    passage = m[2]!;
+    if (m) out.push({ at: parseTime(m[1]!), text: m[2]!.slice(0, passageChars) });
+  }
+  return out;
+}
+
+/** What is said at `seconds`: the passage being spoken then (the last one starting at or before it; before any, the first). */
+export function passageAt(passages: readonly TimedPassage[], seconds: number): string | undefined {
+  let passage: string | undefined;
+  for (const p of passages) {
+    if (p.at > seconds && passage !== undefined) break;
+    passage = p.text;
   }
   return passage;
 }

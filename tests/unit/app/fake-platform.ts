@@ -65,9 +65,6 @@ export function fakeTabs(tabs: FakeTab[], activeId = tabs[0]?.id) {
           if (!tab.scripts.has('reader')) throw new Error('Receiving end does not exist.');
           (tab.cited ??= []).push(request);
           return request.type === 'citation.show' ? true : `unit ${request.unit} of ${request.key}`;
-        case 'video.quote':
-          if (!tab.scripts.has('reader')) throw new Error('Receiving end does not exist.');
-          return `${request.id} at ${request.seconds}`;
         case 'ondevice.ready':
           return false;
         case 'ondevice.run':

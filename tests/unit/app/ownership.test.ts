@@ -118,19 +118,25 @@ describe('citations', () => {
 });
 
 describe('a video summary’s times', () => {
-  it('quote the transcript from the page reader of the summary’s own tab, only within the video', async () => {
+  it('quote the transcript kept with the summary, to the summary’s own tab only, within the video, after the page’s reader is gone too', async () => {
     const video = { id: 'nightTrain01', seconds: 120, captions: 'manual' as const };
     const tabs = [
-      tab(1, 'https://www.youtube.com/watch?v=nightTrain01', article('[0:12] Night trains return.', { source: 'video', video, url: 'https://www.youtube.com/watch?v=nightTrain01' })),
+      tab(1, 'https://www.youtube.com/watch?v=nightTrain01', article('[0:12] Night trains return.\n\n## Routes [0:40]\n\n[0:47] Vienna to Paris.', { source: 'video', video, url: 'https://www.youtube.com/watch?v=nightTrain01' })),
       tab(2, 'https://evil.example/', article('Nothing to see.', { url: 'https://evil.example/' })),
     ];
     const { ask, value, precis } = setUpCore(tabs);
     await saveProviderAt(value, mock.baseUrl);
     const [viewer, attacker] = [tabSender(tabs[0]!), tabSender(tabs[1]!)];
     const summary = await value<{ jobId: string }>({ type: 'summarise.thisTab', regenerate: false }, viewer);
-    expect(await follow(precis, summary.jobId)).toMatchObject({ video: true, videoRef: { id: 'nightTrain01', seconds: 120 } });
-    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 12 }, viewer)).toEqual({ ok: true, value: 'nightTrain01 at 12' });
-    // Past the video's end, or from another tab: nothing is asked of any page.
+    const view = await follow(precis, summary.jobId);
+    expect(view).toMatchObject({ video: true, videoRef: { id: 'nightTrain01', seconds: 120 } });
+    // The transcript stays in the background: views get the summary, not the passages.
+    expect(view).not.toHaveProperty('videoPassages');
+    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 12 }, viewer)).toEqual({ ok: true, value: 'Night trains return.' });
+    // A reload takes the reader (and the activeTab grant) away: the passage is still there.
+    tabs[0]!.scripts.clear();
+    expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 50 }, viewer)).toEqual({ ok: true, value: 'Vienna to Paris.' });
+    // Past the video's end, or from another tab: nothing.
     expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 121 }, viewer)).toEqual({ ok: true, value: undefined });
     expect(await ask({ type: 'video.quote', jobId: summary.jobId, seconds: 12 }, attacker)).toMatchObject(forbidden);
   });

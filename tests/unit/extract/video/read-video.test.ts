@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readVideo, VideoUnreadable, type VideoReaderDeps } from '../../../../lib/extract/video/read-video';
 import { languageCode } from '../../../../lib/extract/video/language';
 import { parseTimedText } from '../../../../lib/extract/video/timed-text';
-import { passageAt, transcriptText } from '../../../../lib/extract/video/transcript';
+import { passageAt, timedPassages, transcriptText } from '../../../../lib/extract/video/transcript';
 import { chaptersOf, formatTime, pickTrack, videoInfo, watchVideoId } from '../../../../lib/extract/video/youtube';
 import { captionBody, playerResponse, transcriptPanelBody, watchPage, type CaptionFormat, type FakeVideo } from '../../../support/youtube-pages';
 
@@ -149,11 +149,18 @@ describe('passageAt', () => {
   );
 
   it('is the paragraph being spoken at a time, chapters aside', () => {
-    expect(passageAt(transcript, 0)).toBe('Welcome back. Night trains return.');
-    expect(passageAt(transcript, 30)).toBe('Welcome back. Night trains return.');
-    expect(passageAt(transcript, 47)).toBe('Vienna to Paris.');
-    expect(passageAt(transcript, 60)).toBe('Vienna to Paris.');
-    expect(passageAt(transcript, 4000)).toBe('Tickets from thirty euros.');
-    expect(passageAt('A description, no times.', 10)).toBeUndefined();
+    const passages = timedPassages(transcript);
+    expect(passages.map((p) => p.at)).toEqual([0, 47, 95]);
+    expect(passageAt(passages, 0)).toBe('Welcome back. Night trains return.');
+    expect(passageAt(passages, 30)).toBe('Welcome back. Night trains return.');
+    expect(passageAt(passages, 47)).toBe('Vienna to Paris.');
+    expect(passageAt(passages, 60)).toBe('Vienna to Paris.');
+    expect(passageAt(passages, 4000)).toBe('Tickets from thirty euros.');
+    expect(passageAt(timedPassages('A description, no times.'), 10)).toBeUndefined();
+  });
+
+  it('keeps what a hover shows of a long paragraph, not all of it', () => {
+    const long = transcriptText([{ startMs: 0, text: 'word '.repeat(200).trim() }]);
+    expect(passageAt(timedPassages(long), 5)).toHaveLength(400);
   });
 });
