@@ -51,7 +51,9 @@ export class VirtualClock {
    */
   async run(done: () => boolean, limitMs = 10 * 60_000): Promise<void> {
     const end = this.time + limitMs;
-    for (;;) {
+    // Code that waits 0 ms in a loop would spin here forever with time standing still: say so instead.
+    let still = 0;
+    for (let last = this.time; ; last = this.time) {
       await idle();
       if (done()) return;
       this.timers = this.timers.filter((t) => !t.cancelled);
@@ -60,6 +62,8 @@ export class VirtualClock {
       const first = this.timers[0]!;
       if (first.at > end) return;
       this.time = Math.max(this.time, first.at);
+      still = this.time === last ? still + 1 : 0;
+      if (still > 1_000) throw new Error(`Stuck at ${this.elapsed()} ms: 1,000 wake-ups without time moving (a zero wait in a loop?)`);
       const due = this.timers.filter((t) => t.at <= this.time);
       this.timers = this.timers.filter((t) => t.at > this.time);
       for (const t of due) t.fire();
