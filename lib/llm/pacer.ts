@@ -66,9 +66,9 @@ const GUESS_BACKOFF = 0.8;
 const GUESS_RAMP_PER_MS = 1 / 1_000;
 /**
  * ...but never past this multiple of what the server has admitted on average since the bucket was
- * last seen empty. Paced under the rate, the bucket keeps what we did not
- * take, and the refusal that ends the ramp comes only once that is spent: by then an unchecked ramp
- * ran far above the rate, and the round trip before we hear of it sent a second wave of 429s.
+ * last seen empty. Paced under the rate, the bucket keeps what we did not take, and the refusal
+ * that ends the ramp comes only once that is spent: by then an unchecked ramp ran far above the
+ * rate, and the round trip before we hear of it sent a second wave of 429s.
  */
 const GUESS_RAMP_MAX_OVER_ADMITTED = 1.7;
 /** Inside the bounds the verdicts set (rate-bounds.ts), pace this far up from the lower one: the middle (0.3 left the bucket to fill at high latency). */
