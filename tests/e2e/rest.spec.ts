@@ -59,6 +59,12 @@ test('the options page rests once loaded', async ({ extension, mock }) => {
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const options = await extension.openExtensionPage('options.html');
   await expect(options.getByLabel('Base URL')).toHaveValue(mock.baseUrl);
+  // Loaded means everything it asks for is in: the provider's model list (from the mock), the
+  // preferences and the cache figures. On a busy CI machine the model list came in during the
+  // measurement once: 10 mutations, all of it loading.
+  await expect(options.locator('datalist#models option[value="gpt-4o-mini"]')).toHaveCount(1);
+  await expect(options.locator('#uiLocale')).toBeVisible();
+  await expect(options.getByTestId('cache-stats')).toBeVisible();
   const rest = await extension.activityAtRest(options);
   expect(rest.messages + rest.ports, JSON.stringify(rest)).toBeLessThanOrEqual(3);
   expect(rest.mutations, JSON.stringify(rest)).toBe(0);
