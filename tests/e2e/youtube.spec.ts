@@ -39,6 +39,10 @@ test('in the side panel, a time still shows what is said there after the videoâ€
   await time.hover();
   await expect(panel.getByTestId('cite-quote')).toHaveText('The Vienna to Paris line now runs three times a week.');
   expect(mock.completions()).toHaveLength(1);
+  // Shown from the background, the quote leaves the panel at rest: no messages, no re-renders.
+  const rest = await extension.activityAtRest(panel);
+  expect(rest.messages + rest.ports, JSON.stringify(rest)).toBe(0);
+  expect(rest.mutations, JSON.stringify(rest)).toBe(0);
 });
 
 test('a video is summarised from its transcript; a time in the summary or a follow-up plays the video from there', async ({ extension, mock, youtube }) => {
