@@ -7,16 +7,12 @@
 // (remaining 0) is like an ECN mark: no cut, but no growth either.
 
 const CONSECUTIVE_503_LOSS = 3;
-/**
- * The first wave: enough to learn something, few enough that an outage or a spent quota costs
- * little. The first success rules both out, so it grows the window at once; at a long round trip
- * a window of 2 left a silent server's bucket full for several more (simulated sweep).
- */
+/** The first wave: enough to learn something, few enough that an outage or a spent quota costs little. */
 export const INITIAL_WINDOW = 2;
 /**
- * ...so the first success doubles it, as TCP's slow start would over that round trip. One more
- * (to 3) left a silent server's bucket full at long round trips: ×1.10–1.23 of the minimum at
- * 150–200 ms, where the bucket's refill is wasted until the window carries rate × round trip.
+ * The first success rules both out, so it doubles the window at once, as TCP's slow start would
+ * over that round trip. One more (to 3) left a silent server's bucket full at long round trips:
+ * ×1.10–1.23 of the minimum at 150–200 ms, its refill wasted until the window carries rate × round trip.
  */
 const FIRST_SUCCESS_GROWTH = INITIAL_WINDOW;
 /**

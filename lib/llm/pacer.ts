@@ -256,9 +256,8 @@ class Bucket {
       // What was admitted includes the burst the window started with; what `remaining` gained
       // back is its refill alone. Once there is a little of that, it caps the floor (admitted
       // alone let a draining window look twice as fast: a first wave of 5–7 429s at 146 ms).
-      const refillMs = this.refills.reduce((sum, x) => sum + x.spanMs, 0);
-      const refilled = this.refills.reduce((sum, x) => sum + x.units, 0);
-      if (refillMs >= MIN_SPAN_EXACT_MS && refilled > 0) this.admitting = Math.min(this.admitting, (ADMITTING_GAIN * refilled) / refillMs);
+      const refill = this.refilled();
+      if (refill.ms >= MIN_SPAN_EXACT_MS && refill.units > 0) this.admitting = Math.min(this.admitting, (ADMITTING_GAIN * refill.units) / refill.ms);
     }
     if (remaining === undefined || sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
@@ -306,14 +305,18 @@ class Bucket {
         // Both below the most it ever had left: the window was not full, nothing it refilled went to waste.
         this.refills.push({ at: next.at, spanMs, units: next.remaining - prev.remaining + ours });
         this.refills = this.refills.filter((x) => next.at - x.at <= HORIZON_MS);
-        const span = this.refills.reduce((sum, x) => sum + x.spanMs, 0);
-        const units = this.refills.reduce((sum, x) => sum + x.units, 0);
-        if (span >= MIN_SPAN_ROUGH_MS && units >= REFILL_MIN_UNITS) {
-          this.rate = units / span;
+        const refill = this.refilled();
+        if (refill.ms >= MIN_SPAN_ROUGH_MS && refill.units >= REFILL_MIN_UNITS) {
+          this.rate = refill.units / refill.ms;
           this.source = 'remaining';
         }
       }
     }
+  }
+
+  /** What the window regained beyond our own sends, summed over the spans compared lately. */
+  private refilled(): { units: number; ms: number } {
+    return this.refills.reduce((sum, x) => ({ units: sum.units + x.units, ms: sum.ms + x.spanMs }), { units: 0, ms: 0 });
   }
 
   private report(sent: Sent, remaining: number): void {
