@@ -117,11 +117,10 @@ const DEFAULT_RTT_MS = 250;
 /** Without any rate yet, the admitted throughput over this window before the first refusal is the first guess. */
 const GUESS_WINDOW_MS = 1_000;
 /**
- * Told what is left but not how fast it refills (Azure's `remaining` alone), the mirror assumes it
- * refills this much faster than the server admitted lately. At exactly that rate an estimate too
- * low held itself: the bucket filled to its brim, which the refill estimate cannot read, and the
- * pace never rose (×1.18–1.20 of the minimum at 150–175 ms latency, simulated). Too high is
- * caught by `remaining` itself.
+ * Told what is left but not how fast it refills (Azure's `remaining` alone), a window at its brim
+ * is credited this much faster than it has been admitting. At exactly that rate the pace held
+ * itself: a full window's refill cannot be read, so it never rose (×1.18–1.20 of the minimum at
+ * 150–175 ms, simulated). Too fast shows in `remaining` as soon as the window drains.
  */
 const ADMITTING_GAIN = 1.3;
 
@@ -157,10 +156,14 @@ class Bucket {
   private reports: { seq: number; at: number; remaining: number }[] = [];
   /** Units the window gained between two reports beyond what we took: its refill, when no header tells the rate. */
   private refills: { at: number; spanMs: number; units: number }[] = [];
-  /** Units admitted per ms over the last second: a floor under the refill while no rate is known. */
-  private admitting = 0;
-  /** The most a report ever said was left: the window's size, as far as we know. */
+  /** The same over every span compared since the first answer, full window or not: a floor under the refill (refill lost at the brim only lowers it). */
+  private regained = { units: 0, ms: 0 };
+  /** Units per ms the mirror credits as refill while no rate is known (`creditRate`). */
+  private credited = 0;
+  /** The most a report ever said was left: a report within a unit of it finds the window at its brim. */
   private highestRemaining = 0;
+  /** The most the window ever held when a request arrived (what was left after it, plus what it took): a floor under its size. */
+  private highestHeld = 0;
   /** Units the window lost between two reports beyond what we sent: other clients of the same key. */
   private foreign: { at: number; spanMs: number; units: number }[] = [];
 
@@ -171,9 +174,18 @@ class Bucket {
 
   private levelAt(t: number): number {
     const level = this.level ?? Number.POSITIVE_INFINITY;
-    const pace = this.pace();
-    if (pace === undefined) return t >= this.at ? level : 0;
-    return Math.min(this.capacity, level + (t - this.at) * pace);
+    if (this.rate === undefined && t < this.at) return 0;
+    // Not yet knowing the rate, a window that says what is left refills as `creditRate` reckons.
+    return Math.min(this.size(), level + (t - this.at) * (this.pace() ?? this.credited));
+  }
+
+  /**
+   * The window's size: told by `limit`, or else at least what it was ever seen to hold. A mirror
+   * credited with refill it cannot hold sent a whole round trip's refill into a window already
+   * full (Azure, whose answers say only what is left).
+   */
+  private size(): number {
+    return Number.isFinite(this.capacity) || this.highestHeld === 0 ? this.capacity : this.highestHeld;
   }
 
   /** Our refill rate: the window's, less what other clients of the key take from it. */
@@ -196,7 +208,7 @@ class Bucket {
   /** When `units` fit (epoch ms), or 0 if now. */
   readyAt(now: number, units: number): number {
     if (this.level === undefined) return 0;
-    const need = Math.min(units, this.capacity);
+    const need = Math.min(units, this.size());
     const level = this.levelAt(now);
     if (level >= need) return 0;
     // The server named the moment capacity returns: that moment, no guard.
@@ -204,13 +216,11 @@ class Bucket {
     if (this.rate === undefined) {
       // Told when capacity returns but not how fast it refills: from then on, let the server say.
       if (now < this.at) return this.at;
-      // Told what is left (`remaining` alone) but not yet how fast it refills: it refills at least
-      // as fast as the server has been admitting lately; past that, wait for an answer's word.
-      const level = this.level + (now - this.at) * this.admitting;
-      if (level >= need) return 0;
+      // Told what is left (`remaining` alone) but not yet how fast it refills: at the credited rate
+      // (levelAt); without one, wait for an answer's word.
       // At least a ms ahead: a shortfall of a rounding error's size vanishes in `now + …` and the
       // caller, told to wait until now, asked again at once, forever (a simulated run hung there).
-      return Math.max(now + 1, this.admitting > 0 ? Math.ceil(now + (need - level) / this.admitting) : this.at + this.rttMs());
+      return Math.max(now + 1, this.credited > 0 ? Math.ceil(now + (need - level) / this.credited) : this.at + this.rttMs());
     }
     this.probe(now);
     const pace = this.pace() ?? this.rate;
@@ -250,30 +260,29 @@ class Bucket {
       this.source = 'headers';
     }
     if (remaining !== undefined) this.report(sent, remaining);
-    if (this.rate === undefined) {
-      const span = Math.max(this.rttMs(), sent.at - log.firstSentWithin(sent, GUESS_WINDOW_MS));
-      this.admitting = (ADMITTING_GAIN * log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS)) / span;
-      // What was admitted includes the burst the window started with; what `remaining` gained
-      // back is its refill alone. Once there is a little of that, it caps the floor (admitted
-      // alone let a draining window look twice as fast: a first wave of 5–7 429s at 146 ms).
-      const refill = this.refilled();
-      if (refill.ms >= MIN_SPAN_EXACT_MS && refill.units > 0) this.admitting = Math.min(this.admitting, (ADMITTING_GAIN * refill.units) / refill.ms);
-    }
-    if (remaining === undefined || sent.seq < this.syncedSeq) return;
+    if (remaining === undefined) return;
+    if (this.rate === undefined) this.credited = this.creditRate(sent, remaining, log);
+    if (sent.seq < this.syncedSeq) return;
     this.syncedSeq = sent.seq;
     this.lastSignalAt = now;
-    // What the server had left after this request (our share of it, on a shared key), less what was sent after it.
-    const told = remaining * this.share() - log.unitsAfter(sent, this.name);
-    const pace = this.pace();
+    // What the server had left after this request (our share of it, on a shared key), replayed
+    // through what was sent after it, refilling in between up to the window's size. (Capping the
+    // refill once and then taking out every later send counted refill a full window had no room
+    // for: ×1.16–1.29 of the minimum at a burst of 5 and 186 ms, simulated.)
+    const rate = this.pace() ?? this.credited;
+    let told = remaining * this.share();
+    let t = sent.at;
+    for (const x of log.sentAfter(sent)) {
+      told = Math.min(this.size(), told + (x.at - t) * rate) - x.units[this.name];
+      t = x.at;
+    }
+    told = Math.min(this.size(), told + (now - t) * rate);
     // `remaining` is rounded down: a mirror within one unit of it agrees and keeps its fraction
     // (overwriting it each time would add the guard to every interval).
-    const agrees =
-      this.level !== undefined &&
-      pace !== undefined &&
-      Math.abs(this.levelAt(now) - Math.min(this.capacity, told + (now - sent.at) * pace)) < 1;
+    const agrees = this.level !== undefined && now >= this.at && Math.abs(this.levelAt(now) - told) < 1;
     if (!agrees) {
       this.level = told;
-      this.at = sent.at;
+      this.at = now;
     }
     if (remaining < Math.max(1, sent.units[this.name])) {
       this.observe({ time: sent.at, seq: sent.seq, extra: sent.units[this.name] + remaining, exact: false }, log, sent, now);
@@ -295,6 +304,7 @@ class Bucket {
       const spanMs = next.at - prev.at;
       if (spanMs <= 0) continue;
       const ours = log.unitsBetween(prev.seq, next.seq, this.name);
+      this.regained = { units: this.regained.units + next.remaining - prev.remaining + ours, ms: this.regained.ms + spanMs };
       if (this.source === 'headers' && this.rate !== undefined) {
         const expected = Math.min(this.capacity, prev.remaining + spanMs * this.rate) - ours;
         this.foreign.push({ at: next.at, spanMs, units: expected - next.remaining });
@@ -314,6 +324,27 @@ class Bucket {
     }
   }
 
+  /**
+   * How fast the mirror credits refill to a window that says what is left but not how fast it
+   * refills (Azure), until a rate is learned:
+   * - what it regained while below its brim, once that spans 150 ms: its refill, read directly;
+   * - at its brim, faster than it has been admitting (`ADMITTING_GAIN`), so the pace rises until the
+   *   window drains and its refill can be read;
+   * - draining but not yet read, what it regained since the first answer, less a unit for rounding:
+   *   a floor. (What it admitted instead includes the burst it started with: 10–37 429s a run.)
+   * At least a unit per round trip, or with nothing in flight no answer would ever raise the mirror.
+   */
+  private creditRate(sent: Sent, remaining: number, log: Ledger): number {
+    const refill = this.refilled();
+    if (refill.ms >= MIN_SPAN_EXACT_MS && refill.units > 0) return refill.units / refill.ms;
+    if (remaining + 1 >= this.highestRemaining) {
+      const span = Math.max(this.rttMs(), sent.at - log.firstSentWithin(sent, GUESS_WINDOW_MS));
+      return (ADMITTING_GAIN * log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS)) / span;
+    }
+    const floor = this.regained.ms > 0 ? (this.regained.units - 1) / this.regained.ms : 0;
+    return Math.max(1 / this.rttMs(), floor);
+  }
+
   /** What the window regained beyond our own sends, summed over the spans compared lately. */
   private refilled(): { units: number; ms: number } {
     return this.refills.reduce((sum, x) => ({ units: sum.units + x.units, ms: sum.ms + x.spanMs }), { units: 0, ms: 0 });
@@ -322,6 +353,7 @@ class Bucket {
   private report(sent: Sent, remaining: number): void {
     this.described = true;
     this.highestRemaining = Math.max(this.highestRemaining, remaining);
+    this.highestHeld = Math.max(this.highestHeld, remaining + sent.units[this.name]);
     // Behind a report already compared: too late to place.
     if (sent.seq < (this.reports[0]?.seq ?? 0)) return;
     this.reports.push({ seq: sent.seq, at: sent.at, remaining });
@@ -378,7 +410,9 @@ class Bucket {
       this.guessedAt = now;
       this.lastProbeAt = now;
     }
-    if (this.rate === undefined) {
+    // A window that says what is left is followed by that, not by a guess: a guessed 8/s held a
+    // 30/s Azure window there (its answers only resync the mirror, they do not move a guess).
+    if (this.rate === undefined && !this.described) {
       // No span yet: guess from what got through just before (at least one per round trip, or
       // everyone held by the same refusal would go at once), until the next refusal corrects it.
       const admitted = log.recentlyAdmitted(sent, this.name, GUESS_WINDOW_MS);
@@ -506,6 +540,11 @@ class Ledger {
   /** Units sent after `sent` and not refused: they took their share after the server described it. */
   unitsAfter(sent: Sent, name: WindowName): number {
     return this.log.filter((x) => x.seq > sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
+  }
+
+  /** Requests sent after `sent` and not refused, in send order. */
+  sentAfter(sent: Sent): Sent[] {
+    return this.log.filter((x) => x.seq > sent.seq && x.state !== 'refused');
   }
 
   /** Units of requests after `from` up to and including `to` (by send order), refused ones left out. */
