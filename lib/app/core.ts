@@ -50,10 +50,12 @@ export function createPrecis(platform: Platform, self: Self) {
 
   // One menu rebuild at a time, each from the preferences as they are when it runs: an install's
   // rebuild that read the prompts before a change must not replace the menu built after it.
+  // Built from the user's own preferences: the policy has no say in the menu, and Chrome may be
+  // seconds from answering for it.
   let menusBuilt = Promise.resolve();
   const rebuildMenus = () =>
     (menusBuilt = menusBuilt.then(async () => {
-      const prefs = await preferences.get();
+      const prefs = await preferences.own();
       await platform.setMenu(menuItems(prefs.customPrompts, prefs.summariseOpensIn));
     }).catch((err: unknown) => console.warn('Precis: could not build the menu', err)));
 
@@ -235,7 +237,7 @@ export function createPrecis(platform: Platform, self: Self) {
     'vault.lock': () => settings.lock(),
     'summarise.activeTab': async (req) => {
       const tab = await tabs.active();
-      return summariseTab(tab, { surface: req.surface ?? surfaceFor(tab?.url, (await preferences.get()).summariseOpensIn) });
+      return summariseTab(tab, { surface: req.surface ?? surfaceFor(tab?.url, (await preferences.own()).summariseOpensIn) });
     },
     // A content script may only act on the tab it runs in; the side panel names the tab it shows.
     'summarise.thisTab': async (req, sender) => {
@@ -353,7 +355,7 @@ export function createPrecis(platform: Platform, self: Self) {
       const opened = tab && openSurface(tab);
       return (async () => {
         const target = tab ?? (await tabs.active());
-        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn ?? (await preferences.get()).summariseOpensIn) });
+        return summariseTab(target, { surface: opened ?? surfaceFor(target?.url, opensIn ?? (await preferences.own()).summariseOpensIn) });
       })();
     },
 

@@ -15,6 +15,8 @@ export function createPreferencesStore(local: KeyValueArea, managed: () => Promi
   };
   return {
     get,
+    /** The user's own choices, without the policy: for what it cannot change (the menu, the surface), no wait on it. */
+    own: stored,
     /** `patch` was checked at the door (protocol.ts). */
     async save(patch: PreferencesPatch): Promise<Preferences> {
       // The user's own values are kept: the policy's retention applies on reading, not stored as

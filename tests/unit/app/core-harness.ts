@@ -4,11 +4,12 @@ import type { JobPortMessage } from '../../../lib/app/tab-protocol';
 import { isLive, type JobView } from '../../../lib/jobs/job-view';
 import { article, fakePlatform, fakePort, fakeTabs, pageSender, self, tab, tabSender, type FakeTab } from './fake-platform';
 
-/** `managed`: the administrator's policy, as storage.managed holds it. */
-export function setUpCore(tabs: FakeTab[], managed?: unknown) {
+/** `managed`: the administrator's policy, as storage.managed holds it; `readManaged`: how Chrome answers for it, when that is the point (late, never). */
+export function setUpCore(tabs: FakeTab[], managed?: unknown, readManaged?: () => Promise<unknown>) {
   const fakes = fakeTabs(tabs);
   const env = fakePlatform(fakes);
   if (managed !== undefined) env.platform.managed = async () => managed;
+  if (readManaged) env.platform.managed = readManaged;
   const precis = createPrecis(env.platform, self);
   const ask = async (request: unknown, sender: object = pageSender) => precis.handleMessage(request, sender);
   const value = async <T>(request: unknown, sender: object = pageSender) => {

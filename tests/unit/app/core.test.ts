@@ -1,7 +1,7 @@
 // The application core end to end, as the background drives it: messages through the doors, jobs
 // followed over ports, pages read through fake tabs, and a real HTTP model server on 127.0.0.1.
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobRecord } from '../../../lib/jobs/runner';
 import { startMockLlm, type MockLlm } from '../../support/mock-llm';
 import { follow, saveProviderAt, setUpCore } from './core-harness';
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 afterEach(() => mock.reset());
 
-const setUp = (tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))]) => setUpCore(tabs);
+const setUp = (tabs: FakeTab[] = [tab(1, 'https://news.example/trains', article(text))], readManaged?: () => Promise<unknown>) => setUpCore(tabs, undefined, readManaged);
 const saveProvider = (value: ReturnType<typeof setUp>['value']) => saveProviderAt(value, mock.baseUrl);
 
 describe('summarise page', () => {
@@ -324,17 +324,29 @@ describe('the worker', () => {
   });
 
   it('an install whose preferences answer late does not undo a custom prompt saved meanwhile', async () => {
-    const { precis, env, value } = setUp();
     // Chrome's policy service still starting: every preferences read waits on storage.managed.
     let policyUp!: () => void;
     const up = new Promise<void>((resolve) => (policyUp = resolve));
-    env.platform.managed = async () => (await up, {});
+    const { precis, env, value } = setUp(undefined, async () => (await up, {}));
     const installed = precis.onInstalled('install');
     await value({ type: 'prefs.save', patch: { customPrompts: [{ id: 'eli5', name: 'ELI5', template: 'Explain: {{selection}}' }] } });
     const changed = precis.onLocalStorageChanged({ preferences: { newValue: await env.platform.local.get('preferences'), oldValue: undefined } });
     policyUp();
     await Promise.all([installed, changed]);
     expect(env.menus.at(-1)?.map((m) => m.id)).toEqual(['summarise-page', 'summarise-selection', 'prompt:eli5']);
+  });
+
+  it('builds the menu without waiting for the policy service, and a change of surface rebuilds it at once', async () => {
+    // Chrome 156 in some fresh profiles: storage.managed never answers (the core gives up on it
+    // after policyPatienceMs, 10 s; the menu must not wait that long, nor at all).
+    const { precis, env } = setUp(undefined, () => new Promise(() => {}));
+    const ids = () => env.menus.at(-1)?.map((m) => m.id);
+    void precis.onInstalled('install');
+    await vi.waitFor(() => expect(ids()).toEqual(['summarise-page', 'summarise-selection']), { timeout: 1000 });
+    const oldValue = await env.platform.local.get('preferences');
+    await env.platform.local.set('preferences', { ...(oldValue as object), summariseOpensIn: 'sidepanel' });
+    void precis.onLocalStorageChanged({ preferences: { newValue: await env.platform.local.get('preferences'), oldValue } });
+    await vi.waitFor(() => expect(ids()).toEqual(['panel:summarise-page', 'panel:summarise-selection']), { timeout: 1000 });
   });
 
   it('opens the welcome page on install only, not on an update or a browser update', async () => {

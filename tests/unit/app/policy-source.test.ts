@@ -1,7 +1,8 @@
 // The policy while Chrome's policy service is still starting: the last one read, never a stall
-// once one is known, and never "unmanaged" on a profile that has not read one yet.
-import { describe, expect, it } from 'vitest';
-import { createPolicySource, lastPolicyKey } from '../../../lib/app/policy-source';
+// once one is known, and not "unmanaged" on a profile that has not read one yet unless the service
+// has not answered in policyPatienceMs.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createPolicySource, lastPolicyKey, policyPatienceMs } from '../../../lib/app/policy-source';
 import { memoryArea } from './fake-platform';
 
 /** storage.managed as Chrome has it at start: reads wait until `start` is called. */
@@ -45,5 +46,30 @@ describe('policy source', () => {
     expect(await policy()).toEqual({ reason: 'New IT' });
     expect(await createPolicySource(undefined, memoryArea())()).toEqual({});
     expect(await createPolicySource(() => Promise.reject(new Error('no schema')), memoryArea())()).toEqual({});
+  });
+
+  describe('a service that does not answer (Chrome 156, some fresh profiles)', () => {
+    afterEach(() => void vi.useRealTimers());
+
+    it('is waited for once, then taken as unmanaged without asking again, until it answers', async () => {
+      vi.useFakeTimers();
+      const browser = startingBrowser({ reason: 'IT' });
+      const local = memoryArea();
+      const policy = createPolicySource(browser.read, local);
+      let first: unknown;
+      void policy().then((p) => (first = p));
+      await vi.advanceTimersByTimeAsync(policyPatienceMs - 1);
+      expect(first).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(first).toEqual({});
+      // Later requests do not wait again, and the service is not asked once per caller.
+      expect(await policy()).toEqual({});
+      expect(browser.reads()).toBe(1);
+      // Nothing was stored as "the last policy": it was a guess.
+      expect(await local.get(lastPolicyKey)).toBeUndefined();
+      browser.start();
+      await vi.waitFor(async () => expect(await policy()).toEqual({ reason: 'IT' }));
+      expect(await local.get(lastPolicyKey)).toEqual({ reason: 'IT' });
+    });
   });
 });
