@@ -38,7 +38,9 @@ test('the sidebar passes axe in light and dark, with a summary and a follow-up, 
 });
 
 test('the sidebar is a named landmark that takes focus, closes on Escape and gives focus back', async ({ extension, mock, site }) => {
-  mock.set({ reply: 'Night trains are back across Europe.', tokenDelayMs: 200 });
+  // The answer stops before its last word until the test has seen it being written.
+  let finish!: () => void;
+  mock.set({ reply: 'Night trains are back across Europe.', beforeLastPiece: new Promise((resolve) => (finish = resolve)) });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   const page = await extension.context.newPage();
   await page.goto(`${site.url}/article.html`);
@@ -53,6 +55,7 @@ test('the sidebar is a named landmark that takes focus, closes on Escape and giv
   await expect(status).toHaveAttribute('aria-live', 'polite');
   await expect(status).toHaveText('Writing…');
   const live = await status.elementHandle();
+  finish();
   await expect(status).toHaveText('Done');
   expect(await live!.evaluate((el) => el.isConnected && el.textContent)).toBe('Done');
 

@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { chineseFact, chinesePdf, corpusPdfs, corruptPdf, hasCjkFont, hasCorpus, noCjkFont, noCorpus, scannedPdf, textPdf } from '../support/pdfs';
 import type { MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
@@ -381,17 +381,31 @@ pdfServer('the popup opens the real side panel in its own click, also when the w
 
 /**
  * Sets "Allow access to file URLs" for Precis on chrome://extensions, as a user does. Chrome reloads
- * the extension for it; the new worker is waited for. (An unpacked extension loaded from the command
- * line, as here, starts with it on.)
+ * the extension for it, and Chromium 156 disables an unpacked extension reloaded while Developer mode
+ * is off ("unsupportedDeveloperExtension", seen here and in CI): Developer mode goes on first, as any
+ * user of an unpacked build has it. The new worker starts only on the next event: an extension page
+ * asks it something until the worker that answers has the new setting. (An unpacked extension loaded
+ * from the command line, as here, starts with file access on.)
  */
 async function allowFileAccess(extension: Extension, allowed: boolean) {
   const page = await extension.context.newPage();
   await page.goto(`chrome://extensions/?id=${extension.id}`);
+  const checked = (toggle: Locator) => toggle.evaluate((el) => (el as HTMLInputElement).checked);
   const toggle = page.locator('#allow-on-file-urls');
-  if ((await toggle.evaluate((el) => (el as HTMLInputElement).checked)) !== allowed) {
-    const restarted = extension.context.waitForEvent('serviceworker');
+  if ((await checked(toggle)) !== allowed) {
+    const developerMode = page.locator('#devMode');
+    if (!(await checked(developerMode))) await developerMode.click();
+    await expect.poll(() => checked(developerMode)).toBe(true);
     await toggle.click();
-    await restarted;
+    const view = await extension.context.newPage();
+    const workerSetting = async () => {
+      await view.goto(`chrome-extension://${extension.id}/options.html`);
+      await view.evaluate(() => chrome.runtime.sendMessage({ type: 'prefs.get' }));
+      return extension.context.serviceWorkers().at(-1)?.evaluate(() => chrome.extension.isAllowedFileSchemeAccess());
+    };
+    // A page or worker of the extension being reloaded can vanish under the call: asked again.
+    await expect.poll(() => workerSetting().catch(() => undefined)).toBe(allowed);
+    await view.close();
   }
   await page.close();
 }

@@ -347,6 +347,10 @@ export async function startMockLlm(
       if (i > 0) {
         await keepAlive();
         await pause(b.tokenDelayMs);
+        if (i === count - 1 && b.beforeLastPiece) {
+          await out.flush();
+          await Promise.race([b.beforeLastPiece, untilAborted(signal)]);
+        }
         if (signal.aborted) return;
       }
       await script.piece(events, pieces[i]!, i);

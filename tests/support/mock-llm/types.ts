@@ -58,6 +58,8 @@ export interface MockBehaviour {
   firstByteDelayMs: number;
   /** Between SSE events. */
   tokenDelayMs: number;
+  /** A streamed answer waits for it before its last piece: a test sees the answer mid-stream however slow the machine. */
+  beforeLastPiece?: Promise<void>;
   /** Characters (code points) of answer per SSE event; unset means a word at a time. */
   chunkSize?: number;
   /** Write the SSE byte stream in pieces of this many bytes, ignoring event and UTF-8 boundaries. */
