@@ -36,7 +36,8 @@ test('a three-turn chat streams, sends its history, and is all there when the po
 
 test('closing the popup mid-answer loses nothing: reopened, the answer is still arriving, then complete', async ({ extension, mock }) => {
   const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-  mock.set({ reply: words, tokenDelayMs: 150 });
+  let finish!: () => void;
+  mock.set({ reply: words, tokenDelayMs: 20, beforeLastPiece: new Promise((resolve) => (finish = resolve)) });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   let popup = await extension.openExtensionPage('popup.html');
   await ask(popup, 'Tell me a long story');
@@ -46,6 +47,8 @@ test('closing the popup mid-answer loses nothing: reopened, the answer is still 
   popup = await extension.openExtensionPage('popup.html');
   const answer = popup.getByTestId('assistant-turn');
   await expect(answer.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(answer).toContainText('w38');
+  finish();
   await expect(answer).toContainText('w39');
   await expect(answer.getByRole('button', { name: 'Copy' })).toBeVisible();
   expect(mock.completions()).toHaveLength(1);

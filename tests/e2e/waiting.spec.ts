@@ -35,7 +35,9 @@ test('a stream that goes quiet is reported within 10 s with the time, and Resume
 });
 
 test('a summary queued behind another says it waits for a free slot, and how many are under way', async ({ extension, mock, site }) => {
-  mock.set({ reply: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 100 });
+  // The first answer holds its last word until the second has been seen waiting.
+  let finish!: () => void;
+  mock.set({ reply: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 20, beforeLastPiece: new Promise((resolve) => (finish = resolve)) });
   await extension.configure({ baseUrl: mock.baseUrl, model: 'mock-model', apiKey: key });
   await extension.setPreferences({ maxConcurrency: 1 });
   const first = await extension.context.newPage();
@@ -46,5 +48,6 @@ test('a summary queued behind another says it waits for a free slot, and how man
   await second.goto(`${site.url}/zh-article.html`);
   await extension.summariseFromMenu(second);
   await expect(sidebar(second).getByRole('status')).toHaveText(/^Waiting for a free slot: 1 of 1 requests to the provider are under way \(\d+ s\)…$/);
+  finish();
   await expect(sidebar(second).locator('[data-status=done]')).toBeVisible({ timeout: 20_000 });
 });

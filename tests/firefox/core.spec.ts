@@ -36,7 +36,9 @@ test('a provider saved in the options answers Test connection, and its key is st
 test('"Summarise page" streams into the in-page sidebar, and a follow-up is answered there', async ({ firefox, mock, site }) => {
   const m = firefox.marionette;
   const words = Array.from({ length: 30 }, (_, i) => `night${i}`).join(' ');
-  mock.set({ reply: words, tokenDelayMs: 60 });
+  // The last word waits for the test, so "part of the answer" never depends on the machine's speed.
+  let finish!: () => void;
+  mock.set({ reply: words, tokenDelayMs: 20, beforeLastPiece: new Promise((resolve) => (finish = resolve)) });
   await firefox.configure(settings(mock.baseUrl));
   const url = `${site.url}/article.html`;
   const page = await firefox.openTab(url);
@@ -46,6 +48,7 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   // Streaming: part of the answer is on screen before the rest has arrived.
   const partial = await waitForText(m, '[data-testid=answer]', /night3\b/);
   expect(partial).not.toContain('night29');
+  finish();
   await waitForText(m, '[data-testid=answer]', words);
   await waitFor(() => m.execute(() => !!document.querySelector('[data-status=done]')), 'the summary to finish');
   expect(mock.completions()[0]!.body.messages.at(-1).content).toContain('The Quiet Return of the Night Train');
@@ -136,7 +139,8 @@ test('the popup chat streams a multi-turn conversation, and it is all there when
 test('an answer cut off when Firefox stops the event page starts again by itself and completes, without repeating text', async ({ firefox, mock, site }) => {
   const m = firefox.marionette;
   const words = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
-  mock.set({ reply: words, tokenDelayMs: 100 });
+  // The last word never comes before the restart, however slow the machine.
+  mock.set({ reply: words, tokenDelayMs: 50, beforeLastPiece: new Promise(() => {}) });
   await firefox.configure(settings(mock.baseUrl));
   const url = `${site.url}/article.html`;
   const page = await firefox.openTab(url);
@@ -144,7 +148,7 @@ test('an answer cut off when Firefox stops the event page starts again by itself
   await firefox.useSidebar(page);
   await waitForText(m, '[data-testid=answer]', /word12\b/);
 
-  mock.set({ tokenDelayMs: 0 });
+  mock.set({ tokenDelayMs: 0, beforeLastPiece: undefined });
   await firefox.stopBackground();
   await firefox.useSidebar(page);
   await waitFor(() => m.execute(() => !!document.querySelector('[data-status=done]')), 'the summary to finish after the restart', 20_000);
