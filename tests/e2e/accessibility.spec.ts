@@ -63,11 +63,12 @@ test('the sidebar is a named landmark that takes focus, closes on Escape and giv
   await page.keyboard.press('Tab');
   await expect(region).not.toBeFocused();
   expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('PRECIS-SIDEBAR');
-  // Down, closed, then up: a key-up racing the frame's removal can hang Playwright (sidebar.spec.ts).
-  await page.keyboard.down('Escape');
+  // Down without waiting for the browser's acknowledgement, closed, focus back, then up: a key event
+  // racing the focused frame's removal can hang Playwright for good (sidebar.spec.ts).
+  void page.keyboard.down('Escape').catch(() => undefined);
   await expect(region).toHaveCount(0);
-  await page.keyboard.up('Escape');
   await expect(link).toBeFocused();
+  await page.keyboard.up('Escape');
 
   // The same with the close button.
   await extension.summariseFromMenu(page);
