@@ -127,14 +127,15 @@ export function browserPlatform(): Platform {
         // Both calls leave in this same task, in order: the tab's panel is on before it is opened.
         if (opts.thisTab) void browser.sidePanel.setOptions({ tabId, path: sidePanelPage, enabled: true }).catch(() => {});
         void browser.sidePanel.open({ tabId }).catch(() => {});
-      } else if (!opts.ifChosen) {
+      } else if (!opts.ifChosen || firefoxPanelChosen()) {
         // Firefox's sidebar has no "off everywhere" to refuse a blind try: only a known choice opens it.
         void (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction?.open().catch(() => {});
       }
     },
     setPanelEverywhere(on) {
       // Off, the panel shows only on tabs it was opened for (PDFs), and a blind open() is refused.
-      void browser.sidePanel?.setOptions({ path: sidePanelPage, enabled: on }).catch(() => {});
+      if (browser.sidePanel) void browser.sidePanel.setOptions({ path: sidePanelPage, enabled: on }).catch(() => {});
+      else globalThis.localStorage?.setItem(firefoxPanelKey, on ? 'on' : 'off');
     },
     openOptions: () => browser.runtime.openOptionsPage(),
     openWelcome: async () => void (await browser.tabs.create({ url: browser.runtime.getURL('/welcome.html') })),
@@ -180,6 +181,14 @@ export const asPortLike = (port: Browser.runtime.Port): PortLike => ({
   onMessage: (listener) => port.onMessage.addListener(listener),
   onDisconnect: (listener) => port.onDisconnect.addListener(() => listener()),
 });
+
+/**
+ * Firefox keeps no "panel everywhere" of its own, and its sidebar opens only within the gesture, before
+ * any storage.local read could answer an event page the shortcut has just woken. The page's
+ * localStorage answers at once, so the choice is mirrored there (Chrome's worker has none, nor needs it).
+ */
+const firefoxPanelKey = 'precis.panelEverywhere';
+const firefoxPanelChosen = () => globalThis.localStorage?.getItem(firefoxPanelKey) === 'on';
 
 /**
  * Sends a tab to `url`. Chrome's PDF viewer opens at the page an address names (#page=N) only when

@@ -73,9 +73,9 @@ export interface Platform {
    */
   openPanel?(tabId: number, opts?: { thisTab?: boolean; ifChosen?: boolean }): void;
   /**
-   * Whether the side panel is on for every tab: the user's choice of surface, kept by the browser
-   * across worker restarts (Chrome), where a worker that wakes in a gesture can use it without
-   * reading anything.
+   * Whether the side panel is on for every tab: the user's choice of surface, kept across worker
+   * restarts (by the browser in Chrome, in the event page's synchronous localStorage in Firefox),
+   * where a worker that wakes in a gesture can use it without awaiting a read.
    */
   setPanelEverywhere?(on: boolean): void;
   /** Keeps the worker alive while `busy()` says jobs are streaming. */

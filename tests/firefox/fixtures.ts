@@ -51,6 +51,8 @@ export interface Firefox {
   useSidebar(handle: string): Promise<void>;
   /** Stops the event page, as Firefox does to an idle one. */
   stopBackground(): Promise<void>;
+  /** Presses the add-on's shortcut (Alt+Shift+S) in the browser window, on the current tab. */
+  shortcut(): Promise<void>;
   /**
    * The current tab (its top document, frames included), or with `window` the whole browser window
    * with the side panel, into test-results/screenshots/`name`.png. The window's capture leaves out
@@ -239,6 +241,22 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
             const { ExtensionParent } = (globalThis as any).ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
             await ExtensionParent.GlobalManager.getExtension(id).terminateBackground();
           }, addonId),
+        async shortcut() {
+          // Marionette's key actions go to the page and never reach the browser's shortcuts, so the
+          // command event is sent to the <key> Firefox built for the add-on's shortcut: the same
+          // handler a keystroke runs, as user input (what lets the add-on open the sidebar).
+          const pressed = await m.inChrome(() => {
+            const key = [...document.querySelectorAll('keyset[id^="ext-keyset-id-"] key')].find(
+              (k) => k.getAttribute('key') === 'S' && k.getAttribute('modifiers') === 'alt,shift',
+            );
+            if (!key) return false;
+            const event = document.createEvent('XULCommandEvent') as Event & { initCommandEvent(...args: unknown[]): void };
+            event.initCommandEvent('command', true, true, window, 0, false, false, false, false, 0, null, 0);
+            key.dispatchEvent(event);
+            return true;
+          });
+          if (!pressed) throw new Error('No Alt+Shift+S key for the add-on in the browser window');
+        },
         async screenshot(name, { window = false } = {}) {
           await mkdir(screenshotDir, { recursive: true });
           if (!window) {

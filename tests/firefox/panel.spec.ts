@@ -97,3 +97,22 @@ test('a PDF opened from this computer gets Firefox’s own advice: choose the fi
   expect(alert).not.toContain('chrome://extensions');
   expect(mock.completions()).toHaveLength(0);
 });
+
+test('with the side panel chosen, the shortcut on a stopped event page opens the side panel, not the in-page sidebar', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: 'Night trains are back.' });
+  await firefox.configure(settings(mock.baseUrl));
+  await firefox.background((_precis, browser) => browser.runtime.sendMessage({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } }));
+  const url = `${site.url}/article.html`;
+  await firefox.openTab(url);
+  // Firefox stops an idle event page; the keystroke wakes it, and it has read nothing yet.
+  await firefox.stopBackground();
+  await firefox.shortcut();
+
+  const summarised = await waitFor(async () => {
+    const state = await firefox.inSidePanel(panelState);
+    return state?.done ? state : undefined;
+  }, 'the summary in the side panel');
+  expect(summarised.answer).toBe('Night trains are back.');
+  expect(await m.execute(() => document.querySelector('precis-sidebar'))).toBeNull();
+});
