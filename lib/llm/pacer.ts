@@ -562,13 +562,9 @@ class Ledger {
     return this.log.some((x) => x.seq < seq && x.state === 'pending');
   }
 
+  /** Units the server took before the request `seq` arrived, since the start; pending requests count as taken. */
   consumedBeforeSeq(seq: number, name: WindowName): number {
     return this.dropped[name] + this.log.filter((x) => x.seq < seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
-  }
-
-  /** Units the server took before `sent` arrived, since the start; pending requests count as taken. */
-  consumedBefore(sent: Sent, name: WindowName): number {
-    return this.dropped[name] + this.log.filter((x) => x.seq < sent.seq && x.state !== 'refused').reduce((sum, x) => sum + x.units[name], 0);
   }
 
   /** Units admitted among requests sent within `windowMs` before `sent`. */

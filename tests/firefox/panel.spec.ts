@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { textPdf } from '../support/pdfs';
 import { startStaticServer } from '../support/static-server';
-import { expect, test, waitFor } from './fixtures';
+import type { MockLlm } from '../support/mock-llm';
+import { expect, test, waitFor, type Firefox } from './fixtures';
 
 const settings = (baseUrl: string) => ({ baseUrl, model: 'mock-model', apiKey: 'sk-test-firefox-panel' });
 
@@ -16,6 +17,22 @@ const panelState = (doc: Document) => ({
   answer: doc.querySelector('[data-testid=answer]')?.textContent?.trim() ?? '',
   done: !!doc.querySelector('[data-status=done]'),
 });
+
+/** A provider that answers "Night trains are back.", the side panel chosen, and the article open. */
+async function articleWithPanelChosen(firefox: Firefox, mock: MockLlm, siteUrl: string) {
+  mock.set({ reply: 'Night trains are back.' });
+  await firefox.configure(settings(mock.baseUrl));
+  await firefox.background((_precis, browser) => browser.runtime.sendMessage({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } }));
+  const url = `${siteUrl}/article.html`;
+  return { url, tab: await firefox.openTab(url) };
+}
+
+/** The side panel once it shows a finished summary. */
+const summaryInPanel = (firefox: Firefox) =>
+  waitFor(async () => {
+    const state = await firefox.inSidePanel(panelState);
+    return state?.done ? state : undefined;
+  }, 'the summary in the side panel');
 
 const pdfTest = test.extend<object, { pdfs: { url: string; close(): Promise<void> } }>({
   pdfs: [
@@ -30,18 +47,11 @@ const pdfTest = test.extend<object, { pdfs: { url: string; close(): Promise<void
 
 test('with the side panel chosen, "Summarise page" shows the summary there, and the panel follows the active tab', async ({ firefox, mock, site }) => {
   const m = firefox.marionette;
-  mock.set({ reply: 'Night trains are back.' });
-  await firefox.configure(settings(mock.baseUrl));
-  await firefox.background((_precis, browser) => browser.runtime.sendMessage({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } }));
-  const url = `${site.url}/article.html`;
-  const article = await firefox.openTab(url);
+  const { url, tab: article } = await articleWithPanelChosen(firefox, mock, site.url);
 
   // The click opens the panel itself, inside its gesture.
   await firefox.menu(url);
-  const summarised = await waitFor(async () => {
-    const state = await firefox.inSidePanel(panelState);
-    return state?.done ? state : undefined;
-  }, 'the summary in the side panel');
+  const summarised = await summaryInPanel(firefox);
   expect(summarised.answer).toBe('Night trains are back.');
   // Into the panel, not the page.
   expect(await m.execute(() => document.querySelector('precis-sidebar'))).toBeNull();
@@ -100,19 +110,12 @@ test('a PDF opened from this computer gets Firefox’s own advice: choose the fi
 
 test('with the side panel chosen, the shortcut on a stopped event page opens the side panel, not the in-page sidebar', async ({ firefox, mock, site }) => {
   const m = firefox.marionette;
-  mock.set({ reply: 'Night trains are back.' });
-  await firefox.configure(settings(mock.baseUrl));
-  await firefox.background((_precis, browser) => browser.runtime.sendMessage({ type: 'prefs.save', patch: { summariseOpensIn: 'sidepanel' } }));
-  const url = `${site.url}/article.html`;
-  await firefox.openTab(url);
+  await articleWithPanelChosen(firefox, mock, site.url);
   // Firefox stops an idle event page; the keystroke wakes it, and it has read nothing yet.
   await firefox.stopBackground();
   await firefox.shortcut();
 
-  const summarised = await waitFor(async () => {
-    const state = await firefox.inSidePanel(panelState);
-    return state?.done ? state : undefined;
-  }, 'the summary in the side panel');
+  const summarised = await summaryInPanel(firefox);
   expect(summarised.answer).toBe('Night trains are back.');
   expect(await m.execute(() => document.querySelector('precis-sidebar'))).toBeNull();
 });
