@@ -76,6 +76,22 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   expect({ messages: after.messages - before.messages, ports: after.ports - before.ports, mutations }).toEqual({ messages: 0, ports: 0, mutations: 0 });
 });
 
+test('the shortcut, pressed while Firefox has stopped the event page, summarises into the in-page sidebar', async ({ firefox, mock, site }) => {
+  const m = firefox.marionette;
+  mock.set({ reply: 'Night trains are back.' });
+  await firefox.configure(settings(mock.baseUrl));
+  const url = `${site.url}/article.html`;
+  const page = await firefox.openTab(url);
+  await firefox.stopBackground();
+  await firefox.shortcut();
+
+  await waitFor(() => m.execute(() => !!document.querySelector('precis-sidebar')), 'the sidebar in the page');
+  await firefox.useSidebar(page);
+  await waitForText(m, '[data-testid=answer]', 'Night trains are back.');
+  // The side panel is not the choice: it stays closed.
+  expect(await firefox.inSidePanel(() => true)).toBeNull();
+});
+
 test('a repeat summary comes from the cache, without a request', async ({ firefox, mock, site }) => {
   const m = firefox.marionette;
   mock.set({ reply: 'A summary worth keeping.' });
