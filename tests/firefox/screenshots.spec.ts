@@ -8,6 +8,13 @@ import { byLabel, expect, fill, test, waitFor } from './fixtures';
 
 const summary = '**TL;DR** Night trains are back in Europe.\n\n- Demand exceeds seats on the Vienna to Paris line.\n- Subsidies decide which routes survive.';
 
+/** Dark is dark and light is light: the sum of a background's channels (0–765). */
+function expectScheme(background: string, scheme: 'light' | 'dark') {
+  const brightness = background.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
+  if (scheme === 'dark') expect(brightness).toBeLessThan(200);
+  else expect(brightness).toBeGreaterThan(600);
+}
+
 // Each language and each scheme once (the Chromium suite runs every pairing).
 for (const [locale, scheme] of [['en', 'light'], ['zh_CN', 'dark']] as const) {
   test.describe(`${locale}, ${scheme}`, () => {
@@ -32,10 +39,7 @@ for (const [locale, scheme] of [['en', 'light'], ['zh_CN', 'dark']] as const) {
           buttons: [...document.querySelectorAll('button')].filter((b) => b.offsetParent).map((b) => b.getBoundingClientRect().right <= innerWidth),
         }));
         expect(looks.lang).toBe(locale === 'en' ? 'en' : 'zh-CN');
-        // Dark is dark and light is light: the sum of the background's channels (0–765).
-        const brightness = looks.background.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);
-        if (scheme === 'dark') expect(brightness).toBeLessThan(200);
-        else expect(brightness).toBeGreaterThan(600);
+        expectScheme(looks.background, scheme);
         expect(looks.buttons.every(Boolean)).toBe(true);
         await firefox.screenshot(`firefox-sidebar-${locale}-${scheme}`);
 
@@ -50,6 +54,7 @@ for (const [locale, scheme] of [['en', 'light'], ['zh_CN', 'dark']] as const) {
                 doc.querySelector('[data-status=done]')
                   ? {
                       text: (doc.body as HTMLElement).innerText,
+                      background: getComputedStyle(doc.body).backgroundColor,
                       // Every control fits the panel, which Firefox makes narrower than Chrome's.
                       clipped: [...doc.querySelectorAll('button, input')]
                         .filter((e) => (e as HTMLElement).offsetParent)
@@ -62,6 +67,7 @@ for (const [locale, scheme] of [['en', 'light'], ['zh_CN', 'dark']] as const) {
             30_000,
           );
           expect(panel.clipped).toEqual([]);
+          expectScheme(panel.background, scheme);
           expect(panel.text).toContain('Night trains are back in Europe.');
           expect(panel.text).toContain(locale === 'en' ? 'Summarise a PDF file…' : '总结 PDF 文件…');
           await firefox.screenshot(`firefox-side-panel-${locale}-${scheme}`, { window: true });

@@ -16,7 +16,9 @@ export const addonOrigin = `moz-extension://${addonUuid}`;
 /** Preferences of the test profile: a fixed add-on UUID, no first-run pages, nothing sent anywhere. */
 function preferences(locale: string, colorScheme: 'light' | 'dark'): Record<string, string | number | boolean> {
   return {
-    // Pages see prefers-color-scheme as the user's system would set it.
+    // The system's scheme, as the user's OS would set it: the browser's own surfaces (the sidebar
+    // that holds the side panel) follow it; pages follow the content override.
+    'ui.systemUsesDarkTheme': colorScheme === 'dark' ? 1 : 0,
     'layout.css.prefers-color-scheme.content-override': colorScheme === 'dark' ? 0 : 1,
     'marionette.port': 0,
     'extensions.webextensions.uuids': JSON.stringify({ [addonId]: addonUuid }),
