@@ -8,12 +8,22 @@ import { cmapsDir } from './lib/pdf/assets';
 const e2eSiteHosts = ['news.ycombinator.com', 'old.reddit.com', 'www.reddit.com', 'github.com', 'en.wikipedia.org', 'x.com', 'stackoverflow.com'];
 
 // `--mode e2e` and `--mode demo` build the same extension plus host permissions, because
-// automation cannot click the toolbar or grant `activeTab`.
+// automation cannot click the toolbar or grant `activeTab`. They are production builds of the same
+// code: WXT sets NODE_ENV to the mode when none is set, and any NODE_ENV but 'production' gives
+// React's development build (twice the bundle, several times slower to render), which the e2e
+// tests then exercised instead of what ships.
+const modeBuild = process.env.NODE_ENV === 'e2e' || process.env.NODE_ENV === 'demo';
+if (modeBuild) process.env.NODE_ENV = 'production';
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // Explicit imports: lib/ must never reach for `browser` by accident.
   imports: false,
   hooks: {
+    // WXT defines a content script's `process.env.NODE_ENV` as the mode itself.
+    'vite:build:extendConfig': (_entrypoints, config) => {
+      if (modeBuild) config.define = { ...config.define, 'process.env.NODE_ENV': JSON.stringify('production') };
+    },
     // An MV3 worker cannot import() at run time, so a bundled tokenizer would be parsed at every
     // worker start. Ship its rank table as a file instead, fetched the first time a page is long.
     'build:publicAssets': async (_wxt, files) => {

@@ -2,18 +2,12 @@
 // with WXT into a private output directory (so a benchmark never races `npm test` or another
 // session's build over `.output/chrome-mv3*`) and writes, per output chunk, the rendered code of
 // every module in it (rollup's view after tree-shaking, before minification), so a benchmark can
-// say what a bundle is made of. Run as a child process: WXT sets `process.env.NODE_ENV`.
-//
-// Every build here is a production build of the code: WXT defines `process.env.NODE_ENV` as the
-// mode for content scripts, so `--mode e2e` alone would ship React's development build in the
-// sidebar (~200 kB more, and several times slower to render) and a benchmark would measure that.
-// NODE_ENV=production in the environment makes Vite (and the React plugin's JSX transform) treat
-// the build as production; the define below fixes what the content script's bundle sees.
+// say what a bundle is made of. Run as a child process: WXT sets `process.env.NODE_ENV`. Every
+// mode builds the production code (wxt.config.ts).
 
 import { writeFile } from 'node:fs/promises';
 import { build } from 'wxt';
 
-process.env.NODE_ENV = 'production';
 const [mode = 'production', outDir = '.output/bench-surfaces', modulesPath] = process.argv.slice(2);
 
 interface RenderedModule {
@@ -27,7 +21,6 @@ await build({
   outDir,
   hooks: {
     'vite:build:extendConfig': (_entrypoints, config) => {
-      config.define = { ...config.define, 'process.env.NODE_ENV': JSON.stringify('production') };
       config.plugins = [
         ...(config.plugins ?? []),
         {
