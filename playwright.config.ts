@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// Each test launches its own browser with the built extension, on a 2-core machine: two at a time.
+// Each worker runs a browser with the built extension, which a passed test hands on to the next, reset
+// (tests/e2e/fixtures.ts), on a 2-core machine: two at a time.
 // The managed-policy tests install a policy every Chromium on the machine reads, so they run alone,
 // after the rest. Firefox ESR runs the core paths (tests/firefox); Chromium runs every e2e spec.
 export default defineConfig({

@@ -56,6 +56,22 @@ interface Fixtures {
    * its values stands for the mock's base URL.
    */
   managedPolicy: Record<string, unknown> | undefined;
+  /**
+   * A browser of the test's own (`test.use({ freshBrowser: true })`), for a test that changes what a
+   * reset cannot undo (chrome://extensions settings). A test that keeps the welcome tab or installs a
+   * policy always has one: both happen only at a browser's first start.
+   */
+  freshBrowser: boolean;
+}
+
+/**
+ * The worker's browser between tests: a launch is half the CPU of a short test on two cores, so a
+ * test that passed hands its browser on, and the next one with the same locale resets Precis in it
+ * (`resetPrecis`) instead of launching another.
+ */
+interface BrowserPool {
+  take(locale: string): { context: BrowserContext; id: string } | undefined;
+  keep(browser: { context: BrowserContext; id: string }, locale: string): Promise<void>;
 }
 
 /** The welcome page that install opens, once it is there. */
@@ -76,9 +92,28 @@ function workerServer<T extends { close(): Promise<void> }>(start: () => Promise
   ];
 }
 
-export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites }>({
+export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites; browserPool: BrowserPool }>({
   firstRunTab: ['close', { option: true }],
   managedPolicy: [undefined, { option: true }],
+  freshBrowser: [false, { option: true }],
+  browserPool: [
+    async ({}, use) => {
+      let kept: { context: BrowserContext; id: string; locale: string } | undefined;
+      await use({
+        take(locale) {
+          const browser = kept?.locale === locale ? kept : undefined;
+          if (browser) kept = undefined;
+          return browser;
+        },
+        async keep(browser, locale) {
+          await kept?.context.close();
+          kept = { ...browser, locale };
+        },
+      });
+      await kept?.context.close();
+    },
+    { scope: 'worker' },
+  ],
   site: workerServer(() => startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) })),
   // www.youtube.com, served here: every launch maps the name to it (nothing else would answer anyway).
   youtube: workerServer(startFakeYouTube),
@@ -91,17 +126,22 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
     await mock.close();
   },
   // `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`): it also sets the UI language.
-  extension: async ({ locale: requested, firstRunTab, managedPolicy, mock, youtube, sites }, use) => {
+  extension: async ({ locale: requested, firstRunTab, managedPolicy, freshBrowser, browserPool, mock, youtube, sites }, use, testInfo) => {
     const locale = requested ?? 'en-US';
+    const shared = firstRunTab === 'close' && !managedPolicy && !freshBrowser;
+    const reused = shared ? browserPool.take(locale) : undefined;
     const removePolicy = managedPolicy && (await installPolicy(JSON.parse(JSON.stringify(managedPolicy).replaceAll('{mock}', mock.baseUrl))));
     const hosts = Object.fromEntries([...youtubeHosts.map((host) => [host, youtube.port]), ...siteHosts.map((host) => [host, sites.port])]);
-    const context = await launchWithExtension(extensionDir, { locale, hosts }).catch(async (err: unknown) => {
-      await removePolicy?.();
-      throw err;
-    });
-    const worker = async () => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-    const id = new URL((await worker()).url()).host;
-    if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
+    const context =
+      reused?.context ??
+      (await launchWithExtension(extensionDir, { locale, hosts, developerMode: true }).catch(async (err: unknown) => {
+        await removePolicy?.();
+        throw err;
+      }));
+    const worker = async () => context.serviceWorkers().at(-1) ?? (await context.waitForEvent('serviceworker'));
+    const id = reused?.id ?? new URL((await worker()).url()).host;
+    if (reused) await resetPrecis(context, id);
+    else if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
     // Chrome answers storage.managed 2–5 s after it starts; a profile that has run before answers
     // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
     // unless they install a policy: those take the first-start path and wait for the real one.
@@ -183,10 +223,54 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
       },
     };
     await use(extension);
-    await context.close();
+    // A browser a failed test leaves may be in any state: only a passed test's is handed on.
+    if (shared && testInfo.status === 'passed') await browserPool.keep({ context, id }, locale);
+    else await context.close();
     await removePolicy?.();
   },
 });
+
+/**
+ * Puts Precis back as a fresh install leaves it, in a browser a passed test used: its tabs closed;
+ * the extension reloaded, which ends its worker, its pages and anything in flight; then its storage,
+ * databases and optional permissions cleared, and reloaded again so that it starts on nothing, as
+ * after install (the update it sees rebuilds the menus and the request rule from nothing). What the
+ * browser keeps outside the extension (chrome://extensions settings) is not reset: a test that
+ * changes it asks for `freshBrowser`.
+ */
+async function resetPrecis(context: BrowserContext, id: string) {
+  const blank = await context.newPage();
+  await Promise.all(context.pages().filter((page) => page !== blank).map((page) => page.close()));
+  await context.clearCookies();
+  // The first reload from a document of the extension: a worker the test stopped cannot be asked.
+  const reloader = await context.newPage();
+  await reloader.goto(`chrome-extension://${id}/manifest.json`);
+  const worker = await reloaded(context, () => reloader.evaluate(() => chrome.runtime.reload()));
+  await worker.evaluate(async () => {
+    await Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear(), chrome.storage.sync.clear()]);
+    // Dexie closes its connection when asked to (versionchange), so nothing blocks the deletes.
+    for (const { name } of await indexedDB.databases()) {
+      await new Promise((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(name!);
+        request.onsuccess = resolve;
+        request.onerror = () => reject(request.error);
+      });
+    }
+    await chrome.permissions.remove({ origins: ['http://*/*', 'https://*/*'] }).catch(() => {});
+  });
+  const fresh = await reloaded(context, () => worker.evaluate(() => chrome.runtime.reload()));
+  await fresh.evaluate(async () => {
+    while (!(globalThis as any).precisTest) await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+}
+
+/** The worker that starts after `reload`; the call itself never answers, its caller is gone. */
+async function reloaded(context: BrowserContext, reload: () => Promise<unknown>): Promise<Worker> {
+  const before = new Set(context.serviceWorkers());
+  const next = context.waitForEvent('serviceworker', { predicate: (worker) => !before.has(worker) });
+  void reload().catch(() => {});
+  return next;
+}
 
 /** Fills in and saves the provider form of the options page, as a user does. */
 export async function saveProviderInOptions(options: Page, fields: { baseUrl: string; model: string; apiKey: string; passphrase?: string }) {

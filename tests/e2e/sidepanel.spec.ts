@@ -381,9 +381,9 @@ pdfServer('the popup opens the real side panel in its own click, also when the w
 
 /**
  * Sets "Allow access to file URLs" for Precis on chrome://extensions, as a user does. Chrome reloads
- * the extension for it, and Chromium 156 disables an unpacked extension reloaded while Developer mode
- * is off ("unsupportedDeveloperExtension", seen here and in CI): Developer mode goes on first, as any
- * user of an unpacked build has it. The new worker starts only on the next event: an extension page
+ * the extension for it, which Chromium 156 allows an unpacked extension only with Developer mode on
+ * (the harness starts with it on, as any user of an unpacked build has it; off, Chrome disables the
+ * extension: "unsupportedDeveloperExtension"). The new worker starts only on the next event: an extension page
  * asks it something until the worker that answers has the new setting. (An unpacked extension loaded
  * from the command line, as here, starts with file access on.)
  */
@@ -393,9 +393,7 @@ async function allowFileAccess(extension: Extension, allowed: boolean) {
   const checked = (toggle: Locator) => toggle.evaluate((el) => (el as HTMLInputElement).checked);
   const toggle = page.locator('#allow-on-file-urls');
   if ((await checked(toggle)) !== allowed) {
-    const developerMode = page.locator('#devMode');
-    if (!(await checked(developerMode))) await developerMode.click();
-    await expect.poll(() => checked(developerMode)).toBe(true);
+    expect(await checked(page.locator('#devMode'))).toBe(true);
     await toggle.click();
     const view = await extension.context.newPage();
     const workerSetting = async () => {
@@ -451,7 +449,8 @@ for (const [locale, heading, help] of [
   ['zh-CN', 'Precis 无法打开本地文件', '允许访问文件网址'],
 ] as const) {
   pdfServer.describe(`file:// in ${locale}`, () => {
-    pdfServer.use({ locale });
+    // Turning file access off is a chrome://extensions setting, which no reset undoes.
+    pdfServer.use({ locale, freshBrowser: true });
     pdfServer(`a PDF opened from a file:// address, with file access off, says how to allow it (${locale})`, async ({ extension, mock }, testInfo) => {
       await allowFileAccess(extension, false);
       mock.set({ apiKey: key, reply: 'unused' });
