@@ -7,7 +7,7 @@
 import { test as base, expect } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addonId, addonOrigin, launchFirefox } from '../support/firefox';
+import { addonId, addonOrigin, launchFirefox, type FirefoxSession } from '../support/firefox';
 import { Keys, type ElementRef, type Marionette } from '../support/marionette';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
@@ -124,8 +124,21 @@ export async function fill(marionette: Marionette, field: ElementRef, text: stri
   await marionette.type(field, enter ? text + Keys.enter : text);
 }
 
-export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorScheme: 'light' | 'dark' }, { site: { url: string; close(): Promise<void> } }>({
+export const test = base.extend<
+  { firefox: Firefox; mock: MockLlm; firefoxColorScheme: 'light' | 'dark' },
+  { site: { url: string; close(): Promise<void> }; firefoxPool: Map<string, FirefoxSession> }
+>({
   firefoxColorScheme: ['light', { option: true }],
+  // The worker's Firefox, by colour scheme (a launch preference): a launch is most of a short
+  // test's CPU, so a passed test hands its Firefox on and the next reinstalls the add-on in it.
+  firefoxPool: [
+    async ({}, use) => {
+      const pool = new Map<string, FirefoxSession>();
+      await use(pool);
+      for (const session of pool.values()) await session.close();
+    },
+    { scope: 'worker' },
+  ],
   site: [
     async ({}, use) => {
       const server = await startStaticServer(resolve('tests/e2e/pages'));
@@ -139,10 +152,14 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
     await use(mock);
     await mock.close();
   },
-  firefox: async ({ firefoxColorScheme }, use, testInfo) => {
-    const session = await launchFirefox(addonDir, { colorScheme: firefoxColorScheme });
-    // Whatever fails before or after the test, Firefox and its profile go.
+  firefox: async ({ firefoxColorScheme, firefoxPool }, use, testInfo) => {
+    const reused = firefoxPool.get(firefoxColorScheme);
+    firefoxPool.delete(firefoxColorScheme);
+    const session = reused ?? (await launchFirefox(addonDir, { colorScheme: firefoxColorScheme }));
+    let handedOn = false;
+    // Whatever fails before or after the test, Firefox and its profile go; only a passed test's Firefox is handed on.
     try {
+      if (reused) await session.reinstallAddon();
       const m = session.marionette;
       // Installing opens the welcome page; the harness keeps it as its way into the event page.
       const welcome = `${addonOrigin}/welcome.html`;
@@ -289,9 +306,12 @@ export const test = base.extend<{ firefox: Firefox; mock: MockLlm; firefoxColorS
         await m.switchToWindow(current).catch(() => {});
         const shot = await m.screenshot().catch(() => undefined);
         if (shot) await testInfo.attach('screenshot', { body: shot, contentType: 'image/png' });
+      } else if (testInfo.status === 'passed') {
+        firefoxPool.set(firefoxColorScheme, session);
+        handedOn = true;
       }
     } finally {
-      await session.close();
+      if (!handedOn) await session.close();
     }
   },
 });
