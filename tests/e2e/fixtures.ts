@@ -232,23 +232,25 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
 
 /**
  * Puts Precis back as a fresh install leaves it, in a browser a passed test used: its tabs closed;
- * the extension reloaded, which ends its worker, its pages and anything in flight; then its storage,
- * databases and optional permissions cleared, and reloaded again so that it starts on nothing, as
- * after install (the update it sees rebuilds the menus and the request rule from nothing). What the
- * browser keeps outside the extension (chrome://extensions settings) is not reset: a test that
- * changes it asks for `freshBrowser`.
+ * the extension reloaded, which ends its worker, its pages and anything in flight; then, from a page
+ * of the reloaded extension, its databases, storage and optional permissions cleared, and reloaded
+ * again so that it starts on nothing, as after install (the update it sees rebuilds the menus and
+ * the request rule from nothing). What the browser keeps outside the extension (chrome://extensions
+ * settings) is not reset: a test that changes it asks for `freshBrowser`.
+ *
+ * Each reload is asked from a page of the extension (a worker the test stopped cannot be asked),
+ * which first leaves a mark in storage.session: a reload empties it, so a page or worker that does
+ * not see the mark belongs to the reloaded extension, not to the old one on its way out.
  */
 async function resetPrecis(context: BrowserContext, id: string) {
   const blank = await context.newPage();
   await Promise.all(context.pages().filter((page) => page !== blank).map((page) => page.close()));
   await context.clearCookies();
-  // The first reload from a document of the extension: a worker the test stopped cannot be asked.
-  const reloader = await context.newPage();
-  await reloader.goto(`chrome-extension://${id}/manifest.json`);
-  const worker = await reloaded(context, () => reloader.evaluate(() => chrome.runtime.reload()));
-  await worker.evaluate(async () => {
-    await Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear(), chrome.storage.sync.clear()]);
-    // Dexie closes its connection when asked to (versionchange), so nothing blocks the deletes.
+  await reloadFrom(await extensionDocument(context, id));
+  const page = await extensionDocument(context, id);
+  await page.evaluate(async () => {
+    // The databases first: a worker that the storage change below wakes opens them empty. Dexie
+    // closes its connection when asked to (versionchange), so nothing blocks the deletes.
     for (const { name } of await indexedDB.databases()) {
       await new Promise((resolve, reject) => {
         const request = indexedDB.deleteDatabase(name!);
@@ -256,20 +258,48 @@ async function resetPrecis(context: BrowserContext, id: string) {
         request.onerror = () => reject(request.error);
       });
     }
-    await chrome.permissions.remove({ origins: ['http://*/*', 'https://*/*'] }).catch(() => {});
+    await Promise.all([chrome.storage.local.clear(), chrome.storage.session.clear(), chrome.storage.sync.clear()]);
+    // Hosts granted at run time (a provider's), not those the manifest requires.
+    const required = chrome.runtime.getManifest().host_permissions ?? [];
+    const granted = ((await chrome.permissions.getAll()).origins ?? []).filter((origin: string) => !required.includes(origin));
+    if (granted.length > 0) await chrome.permissions.remove({ origins: granted });
   });
-  const fresh = await reloaded(context, () => worker.evaluate(() => chrome.runtime.reload()));
-  await fresh.evaluate(async () => {
-    while (!(globalThis as any).precisTest) await new Promise((resolve) => setTimeout(resolve, 10));
-  });
+  await reloadFrom(page);
+  await expect
+    .poll(async () => {
+      for (const worker of context.serviceWorkers()) {
+        if (await worker.evaluate(reloadedWorker, resetMark).catch(() => false)) return true;
+      }
+      return false;
+    })
+    .toBe(true);
+  // Workers Playwright still lists are the old ones: `worker()` must not find them.
+  await expect.poll(() => context.serviceWorkers().length).toBe(1);
 }
 
-/** The worker that starts after `reload`; the call itself never answers, its caller is gone. */
-async function reloaded(context: BrowserContext, reload: () => Promise<unknown>): Promise<Worker> {
-  const before = new Set(context.serviceWorkers());
-  const next = context.waitForEvent('serviceworker', { predicate: (worker) => !before.has(worker) });
-  void reload().catch(() => {});
-  return next;
+const resetMark = 'precisResetMark';
+
+const marked = async (mark: string) => (await chrome.storage.session.get(mark))[mark] === true;
+
+async function reloadedWorker(mark: string) {
+  return !!(globalThis as any).precisTest && (await chrome.storage.session.get(mark))[mark] !== true;
+}
+
+/** A document of the reloaded extension (its manifest: nothing to render), once it is loaded. */
+async function extensionDocument(context: BrowserContext, id: string): Promise<Page> {
+  const page = await context.newPage();
+  // Between a reload and the extension's return, its addresses are refused.
+  await expect(async () => {
+    await page.goto(`chrome-extension://${id}/manifest.json`);
+    expect(await page.evaluate(marked, resetMark)).toBe(false);
+  }).toPass();
+  return page;
+}
+
+/** Reloads the extension from one of its documents; back once Chrome has closed that document. */
+async function reloadFrom(page: Page) {
+  await page.evaluate((mark) => chrome.storage.session.set({ [mark]: true }), resetMark);
+  await Promise.all([page.waitForEvent('close'), page.evaluate(() => chrome.runtime.reload()).catch(() => {})]);
 }
 
 /** Fills in and saves the provider form of the options page, as a user does. */

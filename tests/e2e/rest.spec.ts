@@ -48,7 +48,10 @@ test('the sidebar rests once its summary and a follow-up are in', async ({ exten
   const ask = panel.getByRole('textbox', { name: 'Ask a follow-up about this page…' });
   await ask.fill('And then?');
   await ask.press('Enter');
-  await expect(panel.getByRole('region', { name: 'Ask a follow-up about this page…' })).toContainText('A follow-up answer.');
+  const thread = panel.getByRole('region', { name: 'Ask a follow-up about this page…' });
+  await expect(thread).toContainText('A follow-up answer.');
+  // Finished, not only written: its usage line comes with the end of the job.
+  await expect(thread.getByTestId('usage')).toBeVisible();
 
   const rest = await extension.activityAtRest(await sidebarFrame(page));
   expect(rest.messages + rest.ports, JSON.stringify(rest)).toBeLessThanOrEqual(3);

@@ -56,6 +56,8 @@ test('"Summarise page" streams into the in-page sidebar, and a follow-up is answ
   mock.set({ reply: 'The Vienna to Paris line.', tokenDelayMs: 0 });
   await fill(m, await byLabel(m, 'Ask a follow-up about this page…'), 'Which line is busiest?', { enter: true });
   await waitFor(async () => (await m.execute(() => document.body.innerText)).includes('The Vienna to Paris line.'), 'the follow-up answer');
+  // Finished, not only written: its usage line comes with the end of the job.
+  await waitFor(() => m.execute(() => !!document.querySelector('.follow-up [data-testid=usage]')), 'the follow-up to finish');
   const followUp = mock.completions()[1]!.body.messages;
   expect(followUp.at(-1).content).toBe('Which line is busiest?');
   expect(JSON.stringify(followUp)).toContain('night29');
