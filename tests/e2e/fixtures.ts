@@ -138,9 +138,14 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
         await removePolicy?.();
         throw err;
       }));
-    const worker = async () => context.serviceWorkers().at(-1) ?? (await context.waitForEvent('serviceworker'));
+    // After a reset, the worker that answered it (Playwright may still list the old ones for a while).
+    let current: Worker | undefined;
+    const worker = async () => current ?? context.serviceWorkers().at(-1) ?? (await context.waitForEvent('serviceworker'));
     const id = reused?.id ?? new URL((await worker()).url()).host;
-    if (reused) await resetPrecis(context, id);
+    if (reused) {
+      current = await resetPrecis(context, id);
+      current.once('close', () => (current = undefined));
+    }
     else if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
     // Chrome answers storage.managed 2–5 s after it starts; a profile that has run before answers
     // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
@@ -240,9 +245,11 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
  *
  * Each reload is asked from a page of the extension (a worker the test stopped cannot be asked),
  * which first leaves a mark in storage.session: a reload empties it, so a page or worker that does
- * not see the mark belongs to the reloaded extension, not to the old one on its way out.
+ * not see the mark belongs to the reloaded extension, not to the old one on its way out. The
+ * worker returned is one Playwright did not list before the last reload: it may list the old
+ * ones for seconds more.
  */
-async function resetPrecis(context: BrowserContext, id: string) {
+async function resetPrecis(context: BrowserContext, id: string): Promise<Worker> {
   const blank = await context.newPage();
   await Promise.all(context.pages().filter((page) => page !== blank).map((page) => page.close()));
   await context.clearCookies();
@@ -264,25 +271,32 @@ async function resetPrecis(context: BrowserContext, id: string) {
     const granted = ((await chrome.permissions.getAll()).origins ?? []).filter((origin: string) => !required.includes(origin));
     if (granted.length > 0) await chrome.permissions.remove({ origins: granted });
   });
+  const old = new Set(context.serviceWorkers());
   await reloadFrom(page);
+  let fresh: Worker | undefined;
   await expect
     .poll(async () => {
-      for (const worker of context.serviceWorkers()) {
-        if (await worker.evaluate(reloadedWorker, resetMark).catch(() => false)) return true;
+      for (const worker of context.serviceWorkers().filter((w) => !old.has(w))) {
+        if (await worker.evaluate(reloadedWorker, resetMark).catch(() => false)) fresh = worker;
       }
-      return false;
+      return fresh !== undefined;
     })
     .toBe(true);
-  // Workers Playwright still lists are the old ones: `worker()` must not find them.
-  await expect.poll(() => context.serviceWorkers().length).toBe(1);
+  return fresh!;
 }
 
 const resetMark = 'precisResetMark';
 
 const marked = async (mark: string) => (await chrome.storage.session.get(mark))[mark] === true;
 
+/**
+ * A worker of the reloaded extension, and done with its update: it has no mark, and has built the
+ * menus (the e2e build records their ids in storage.session). A worker of the old extension on its
+ * way out, asked after the reload emptied storage.session, saw neither (seen here: it then died).
+ */
 async function reloadedWorker(mark: string) {
-  return !!(globalThis as any).precisTest && (await chrome.storage.session.get(mark))[mark] !== true;
+  const session = await chrome.storage.session.get([mark, 'precisTestMenuIds']);
+  return !!(globalThis as any).precisTest && session[mark] !== true && Array.isArray(session.precisTestMenuIds);
 }
 
 /** A document of the reloaded extension (its manifest: nothing to render), once it is loaded. */
