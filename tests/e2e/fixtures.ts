@@ -145,8 +145,7 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
     if (reused) {
       current = await resetPrecis(context, id);
       current.once('close', () => (current = undefined));
-    }
-    else if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
+    } else if (firstRunTab === 'close') await (await welcomeTab(context, id)).close();
     // Chrome answers storage.managed 2–5 s after it starts; a profile that has run before answers
     // from the policy it last read (lib/app/policy-source.ts). Tests start from such a profile,
     // unless they install a policy: those take the first-start path and wait for the real one.
