@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Playwright fixtures look like hooks (`use`) and take `{}` by convention.
-    files: ['tests/e2e/**/*.ts', 'tests/firefox/**/*.ts'],
+    files: ['tests/e2e/**/*.ts', 'tests/firefox/**/*.ts', 'tests/support/worker-fixture.ts'],
     rules: { 'react-hooks/rules-of-hooks': 'off', 'no-empty-pattern': 'off' },
   },
   {

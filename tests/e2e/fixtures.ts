@@ -1,11 +1,13 @@
 // The e2e harness: real Chromium, the built extension, the mock LLM and fixture pages, all on 127.0.0.1.
 import { test as base, expect, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page, type Worker } from '@playwright/test';
 import { resolve } from 'node:path';
+import { BrowserPool } from '../support/browser-pool';
 import { launchWithExtension } from '../support/chromium';
 import { siteHosts, startFakeSites, type FakeSites } from '../support/fake-sites';
 import { startFakeYouTube, youtubeHosts, type FakeYouTube } from '../support/fake-youtube';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
+import { workerFixture } from '../support/worker-fixture';
 import { longReport } from './pages/generate';
 import { lastPolicyKey } from '../../lib/app/policy-source';
 import { menuOpensIn, originOfMenuItem } from '../../lib/app/menus';
@@ -64,14 +66,11 @@ interface Fixtures {
   freshBrowser: boolean;
 }
 
-/**
- * The worker's browser between tests: a launch is half the CPU of a short test on two cores, so a
- * test that passed hands its browser on, and the next one with the same locale resets Precis in it
- * (`resetPrecis`) instead of launching another.
- */
-interface BrowserPool {
-  take(locale: string): { context: BrowserContext; id: string } | undefined;
-  keep(browser: { context: BrowserContext; id: string }, locale: string): Promise<void>;
+/** A browser a passed test handed on (tests/support/browser-pool.ts), kept by locale. */
+interface KeptBrowser {
+  context: BrowserContext;
+  id: string;
+  close(): Promise<void>;
 }
 
 /** The welcome page that install opens, once it is there. */
@@ -80,46 +79,17 @@ export async function welcomeTab(context: BrowserContext, extensionId: string): 
   return context.pages().find(isWelcome) ?? context.waitForEvent('page', { predicate: isWelcome });
 }
 
-/** A server the whole worker shares: started before its first test, closed after its last. */
-function workerServer<T extends { close(): Promise<void> }>(start: () => Promise<T>): [(args: object, use: (server: T) => Promise<void>) => Promise<void>, { scope: 'worker' }] {
-  return [
-    async ({}, use) => {
-      const server = await start();
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ];
-}
-
-export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites; browserPool: BrowserPool }>({
+export const test = base.extend<Fixtures, { site: { url: string }; youtube: FakeYouTube; sites: FakeSites; browserPool: BrowserPool<KeptBrowser> }>({
   firstRunTab: ['close', { option: true }],
   managedPolicy: [undefined, { option: true }],
   freshBrowser: [false, { option: true }],
-  browserPool: [
-    async ({}, use) => {
-      let kept: { context: BrowserContext; id: string; locale: string } | undefined;
-      await use({
-        take(locale) {
-          const browser = kept?.locale === locale ? kept : undefined;
-          if (browser) kept = undefined;
-          return browser;
-        },
-        async keep(browser, locale) {
-          await kept?.context.close();
-          kept = { ...browser, locale };
-        },
-      });
-      await kept?.context.close();
-    },
-    { scope: 'worker' },
-  ],
-  site: workerServer(() => startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) })),
+  browserPool: workerFixture(() => new BrowserPool<KeptBrowser>()),
+  site: workerFixture(() => startStaticServer(resolve('tests/e2e/pages'), { '/long.html': longReport(60) })),
   // www.youtube.com, served here: every launch maps the name to it (nothing else would answer anyway).
-  youtube: workerServer(startFakeYouTube),
+  youtube: workerFixture(startFakeYouTube),
   // news.ycombinator.com, github.com, en.wikipedia.org and the other sites with a reader of their
   // own (lib/extract/sites), served here from fixture pages (tests/support/fake-sites.ts).
-  sites: workerServer(startFakeSites),
+  sites: workerFixture(startFakeSites),
   mock: async ({}, use) => {
     const mock = await startMockLlm();
     await use(mock);
@@ -228,7 +198,7 @@ export const test = base.extend<Fixtures, { site: { url: string }; youtube: Fake
     };
     await use(extension);
     // A browser a failed test leaves may be in any state: only a passed test's is handed on.
-    if (shared && testInfo.status === 'passed') await browserPool.keep({ context, id }, locale);
+    if (shared && testInfo.status === 'passed') await browserPool.keep(locale, { context, id, close: () => context.close() });
     else await context.close();
     await removePolicy?.();
   },

@@ -7,10 +7,12 @@
 import { test as base, expect } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { BrowserPool } from '../support/browser-pool';
 import { addonId, addonOrigin, launchFirefox, type FirefoxSession } from '../support/firefox';
 import { Keys, type ElementRef, type Marionette } from '../support/marionette';
 import { startMockLlm, type MockLlm } from '../support/mock-llm';
 import { startStaticServer } from '../support/static-server';
+import { workerFixture } from '../support/worker-fixture';
 
 const addonDir = resolve('.output/firefox-mv3-e2e');
 const screenshotDir = resolve('test-results/screenshots');
@@ -126,35 +128,19 @@ export async function fill(marionette: Marionette, field: ElementRef, text: stri
 
 export const test = base.extend<
   { firefox: Firefox; mock: MockLlm; firefoxColorScheme: 'light' | 'dark' },
-  { site: { url: string; close(): Promise<void> }; firefoxPool: Map<string, FirefoxSession> }
+  { site: { url: string; close(): Promise<void> }; firefoxPool: BrowserPool<FirefoxSession> }
 >({
   firefoxColorScheme: ['light', { option: true }],
-  // The worker's Firefox, by colour scheme (a launch preference): a launch is most of a short
-  // test's CPU, so a passed test hands its Firefox on and the next reinstalls the add-on in it.
-  firefoxPool: [
-    async ({}, use) => {
-      const pool = new Map<string, FirefoxSession>();
-      await use(pool);
-      for (const session of pool.values()) await session.close();
-    },
-    { scope: 'worker' },
-  ],
-  site: [
-    async ({}, use) => {
-      const server = await startStaticServer(resolve('tests/e2e/pages'));
-      await use(server);
-      await server.close();
-    },
-    { scope: 'worker' },
-  ],
+  // The worker's Firefox, by colour scheme (a launch preference): the next test reinstalls the add-on in it.
+  firefoxPool: workerFixture(() => new BrowserPool<FirefoxSession>()),
+  site: workerFixture(() => startStaticServer(resolve('tests/e2e/pages'))),
   mock: async ({}, use) => {
     const mock = await startMockLlm();
     await use(mock);
     await mock.close();
   },
   firefox: async ({ firefoxColorScheme, firefoxPool }, use, testInfo) => {
-    const reused = firefoxPool.get(firefoxColorScheme);
-    firefoxPool.delete(firefoxColorScheme);
+    const reused = firefoxPool.take(firefoxColorScheme);
     const session = reused ?? (await launchFirefox(addonDir, { colorScheme: firefoxColorScheme }));
     let handedOn = false;
     // Whatever fails before or after the test, Firefox and its profile go; only a passed test's Firefox is handed on.
@@ -307,7 +293,7 @@ export const test = base.extend<
         const shot = await m.screenshot().catch(() => undefined);
         if (shot) await testInfo.attach('screenshot', { body: shot, contentType: 'image/png' });
       } else if (testInfo.status === 'passed') {
-        firefoxPool.set(firefoxColorScheme, session);
+        await firefoxPool.keep(firefoxColorScheme, session);
         handedOn = true;
       }
     } finally {
